@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import StreamCore
+
+/// `runner dev-broker`: a Kafka-protocol cluster on loopback for development, tests and demos.
+struct DevBrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev-broker",
+        abstract: "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM.",
+        discussion: """
+            Prints the bootstrap servers as the first line of standard output. Topics not created here \
+            are auto-created with 4 partitions on first use; each partition keeps only its newest ~5 MB.
+            """
+    )
+
+    @Option(help: "Number of brokers in the cluster.")
+    var brokers: Int = 1
+
+    @Option(name: .customLong("topic"), help: "Create a topic, as NAME:PARTITIONS (repeatable).")
+    var topics: [TopicArgument] = []
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.makeLogger(label: "tributary.dev-broker")
+        let broker = try DevBroker(configuration: .init(brokers: brokers, topics: topics.map(\.specification)), logger: logger)
+        // The first line of stdout is the contract scripts and tests read.
+        FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
+        logger.info("dev broker serving; stop with SIGINT or SIGTERM", metadata: ["bootstrap": "\(broker.bootstrapServers)", "brokers": "\(brokers)"])
+        let group = ServiceGroup(services: [broker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `runner`: runs, checks and describes Tributary topology files, and the development tools around them.
+@main
+struct Runner: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runner",
+        abstract: "Tributary: stream processing on Kafka, programmed with YAML topology files.",
+        subcommands: [DevBrokerCommand.self]
+    )
+}

@@ -1,0 +1,18 @@
+/// Told about partitions a ``KafkaConsumer`` gains and loses, on the thread that calls `poll`.
+///
+/// - Important: `partitionsRevoked` runs before the consumer commits the revoked partitions'
+///   processed offsets and hands them over: flush whatever state those offsets stand for there.
+public protocol ConsumerRebalanceListener: AnyObject {
+    /// The partitions (with the offsets they will start from) were added to this member.
+    func partitionsAssigned(_ partitions: [TopicPartition])
+    /// The partitions are about to leave this member.
+    func partitionsRevoked(_ partitions: [TopicPartition])
+    /// A partition stopped consuming because of an error (for example an offset out of range).
+    func partitionStopped(_ partition: TopicPartition, error: KafkaError)
+}
+
+extension ConsumerRebalanceListener {
+    public func partitionsAssigned(_ partitions: [TopicPartition]) {}
+    public func partitionsRevoked(_ partitions: [TopicPartition]) {}
+    public func partitionStopped(_ partition: TopicPartition, error: KafkaError) {}
+}

@@ -1,0 +1,242 @@
+import Logging
+import Metrics
+
+/// A member of a consumer group that hands out records and commits only what was processed.
+///
+/// Offsets are never committed automatically: the application marks records processed
+/// (``markProcessed(_:)``) and calls ``commit()``. Before partitions are revoked in a rebalance, the
+/// ``rebalanceListener`` is told (to flush state) and then the processed offsets of those partitions
+/// are committed, so the next owner starts exactly after the last processed record.
+///
+/// - Important: Not thread-safe: one thread (the stream thread) owns a consumer and makes every call.
+///   `poll` blocks for up to its timeout; rebalance callbacks run inside it.
+public final class KafkaConsumer {
+    /// Told about assignments, revocations and stopped partitions; held weakly.
+    public weak var rebalanceListener: ConsumerRebalanceListener?
+
+    /// Partitions that stopped consuming because of an error, with the error. They stay paused until
+    /// they are revoked; the application decides whether that ends the process.
+    public private(set) var stoppedPartitions: [TopicPartition: KafkaError] = [:]
+
+    /// The partitions currently assigned to this member.
+    public private(set) var assignment: Set<TopicPartition> = []
+
+    private let configuration: KafkaConsumerConfiguration
+    private let logger: Logger
+    private var client: RDKafkaClient!
+    /// Next offset to hand out per partition: where a resumed partition must continue.
+    private var positions: [TopicPartition: Int64] = [:]
+    /// Next offset to commit per partition (one past the last processed record).
+    private var processed: [TopicPartition: Int64] = [:]
+    private var committed: [TopicPartition: Int64] = [:]
+    private var paused: Set<TopicPartition> = []
+    private var fatalError: KafkaError?
+    private var isClosed = false
+
+    /// Creates the consumer; it joins the group on ``subscribe(_:)``.
+    ///
+    /// - Throws: ``KafkaError`` `invalidConfiguration` for a bad property.
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
+        self.configuration = configuration
+        self.logger = logger
+        // librdkafka keeps the callback for the handle's life; it reaches the consumer weakly so the
+        // handle (owned by the consumer) does not keep its owner alive.
+        let relay = RebalanceRelay()
+        client = try RDKafkaClient(kind: .consumer, properties: configuration.properties, logger: logger) { event in
+            relay.consumer?.handleRebalance(event)
+        }
+        relay.consumer = self
+    }
+
+    deinit {
+        if !isClosed {
+            do { try close() } catch { logger.error("closing consumer failed: \(error)") }
+        }
+    }
+
+    /// Joins the group and asks for the partitions of `topics`.
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        try client.subscribe(topics)
+    }
+
+    /// Waits up to `timeout` for records and returns at most `maxRecords` of them, in order per partition.
+    /// An empty result means none arrived in time. Rebalances are handled inside.
+    ///
+    /// - Throws: ``KafkaError`` `fatal` when the consumer can no longer work (it must be closed).
+    public func poll(maxRecords: Int = 500, timeout: Duration) throws(KafkaError) -> [ConsumerRecord] {
+        guard !isClosed else { throw KafkaError(code: .closed, message: "consumer closed") }
+        var records: [ConsumerRecord] = []
+        var wait = timeout
+        while records.count < maxRecords, let event = client.consumerPoll(timeout: wait) {
+            wait = .zero
+            switch event {
+            case .record(let record):
+                let partition = record.topicPartition
+                // Records fetched before a pause (or from a partition already handed over) are dropped
+                // here and not counted as read: the position is where a resume seeks back to.
+                guard assignment.contains(partition), !paused.contains(partition) else { continue }
+                positions[partition] = record.offset + 1
+                records.append(record)
+            case .error(let error):
+                try handle(error)
+            }
+        }
+        if let fatalError { throw fatalError }
+        return records
+    }
+
+    /// Marks `record` (and everything before it in its partition) processed: the next ``commit()``
+    /// commits the offset after it.
+    public func markProcessed(_ record: ConsumerRecord) {
+        markProcessed(record.topicPartition, nextOffset: record.offset + 1)
+    }
+
+    /// Marks every record of `partition` before `nextOffset` processed.
+    public func markProcessed(_ partition: TopicPartition, nextOffset: Int64) {
+        processed[partition] = nextOffset
+    }
+
+    /// Commits the processed offsets that moved since the last commit, and waits for the broker.
+    public func commit() throws(KafkaError) {
+        try commitProcessed(of: assignment)
+    }
+
+    /// The group's committed offsets (next offset to read) for `partitions`; `nil` where none is committed.
+    public func committedOffsets(for partitions: [TopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64?] {
+        try client.committed(partitions, timeout: timeout).mapValues { $0 >= 0 ? $0 : nil }
+    }
+
+    /// Stops handing out records of `partitions` until ``resume(_:)``.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try client.pause(partitions)
+        paused.formUnion(partitions)
+    }
+
+    /// Hands out records of `partitions` again, from exactly where the application stopped receiving
+    /// them: librdkafka 2.0.2 can resume from a stale fetch position, so each partition is sought back
+    /// to its tracked position. Stopped partitions stay paused.
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let resumable = partitions.filter { stoppedPartitions[$0] == nil && assignment.contains($0) }
+        guard !resumable.isEmpty else { return }
+        try client.resume(resumable)
+        paused.subtract(resumable)
+        let seeks = resumable.compactMap { partition in
+            positions[partition].map { TopicPartitionOffset(topicPartition: partition, offset: $0) }
+        }
+        if !seeks.isEmpty { try client.seek(seeks, timeout: .seconds(10)) }
+    }
+
+    /// Commits processed offsets, leaves the group (revoking, and so committing, through the listener)
+    /// and stops fetching. Closing twice is harmless.
+    public func close() throws(KafkaError) {
+        guard !isClosed else { return }
+        defer { isClosed = true }
+        try client.closeConsumer()
+    }
+
+    // MARK: - Events
+
+    private func handle(_ error: KafkaError) throws(KafkaError) {
+        switch error.code {
+        case .offsetOutOfRange:
+            guard let partition = error.topicPartition else { fallthrough }
+            stop(partition, because: error)
+        case .fatal:
+            logger.error("consumer failed fatally: \(error)")
+            fatalError = error
+        default:
+            // Transient: broker connections, unknown topics while they are being created. librdkafka retries.
+            logger.warning("consumer: \(error)")
+        }
+    }
+
+    private func stop(_ partition: TopicPartition, because error: KafkaError) {
+        logger.error(
+            "partition stopped: its position is outside the records the broker holds; no record was skipped. Set the offset-out-of-range policy to reset to skip ahead knowingly.",
+            metadata: ["topic": "\(partition.topic)", "partition": "\(partition.partition)", "error": "\(error.message)"])
+        Counter(label: "tributary_consumer_offset_out_of_range_total",
+                dimensions: [("topic", partition.topic), ("partition", String(partition.partition))]).increment()
+        stoppedPartitions[partition] = error
+        do {
+            try pause([partition])
+        } catch {
+            logger.error("could not pause stopped partition \(partition): \(error)")
+        }
+        rebalanceListener?.partitionStopped(partition, error: error)
+    }
+
+    private func handleRebalance(_ event: RDKafkaClient.RebalanceEvent) {
+        let cooperative = client.rebalanceProtocol == "COOPERATIVE"
+        do {
+            switch event {
+            case .assign(let partitions):
+                let starts = startOffsets(for: partitions)
+                if cooperative { try client.incrementalAssign(starts) } else { try client.assign(starts) }
+                assignment.formUnion(partitions)
+                for start in starts { positions[start.topicPartition] = start.offset }
+                logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+                rebalanceListener?.partitionsAssigned(partitions)
+            case .revoke(let partitions):
+                rebalanceListener?.partitionsRevoked(partitions)
+                if client.assignmentLost {
+                    logger.warning("partitions lost (the group moved on); their processed offsets cannot be committed", metadata: ["partitions": "\(partitions.sorted())"])
+                } else {
+                    try commitProcessed(of: Set(partitions))
+                }
+                if cooperative { try client.incrementalUnassign(partitions) } else { try client.assign(nil) }
+                forget(partitions)
+                logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
+            case .failed(let error, let partitions):
+                logger.error("rebalance failed: \(error)")
+                if cooperative { try client.incrementalUnassign(partitions) } else { try client.assign(nil) }
+                forget(partitions)
+            }
+        } catch {
+            logger.error("rebalance handling failed: \(error)")
+            fatalError = error
+        }
+    }
+
+    /// Where each newly assigned partition starts: its committed offset, or the configured initial
+    /// position when the group never committed one. Passing explicit offsets keeps librdkafka's
+    /// `auto.offset.reset` for what it is here: a committed position that fell out of range.
+    private func startOffsets(for partitions: [TopicPartition]) -> [TopicPartitionOffset] {
+        var committedOffsets: [TopicPartition: Int64] = [:]
+        do {
+            committedOffsets = try client.committed(partitions, timeout: .seconds(30))
+        } catch {
+            logger.error("could not fetch committed offsets; the consumer stops rather than guess a position: \(error)")
+            fatalError = error
+        }
+        return partitions.map { partition in
+            let offset = committedOffsets[partition] ?? RDKafkaOffset.invalid
+            if offset >= 0 { committed[partition] = offset }
+            return TopicPartitionOffset(topicPartition: partition, offset: offset >= 0 ? offset : configuration.initialPosition.logicalOffset)
+        }
+    }
+
+    private func commitProcessed(of partitions: Set<TopicPartition>) throws(KafkaError) {
+        let moved = processed
+            .filter { partitions.contains($0.key) && committed[$0.key] != $0.value }
+            .map { TopicPartitionOffset(topicPartition: $0.key, offset: $0.value) }
+        guard !moved.isEmpty else { return }
+        try client.commit(moved)
+        for offset in moved { committed[offset.topicPartition] = offset.offset }
+    }
+
+    private func forget(_ partitions: [TopicPartition]) {
+        for partition in partitions {
+            assignment.remove(partition)
+            positions[partition] = nil
+            processed[partition] = nil
+            committed[partition] = nil
+            paused.remove(partition)
+            stoppedPartitions[partition] = nil
+        }
+    }
+}
+
+/// Lets librdkafka's rebalance callback reach the consumer without owning it.
+private final class RebalanceRelay {
+    weak var consumer: KafkaConsumer?
+}

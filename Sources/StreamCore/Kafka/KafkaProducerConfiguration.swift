@@ -1,0 +1,49 @@
+/// How a ``KafkaProducer`` connects and delivers.
+///
+/// The defaults are the safe ones: idempotent, acknowledged by all in-sync replicas, and keyed
+/// records partitioned by murmur2 exactly as Java clients partition them, so topics written by
+/// Tributary and by Java services stay co-partitioned.
+public struct KafkaProducerConfiguration: Sendable {
+    /// `host:port[,host:port...]` of the cluster.
+    public var bootstrapServers: String
+    /// Identifies this client in broker logs and metrics.
+    public var clientID: String = "tributary"
+    /// No duplicates and no reordering from producer retries.
+    public var idempotent: Bool = true
+    /// librdkafka's `partitioner`; `murmur2_random` is the Java client's default partitioner
+    /// (keyless records go to a random partition).
+    public var partitioner: String = "murmur2_random"
+    /// How long records wait to be batched before sending.
+    public var linger: Duration = .milliseconds(5)
+    /// How long a record may take to be delivered before it fails.
+    public var deliveryTimeout: Duration = .seconds(120)
+    /// Any other librdkafka property, applied last (so it can override the fields above).
+    public var additionalProperties: [String: String] = [:]
+
+    public init(bootstrapServers: String) {
+        self.bootstrapServers = bootstrapServers
+    }
+
+    /// The complete librdkafka property set.
+    var properties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers,
+            "client.id": clientID,
+            "enable.idempotence": idempotent ? "true" : "false",
+            "acks": "all",
+            "partitioner": partitioner,
+            "linger.ms": String(linger.milliseconds),
+            "message.timeout.ms": String(deliveryTimeout.milliseconds),
+        ]
+        properties.merge(additionalProperties) { _, override in override }
+        return properties
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down: the unit librdkafka takes.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

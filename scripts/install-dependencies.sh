@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the C libraries and tools Tributary builds and tests with (Debian/Ubuntu).
+set -euo pipefail
+packages=(librdkafka-dev librocksdb-dev kcat rocksdb-tools valgrind pkg-config)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${packages[@]}"
