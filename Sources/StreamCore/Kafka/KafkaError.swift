@@ -52,6 +52,11 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         self.offset = offset
     }
 
+    /// Whether a commit failed only because the group is rebalancing (or moved on without this member).
+    var isRebalanceInterruption: Bool {
+        code == .commitFailed && ["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "_ASSIGNMENT_LOST"].contains { message.contains($0) }
+    }
+
     public var description: String {
         var text = "Kafka \(code): \(message)"
         if let topicPartition { text += " [\(topicPartition)" + (offset.map { " offset \($0)" } ?? "") + "]" }

@@ -32,8 +32,10 @@ final class RDKafkaClient: @unchecked Sendable {
     let logger: Logger
     private let callbacks: Unmanaged<RDKafkaCallbacks>
 
-    /// Creates the handle. `rebalance` is only used by consumers and is called on the polling thread.
-    init(kind: Kind, properties: [String: String], logger: Logger, rebalance: ((RebalanceEvent) -> Void)? = nil) throws(KafkaError) {
+    /// Creates the handle. `rebalance` is only used by consumers and is called on the polling thread; it
+    /// returns `false` when nobody handled the event, and the client then applies librdkafka's default
+    /// (take the assignment, or give it up) so the group never waits on an answer that cannot come.
+    init(kind: Kind, properties: [String: String], logger: Logger, rebalance: ((RebalanceEvent) -> Bool)? = nil) throws(KafkaError) {
         self.logger = logger
         let box = RDKafkaCallbacks(logger: logger)
         box.rebalance = rebalance
@@ -180,7 +182,8 @@ final class RDKafkaClient: @unchecked Sendable {
         defer { rd_kafka_message_destroy(message) }
         let topicPartition = message.pointee.rkt.map { TopicPartition(String(cString: rd_kafka_topic_name($0)), message.pointee.partition) }
         if message.pointee.err.isError {
-            let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+            // A consumer error carries its text as the payload, with a length and no guaranteed terminator.
+            let text = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) } ?? ""
             let code: KafkaError.Code = switch message.pointee.err {
             case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET: .offsetOutOfRange
             case RD_KAFKA_RESP_ERR__FATAL: .fatal
@@ -385,7 +388,7 @@ private func withBytes<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, In
 /// only invoked from the consumer's polling thread.
 private final class RDKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
-    var rebalance: ((RDKafkaClient.RebalanceEvent) -> Void)?
+    var rebalance: ((RDKafkaClient.RebalanceEvent) -> Bool)?
 
     init(logger: Logger) { self.logger = logger }
 
@@ -423,9 +426,9 @@ private func rdKafkaDelivery(_ handle: OpaquePointer?, _ message: UnsafePointer<
     let completion = Unmanaged<RDKafkaDeliveryCompletion>.fromOpaque(completionPointer).takeRetainedValue()
     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     if message.pointee.err.isError {
-        let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+        // A failed delivery report's payload is the record's own value, not an error text.
         completion.body(.failure(KafkaError(
-            code: .deliveryFailed, responseError: message.pointee.err, context: text,
+            code: .deliveryFailed, responseError: message.pointee.err, context: "delivery to \(topic) failed",
             topicPartition: TopicPartition(topic, message.pointee.partition))))
     } else {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
@@ -440,12 +443,20 @@ private func rdKafkaRebalance(
     _ handle: OpaquePointer?, _ error: rd_kafka_resp_err_t,
     _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?
 ) {
-    guard let callbacks = RDKafkaCallbacks.from(opaque), let rebalance = callbacks.rebalance, let partitions else { return }
+    guard let handle, let partitions else { return }
     let topicPartitions = RDKafkaTopicPartitionList.entries(of: partitions).map(\.entry.topicPartition)
-    switch error {
-    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: rebalance(.assign(topicPartitions))
-    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: rebalance(.revoke(topicPartitions))
-    default: rebalance(.failed(KafkaError(code: .consumerFailed, responseError: error, context: "rebalance"), topicPartitions))
+    let event: RDKafkaClient.RebalanceEvent = switch error {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: .assign(topicPartitions)
+    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: .revoke(topicPartitions)
+    default: .failed(KafkaError(code: .consumerFailed, responseError: error, context: "rebalance"), topicPartitions)
+    }
+    if RDKafkaCallbacks.from(opaque)?.rebalance?(event) == true { return }
+    let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
+    switch (error, cooperative) {
+    case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, true): if let failure = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(failure) }
+    case (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, false): _ = rd_kafka_assign(handle, partitions)
+    case (_, true): if let failure = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(failure) }
+    case (_, false): _ = rd_kafka_assign(handle, nil)
     }
 }
 

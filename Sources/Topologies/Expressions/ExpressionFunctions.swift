@@ -1,0 +1,228 @@
+import StreamCore
+
+/// A function callable from expressions: its name, how many arguments it takes
+/// and what it does.
+///
+/// Adding a function means adding one entry to ``builtins``; the parser checks
+/// names and argument counts against this table, so a misspelt or misused
+/// function fails when the topology loads rather than on the first record.
+struct ExpressionFunction: Sendable {
+    /// Computes the result. Arguments are evaluated on demand through
+    /// ``ExpressionArguments``, which lets `if` and `coalesce` skip the ones
+    /// they do not need and costs no array allocation per call.
+    typealias Implementation = @Sendable (ExpressionArguments) throws(ExpressionEvaluationError) -> JSONValue
+
+    /// The name used in expressions.
+    let name: String
+    /// The fewest arguments a call may pass.
+    let minimumArguments: Int
+    /// The most arguments a call may pass; nil for variadic functions.
+    let maximumArguments: Int?
+    /// The behaviour.
+    let implementation: Implementation
+
+    init(_ name: String, arguments: Int, _ implementation: @escaping Implementation) {
+        self.name = name
+        self.minimumArguments = arguments
+        self.maximumArguments = arguments
+        self.implementation = implementation
+    }
+
+    init(_ name: String, atLeast minimum: Int, _ implementation: @escaping Implementation) {
+        self.name = name
+        self.minimumArguments = minimum
+        self.maximumArguments = nil
+        self.implementation = implementation
+    }
+
+    /// Whether a call with `count` arguments is valid.
+    func accepts(argumentCount count: Int) -> Bool {
+        count >= minimumArguments && (maximumArguments.map { count <= $0 } ?? true)
+    }
+
+    /// The arity as a sentence fragment, e.g. "takes 1 argument", "takes at least 2 arguments".
+    var arityDescription: String {
+        func arguments(_ count: Int) -> String { count == 1 ? "1 argument" : "\(count) arguments" }
+        switch maximumArguments {
+        case nil: return "takes at least \(arguments(minimumArguments))"
+        case minimumArguments: return "takes \(arguments(minimumArguments))"
+        case let maximum?: return "takes \(minimumArguments) to \(arguments(maximum))"
+        }
+    }
+}
+
+/// The arguments of one call, evaluated when the function asks for them.
+struct ExpressionArguments {
+    /// The called function's name, for error messages.
+    let functionName: String
+    let nodes: [ExpressionNode]
+    let scope: ExpressionScope
+    /// Where the call is in the source, for errors.
+    let offset: Int
+
+    /// How many arguments the call passes.
+    var count: Int { nodes.count }
+
+    /// Evaluates argument `index` (0-based).
+    func value(at index: Int) throws(ExpressionEvaluationError) -> JSONValue {
+        try nodes[index].evaluate(in: scope)
+    }
+
+    /// Evaluates argument `index` as a string; nil if it is null.
+    ///
+    /// - Throws: a type mismatch if it is neither a string nor null.
+    func string(at index: Int) throws(ExpressionEvaluationError) -> String? {
+        switch try value(at: index) {
+        case .string(let string): return string
+        case .null: return nil
+        case let other: throw mismatch(argument: index, expected: "a string", got: other)
+        }
+    }
+
+    /// The error for an argument of the wrong type, e.g.
+    /// "function 'lower' expects a string for argument 1, got int".
+    func mismatch(argument index: Int, expected: String, got value: JSONValue) -> ExpressionEvaluationError {
+        ExpressionEvaluationError(
+            code: .typeMismatch,
+            message: "function '\(functionName)' expects \(expected) for argument \(index + 1), got \(value.typeName)",
+            offset: offset
+        )
+    }
+}
+
+extension ExpressionFunction {
+    /// Every function expressions can call.
+    static let builtins: [ExpressionFunction] = [
+        // Strings. Null in, null out, so missing fields flow through.
+        ExpressionFunction("lower", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            try arguments.string(at: 0).map { .string($0.lowercased()) } ?? .null
+        },
+        ExpressionFunction("upper", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            try arguments.string(at: 0).map { .string($0.uppercased()) } ?? .null
+        },
+        ExpressionFunction("trim", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            try arguments.string(at: 0).map { .string(trimmingWhitespace($0)) } ?? .null
+        },
+        ExpressionFunction("starts_with", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            guard let string = try arguments.string(at: 0), let prefix = try arguments.string(at: 1) else { return .null }
+            return .bool(string.hasPrefix(prefix))
+        },
+        ExpressionFunction("ends_with", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            guard let string = try arguments.string(at: 0), let suffix = try arguments.string(at: 1) else { return .null }
+            return .bool(string.hasSuffix(suffix))
+        },
+        ExpressionFunction("contains", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            switch try arguments.value(at: 0) {
+            case .null:
+                return .null
+            case .string(let string):
+                guard let part = try arguments.string(at: 1) else { return .null }
+                return .bool(part.isEmpty || string.contains(part))
+            case .array(let elements):
+                // Membership uses `==` semantics, so null can be found too.
+                let element = try arguments.value(at: 1)
+                return .bool(elements.contains { $0.isEquivalent(to: element) })
+            case let other:
+                throw arguments.mismatch(argument: 0, expected: "a string or an array", got: other)
+            }
+        },
+        ExpressionFunction("concat", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            // Nulls are skipped so that optional parts simply drop out.
+            var result = ""
+            for index in 0..<arguments.count {
+                if let text = textForm(of: try arguments.value(at: index)) {
+                    result += text
+                }
+            }
+            return .string(result)
+        },
+        ExpressionFunction("length", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .string(let string): return .int(Int64(string.count))
+            case .array(let elements): return .int(Int64(elements.count))
+            case .object(let object): return .int(Int64(object.count))
+            case let other: throw arguments.mismatch(argument: 0, expected: "a string, an array or an object", got: other)
+            }
+        },
+
+        // Conversions.
+        ExpressionFunction("to_string", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            textForm(of: try arguments.value(at: 0)).map { .string($0) } ?? .null
+        },
+        ExpressionFunction("to_number", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            switch try arguments.value(at: 0) {
+            case .null:
+                return .null
+            case let number where number.doubleValue != nil:
+                return number
+            case .string(let text):
+                // Text that is not a JSON number is a data problem, not a mistake
+                // in the expression: it reads as null, like a missing field, so
+                // `coalesce(to_number(...), 0)` can supply a default.
+                switch try? JSONParser.parse(text) {
+                case let number? where number.doubleValue != nil: return number
+                default: return .null
+                }
+            case let other:
+                throw arguments.mismatch(argument: 0, expected: "a string or a number", got: other)
+            }
+        },
+
+        // Nulls and choices.
+        ExpressionFunction("is_null", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            .bool(try arguments.value(at: 0).isNull)
+        },
+        ExpressionFunction("coalesce", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            for index in 0..<arguments.count {
+                let value = try arguments.value(at: index)
+                if !value.isNull { return value }
+            }
+            return .null
+        },
+        ExpressionFunction("if", arguments: 3) { arguments throws(ExpressionEvaluationError) in
+            // Only the chosen branch is evaluated, so it can guard against errors
+            // in the other (`if(value.n == 0, 0, 100 / value.n)`).
+            switch try arguments.value(at: 0) {
+            case .bool(true): return try arguments.value(at: 1)
+            case .bool(false), .null: return try arguments.value(at: 2)
+            case let other: throw arguments.mismatch(argument: 0, expected: "a bool or null", got: other)
+            }
+        },
+        ExpressionFunction("one_of", atLeast: 2) { arguments throws(ExpressionEvaluationError) in
+            let candidate = try arguments.value(at: 0)
+            for index in 1..<arguments.count {
+                if candidate.isEquivalent(to: try arguments.value(at: index)) { return .bool(true) }
+            }
+            return .bool(false)
+        },
+    ]
+
+    /// ``builtins`` by name, for the parser.
+    static let byName: [String: ExpressionFunction] = Dictionary(
+        uniqueKeysWithValues: builtins.map { ($0.name, $0) }
+    )
+
+    /// The names of all functions, sorted, for "unknown function" messages.
+    static let knownNames: String = builtins.map(\.name).sorted().joined(separator: ", ")
+
+    /// The `to_string` form of a value: strings as they are, numbers and booleans
+    /// as JSON writes them, arrays and objects as compact JSON; nil for null.
+    static func textForm(of value: JSONValue) -> String? {
+        switch value {
+        case .null: nil
+        case .string(let string): string
+        case .bool(let flag): flag ? "true" : "false"
+        case .int(let integer): String(integer)
+        case .double, .array, .object: value.jsonString
+        }
+    }
+
+    /// `string` without leading and trailing whitespace (including newlines).
+    static func trimmingWhitespace(_ string: String) -> String {
+        guard let first = string.firstIndex(where: { !$0.isWhitespace }),
+              let last = string.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(string[first...last])
+    }
+}
