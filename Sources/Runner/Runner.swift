@@ -6,6 +6,8 @@ struct Runner: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runner",
         abstract: "Tributary: stream processing on Kafka, programmed with YAML topology files.",
-        subcommands: [DevBrokerCommand.self]
+        discussion: "`runner --topology FILE ...` is short for `runner run --topology FILE ...`.",
+        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, DevBrokerCommand.self, GenerateCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }

@@ -21,11 +21,17 @@ struct DevBrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic"), help: "Create a topic, as NAME:PARTITIONS (repeatable).")
     var topics: [TopicArgument] = []
 
+    @Option(name: .customLong("topology"), help: "Create every topic a topology file uses, internal ones included (repeatable).")
+    var topologies: [String] = []
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.dev-broker")
-        let broker = try DevBroker(configuration: .init(brokers: brokers, topics: topics.map(\.specification)), logger: logger)
+        var partitions = TopologyLoader.topicPartitions(of: try TopologyLoader.loadAll(topologies, logger: logger))
+        for topic in topics { partitions[topic.specification.name] = topic.specification.partitions }
+        let specifications = partitions.sorted { $0.key < $1.key }.map { KafkaAdminClient.TopicSpecification(name: $0.key, partitions: $0.value) }
+        let broker = try DevBroker(configuration: .init(brokers: brokers, topics: specifications), logger: logger)
         // The first line of stdout is the contract scripts and tests read.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
         logger.info("dev broker serving; stop with SIGINT or SIGTERM", metadata: ["bootstrap": "\(broker.bootstrapServers)", "brokers": "\(brokers)"])

@@ -101,6 +101,12 @@ public final class KafkaConsumer {
         processed[partition] = nextOffset
     }
 
+    /// Withdraws the processed marks of `partitions`, so nothing more is committed for them (their
+    /// outputs could not be delivered: the next owner must process those records again).
+    public func forgetProcessed(_ partitions: [TopicPartition]) {
+        for partition in partitions { processed[partition] = committed[partition] }
+    }
+
     /// Commits the processed offsets that moved since the last commit, and waits for the broker.
     public func commit() throws(KafkaError) {
         try commitProcessed(of: assignment)

@@ -39,6 +39,19 @@ public final class KafkaProducer: Sendable {
         try client.produce(record, completion: completion)
     }
 
+    /// Like ``enqueue(_:completion:)``, but when librdkafka's local queue is full it waits for
+    /// deliveries to make room instead of failing: backpressure for producers that outpace the broker.
+    public func enqueueWaitingForRoom(_ record: ProducerRecord, completion: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) throws(KafkaError) {
+        while true {
+            do {
+                try enqueue(record, completion: completion)
+                return
+            } catch where error.message.contains("QUEUE_FULL") {
+                try? client.flush(timeout: .milliseconds(100))
+            }
+        }
+    }
+
     /// Sends `record` and waits until the broker acknowledges it.
     ///
     /// - Throws: ``KafkaError`` `deliveryFailed` with librdkafka's reason.

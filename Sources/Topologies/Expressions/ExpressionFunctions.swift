@@ -173,6 +173,17 @@ extension ExpressionFunction {
         ExpressionFunction("is_null", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             .bool(try arguments.value(at: 0).isNull)
         },
+        ExpressionFunction("type_of", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            // JSON's own type names, so `type_of(value) == "object"` reads as the JSON spec does.
+            switch try arguments.value(at: 0) {
+            case .null: "null"
+            case .bool: "boolean"
+            case .int, .double: "number"
+            case .string: "string"
+            case .array: "array"
+            case .object: "object"
+            }
+        },
         ExpressionFunction("coalesce", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             for index in 0..<arguments.count {
                 let value = try arguments.value(at: index)

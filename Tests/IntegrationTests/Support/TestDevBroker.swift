@@ -6,8 +6,9 @@ final class TestDevBroker: Sendable {
     private let child: ChildProcess
 
     /// Starts a broker with the given `NAME:PARTITIONS` topics and waits for its bootstrap line.
-    init(topics: [String], brokers: Int = 1) throws {
-        let arguments = ["dev-broker", "--brokers", String(brokers), "--log-level", "warning"] + topics.flatMap { ["--topic", $0] }
+    init(topics: [String] = [], topologies: [String] = [], brokers: Int = 1) throws {
+        let arguments = ["dev-broker", "--brokers", String(brokers), "--log-level", "warning"]
+            + topics.flatMap { ["--topic", $0] } + topologies.flatMap { ["--topology", $0] }
         child = try ChildProcess(RunnerExecutable.path, arguments)
         bootstrapServers = child.firstLineOfOutput()
         guard bootstrapServers.contains(":") else {

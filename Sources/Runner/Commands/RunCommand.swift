@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import StreamCore
+
+/// `runner run --topology FILE...` (also `runner --topology FILE...`): process until SIGINT/SIGTERM.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run topologies until SIGINT/SIGTERM, then commit what was processed and exit 0.",
+        discussion: """
+            Give --bootstrap-servers to run against a Kafka cluster, or --dev to start an embedded \
+            development broker with every topic the files use. Without either, nothing starts: a forgotten \
+            flag must never send production traffic to an in-memory broker.
+            """
+    )
+
+    @Option(name: .customLong("topology"), help: "A topology file (repeatable).")
+    var topologies: [String] = []
+
+    @Option(help: "The Kafka cluster, host:port[,host:port...].")
+    var bootstrapServers: String?
+
+    @Flag(help: "Start an embedded development broker (librdkafka's mock cluster) with every topic the files use.")
+    var dev = false
+
+    @Flag(help: "Like --dev, plus a generator of shop tracking events into tracking-events, and progress logs every 10 s.")
+    var demo = false
+
+    @Option(help: "Directory for local state (used by stateful topologies).")
+    var stateDir: String = "state"
+
+    @Option(help: "Milliseconds between commits of processed offsets.")
+    var commitIntervalMs: Int = 1000
+
+    @Option(help: "When a committed position is gone from the broker: fail (stop the partition), earliest or latest.")
+    var offsetOutOfRange: OffsetOutOfRangeArgument = .fail
+
+    @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
+    var progressIntervalSeconds: Int = 0
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard !topologies.isEmpty else { throw ValidationError("give at least one --topology FILE") }
+        if bootstrapServers == nil && !dev && !demo {
+            throw ValidationError("no broker given: pass --bootstrap-servers HOST:PORT to run against a Kafka cluster, or --dev to start an embedded development broker")
+        }
+        if bootstrapServers != nil && (dev || demo) {
+            throw ValidationError("--bootstrap-servers and --dev/--demo exclude each other: choose a real cluster or the embedded broker")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger(label: "tributary.runner")
+        let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
+        var services: [any Service] = []
+
+        let servers: String
+        if let bootstrapServers {
+            servers = bootstrapServers
+        } else {
+            var topics = TopologyLoader.topicPartitions(of: loaded)
+            if demo { topics[ShopEventGenerator.topic] = max(topics[ShopEventGenerator.topic] ?? 0, 4) }
+            let specifications = topics.sorted { $0.key < $1.key }.map { KafkaAdminClient.TopicSpecification(name: $0.key, partitions: $0.value) }
+            let broker = try DevBroker(configuration: DevBroker.Configuration(topics: specifications), logger: logger)
+            logger.notice("started an embedded development broker (not for production data)", metadata: [
+                "bootstrap": "\(broker.bootstrapServers)", "topics": "\(topics.keys.sorted().joined(separator: ","))",
+            ])
+            servers = broker.bootstrapServers
+            services.append(broker)
+        }
+
+        var configuration = StreamsConfiguration(bootstrapServers: servers)
+        configuration.commitInterval = .milliseconds(commitIntervalMs)
+        configuration.offsetOutOfRange = offsetOutOfRange.policy
+        if progressIntervalSeconds > 0 {
+            configuration.progressLogInterval = .seconds(progressIntervalSeconds)
+        } else if demo {
+            configuration.progressLogInterval = .seconds(10)
+        }
+        for topology in loaded {
+            services.append(StreamApplication(topology: topology.topology, configuration: configuration, logger: logger))
+        }
+        if demo {
+            services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
+        }
+        // Services stop in reverse order: the generator first, the applications next, the broker last.
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+/// `--offset-out-of-range fail|earliest|latest`.
+enum OffsetOutOfRangeArgument: String, ExpressibleByArgument, CaseIterable {
+    case fail
+    case earliest
+    case latest
+
+    var policy: KafkaConsumerConfiguration.OffsetOutOfRangePolicy {
+        switch self {
+        case .fail: .fail
+        case .earliest: .resetToEarliest
+        case .latest: .resetToLatest
+        }
+    }
+}

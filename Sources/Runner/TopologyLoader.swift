@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StreamCore
+import Topologies
+
+/// A topology file, parsed, validated and compiled.
+struct LoadedTopology {
+    let file: String
+    let definition: TopologyDefinition
+    let topology: Topology
+}
+
+/// Loads topology files for every command, printing `FILE:LINE:COLUMN: message` diagnostics to
+/// standard error.
+enum TopologyLoader {
+    /// Parses and compiles each file; returns `nil` for a file with diagnostics (already printed).
+    static func load(_ file: String, logger: Logger) -> LoadedTopology? {
+        do throws(TopologyDiagnostics) {
+            let definition = try TopologyParser.parse(fileAt: file)
+            let topology = try TopologyCompiler.compile(definition, logger: logger)
+            return LoadedTopology(file: file, definition: definition, topology: topology)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return nil
+        }
+    }
+
+    /// Loads every file, or exits with status 1 after printing all of their diagnostics.
+    static func loadAll(_ files: [String], logger: Logger) throws -> [LoadedTopology] {
+        let loaded = files.map { load($0, logger: logger) }
+        guard loaded.allSatisfy({ $0 != nil }) else { throw ExitCode(1) }
+        let topologies = loaded.compactMap { $0 }
+        var seen: [String: String] = [:]
+        for topology in topologies {
+            let id = topology.topology.applicationID
+            if let other = seen[id] {
+                FileHandle.standardError.write(Data("\(topology.definition.applicationID.location): application-id '\(id)' is also used by \(other); each topology needs its own\n".utf8))
+                throw ExitCode(1)
+            }
+            seen[id] = topology.file
+        }
+        return topologies
+    }
+
+    /// Every topic the topologies use, with partition counts (the larger count wins where two files differ).
+    static func topicPartitions(of topologies: [LoadedTopology]) -> [String: Int] {
+        topologies.reduce(into: [:]) { counts, topology in
+            counts.merge(topology.definition.topicPartitions) { max($0, $1) }
+        }
+    }
+}

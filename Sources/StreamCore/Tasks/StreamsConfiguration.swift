@@ -1,0 +1,23 @@
+/// How a topology runs: where the cluster is and how often progress is committed.
+public struct StreamsConfiguration: Sendable {
+    /// `host:port[,host:port...]` of the Kafka cluster.
+    public var bootstrapServers: String
+    /// How often outputs are flushed and processed offsets committed. Shorter means fewer records
+    /// processed again after a crash; longer means fewer commits.
+    public var commitInterval: Duration = .seconds(1)
+    /// What happens when a committed position is no longer held by the broker.
+    public var offsetOutOfRange: KafkaConsumerConfiguration.OffsetOutOfRangePolicy = .fail
+    /// How long the group waits for a silent instance before moving its partitions.
+    public var sessionTimeout: Duration = .seconds(10)
+    /// How many records one poll hands to processing at most.
+    public var maxPollRecords: Int = 1000
+    /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.
+    public var progressLogInterval: Duration? = nil
+    /// Extra librdkafka properties for the producer and consumer (for example security settings).
+    public var additionalProducerProperties: [String: String] = [:]
+    public var additionalConsumerProperties: [String: String] = [:]
+
+    public init(bootstrapServers: String) {
+        self.bootstrapServers = bootstrapServers
+    }
+}

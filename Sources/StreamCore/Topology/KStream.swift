@@ -1,0 +1,56 @@
+/// A stream of records at one point of a topology being built: each operator adds a node and returns
+/// the stream after it (Kafka Streams' `KStream`).
+public struct KStream {
+    let builder: TopologyBuilder
+    /// The node whose output this stream is.
+    public let node: TopologyNode.ID
+
+    private func then(_ name: String, _ operation: TopologyNode.Operation) -> KStream {
+        KStream(builder: builder, node: builder.add(name, operation, parents: [node]))
+    }
+
+    /// Keeps the records for which `predicate` is true.
+    public func filter(_ name: String, _ predicate: @escaping @Sendable (StreamRecord) throws -> Bool) -> KStream {
+        then(name, .filter(predicate))
+    }
+
+    /// Keeps the records for which `predicate` is true and sends the others to the dead-letter topic.
+    public func require(_ name: String, reason: String, _ predicate: @escaping @Sendable (StreamRecord) throws -> Bool) -> KStream {
+        then(name, .require(predicate, reason: reason))
+    }
+
+    /// Rewrites each record in place; `kind` names the operation in descriptions (`map`, `map-values`, `select-key`).
+    public func transform(_ name: String, kind: String, _ transform: @escaping @Sendable (inout StreamRecord) throws -> Void) -> KStream {
+        then(name, .transform(kind: kind, transform))
+    }
+
+    /// Replaces each record by the records `transform` returns.
+    public func flatMap(_ name: String, _ transform: @escaping @Sendable (StreamRecord) throws -> [StreamRecord]) -> KStream {
+        then(name, .flatMap(transform))
+    }
+
+    /// Splits the stream: each record goes to the first branch whose predicate holds, else to the default
+    /// stream (when `withDefault`), else nowhere. Returns one stream per branch, then the default.
+    public func branch(
+        _ name: String, _ branches: [(name: String, predicate: @Sendable (StreamRecord) throws -> Bool)], withDefault: Bool
+    ) -> [KStream] {
+        let branchNode = then(name, .branch(branches.map(\.predicate), names: branches.map(\.name), hasDefault: withDefault))
+        let arms = branches.map(\.name) + (withDefault ? ["default"] : [])
+        return arms.map { arm in branchNode.then("\(name).\(arm)", .merge) }
+    }
+
+    /// One stream of this stream's records and those of `others`.
+    public func merge(_ name: String, with others: [KStream]) -> KStream {
+        KStream(builder: builder, node: builder.add(name, .merge, parents: [node] + others.map(\.node)))
+    }
+
+    /// Calls `action` for each record and passes the record on.
+    public func peek(_ name: String, _ action: @escaping @Sendable (StreamRecord) -> Void) -> KStream {
+        then(name, .peek(action))
+    }
+
+    /// Writes the stream to `topic`.
+    public func to(_ name: String, topic: String, keyFormat: RecordFormat = .string, valueFormat: RecordFormat = .json) {
+        _ = then(name, .sink(topic: topic, keyFormat: keyFormat, valueFormat: valueFormat))
+    }
+}

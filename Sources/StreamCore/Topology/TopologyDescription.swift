@@ -1,0 +1,57 @@
+import Foundation
+
+extension Topology {
+    /// The graph as indented text: each node with its kind and where its records go, then the topics.
+    public func describe() -> String {
+        var lines = ["Topology \(applicationID)"]
+        lines.append("  Sub-graphs by source:")
+        var printed: Set<TopologyNode.ID> = []
+        func visit(_ id: TopologyNode.ID, depth: Int) {
+            let node = nodes[id]
+            let indent = String(repeating: "  ", count: depth + 2)
+            let again = !printed.insert(id).inserted
+            lines.append("\(indent)\(node.name) [\(label(of: node))]" + (again ? " (see above)" : ""))
+            if !again { node.children.forEach { visit($0, depth: depth + 1) } }
+        }
+        for topic in sourceTopics { visit(sourceNodeByTopic[topic]!, depth: 0) }
+        lines.append("  Topics read: \(sourceTopics.joined(separator: ", "))")
+        lines.append("  Topics written: \(sinkTopics.joined(separator: ", "))")
+        lines.append("  Dead letters: \(deadLetterTopic)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The graph in Graphviz DOT: topics as ellipses, nodes as boxes, edges in record flow order.
+    public func describeAsDOT() -> String {
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        var lines = ["digraph \(quoted(applicationID)) {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
+        for topic in Set(sourceTopics + sinkTopics + [deadLetterTopic]).sorted() {
+            lines.append("  \(quoted("topic:" + topic)) [label=\(quoted(topic)), shape=ellipse, style=filled, fillcolor=\"#e8f0fe\"];")
+        }
+        for node in nodes {
+            lines.append("  \(quoted(node.name)) [label=\(quoted("\(node.name)\\n\(node.operation.kind)"))];")
+            switch node.operation {
+            case .source(let topic, _, _, _): lines.append("  \(quoted("topic:" + topic)) -> \(quoted(node.name));")
+            case .sink(let topic, _, _): lines.append("  \(quoted(node.name)) -> \(quoted("topic:" + topic));")
+            default: break
+            }
+            for child in node.children { lines.append("  \(quoted(node.name)) -> \(quoted(nodes[child].name));") }
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func label(of node: TopologyNode) -> String {
+        switch node.operation {
+        case .source(let topic, let keyFormat, let valueFormat, let eventTime):
+            "source: topic \(topic), key \(keyFormat.rawValue), value \(valueFormat.rawValue)" + (eventTime == nil ? "" : ", event time")
+        case .sink(let topic, let keyFormat, let valueFormat):
+            "sink: topic \(topic), key \(keyFormat.rawValue), value \(valueFormat.rawValue)"
+        case .branch(_, let names, let hasDefault):
+            "branch: \((names + (hasDefault ? ["default"] : [])).joined(separator: ", "))"
+        case .require(_, let reason):
+            "require: else dead-letter (\(reason))"
+        default:
+            node.operation.kind
+        }
+    }
+}

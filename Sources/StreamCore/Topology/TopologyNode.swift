@@ -1,0 +1,51 @@
+/// One node of a topology's graph: a source, a processor, or a sink, with where its records go next.
+public struct TopologyNode: Sendable {
+    /// Index of the node in ``Topology/nodes``.
+    public typealias ID = Int
+
+    public let id: ID
+    /// Unique within the topology; what logs, metrics and dead letters name.
+    public let name: String
+    public let operation: Operation
+    /// Nodes that receive this node's output. For a `branch`, child *i* takes branch *i*'s records,
+    /// in the order the branches were declared.
+    public internal(set) var children: [ID] = []
+
+    /// What a node does with a record.
+    public enum Operation: Sendable {
+        /// Reads a topic; `eventTime` (when given) computes the record's timestamp.
+        case source(topic: String, keyFormat: RecordFormat, valueFormat: RecordFormat, eventTime: (@Sendable (StreamRecord) throws -> Int64)?)
+        /// Passes records for which `predicate` holds.
+        case filter(@Sendable (StreamRecord) throws -> Bool)
+        /// Passes records for which `predicate` holds and dead-letters the others with `reason`.
+        case require(@Sendable (StreamRecord) throws -> Bool, reason: String)
+        /// Rewrites key, value, headers or timestamp (`map`, `map-values`, `select-key`).
+        case transform(kind: String, @Sendable (inout StreamRecord) throws -> Void)
+        /// Replaces a record by zero or more records.
+        case flatMap(@Sendable (StreamRecord) throws -> [StreamRecord])
+        /// Sends each record to the child of the first predicate that holds; with a default, the last child
+        /// takes the rest, otherwise they are dropped.
+        case branch([@Sendable (StreamRecord) throws -> Bool], names: [String], hasDefault: Bool)
+        /// Joins several streams into one (records pass unchanged).
+        case merge
+        /// Observes records (logging) and passes them on.
+        case peek(@Sendable (StreamRecord) -> Void)
+        /// Writes records to a topic.
+        case sink(topic: String, keyFormat: RecordFormat, valueFormat: RecordFormat)
+
+        /// The Kafka Streams word for the operation, used by `describe`.
+        public var kind: String {
+            switch self {
+            case .source: "source"
+            case .filter: "filter"
+            case .require: "require"
+            case .transform(let kind, _): kind
+            case .flatMap: "flat-map"
+            case .branch: "branch"
+            case .merge: "merge"
+            case .peek: "peek"
+            case .sink: "sink"
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import StreamCore
+
+/// Binds a record to the names expressions use: `key`, `value`, `headers` (name → text) and
+/// `timestamp` (epoch milliseconds), plus whatever extra roots a step adds (`item`, `index`).
+enum RecordScope {
+    /// The roots every per-record expression may use.
+    static let roots = ["key", "value", "headers", "timestamp"]
+    /// `flat-map`'s `key` and `value` also see the element and its position.
+    static let flatMapRoots = roots + ["item", "index"]
+
+    /// The scope for `record`; headers are decoded only when the expression reads them.
+    static func scope(for record: StreamRecord, roots: [String], readsHeaders: Bool, extra: [JSONValue] = []) -> ExpressionScope {
+        ExpressionScope(roots: roots, values: [
+            record.key, record.value, readsHeaders ? headers(of: record) : .null, .int(record.timestamp),
+        ] + extra)
+    }
+
+    private static func headers(of record: StreamRecord) -> JSONValue {
+        var object = JSONObject()
+        for header in record.headers {
+            object[header.name] = header.value.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null
+        }
+        return .object(object)
+    }
+}
+
+/// An expression ready to run per record.
+struct RecordEvaluator: Sendable {
+    let expression: RecordExpression
+    private let readsHeaders: Bool
+
+    init(_ text: ExpressionText) {
+        expression = text.expression
+        readsHeaders = text.expression.referencedRoots.contains("headers")
+    }
+
+    func evaluate(_ record: StreamRecord, extra: [JSONValue] = []) throws -> JSONValue {
+        try expression.evaluate(in: RecordScope.scope(for: record, roots: expression.roots, readsHeaders: readsHeaders, extra: extra))
+    }
+
+    func isSatisfied(_ record: StreamRecord) throws -> Bool {
+        try expression.isSatisfied(in: RecordScope.scope(for: record, roots: expression.roots, readsHeaders: readsHeaders))
+    }
+}

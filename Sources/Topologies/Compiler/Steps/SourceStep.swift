@@ -1,0 +1,18 @@
+import StreamCore
+
+extension TopologyCompiler.Context {
+    /// `sources:` — a topic read as a stream, with its event time.
+    func compileSource(_ source: SourceDefinition) -> KStream {
+        let eventTime: (@Sendable (StreamRecord) throws -> Int64)? = source.eventTime.map { text in
+            let evaluator = RecordEvaluator(text)
+            return { record in
+                let value = try evaluator.evaluate(record)
+                guard let milliseconds = EventTimestamp.milliseconds(from: value) else {
+                    throw StepFailure(.invalidEventTime, "event-time '\(text.source)' yielded \(value.jsonString); expected an ISO-8601 timestamp or epoch milliseconds")
+                }
+                return milliseconds
+            }
+        }
+        return builder.stream(source.name.value, topic: source.topic.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat, eventTime: eventTime)
+    }
+}

@@ -1,0 +1,118 @@
+import Logging
+import StreamCore
+
+/// Turns a validated ``TopologyDefinition`` into a StreamCore ``Topology``. Each step kind compiles in
+/// its own file under `Steps/`, named after its YAML keyword.
+public enum TopologyCompiler {
+    /// Compiles `definition`; `logger` is what `log` steps write to.
+    ///
+    /// - Throws: ``TopologyDiagnostics`` for problems only visible across pipelines (reading a pipeline
+    ///   that ends in `to` or `branch`, a topic read by two sources).
+    public static func compile(_ definition: TopologyDefinition, logger: Logger) throws(TopologyDiagnostics) -> Topology {
+        var context = Context(definition: definition, logger: logger)
+        for source in definition.sources {
+            context.streams[source.name.value] = context.compileSource(source)
+        }
+        for pipeline in pipelinesInDependencyOrder(definition) {
+            context.compile(pipeline)
+        }
+        guard context.diagnostics.isEmpty else { throw TopologyDiagnostics(context.diagnostics) }
+        do {
+            return try context.builder.build()
+        } catch {
+            throw TopologyDiagnostics([TopologyDiagnostic(error.message, at: definition.applicationID.location)])
+        }
+    }
+
+    /// Pipelines ordered so each comes after the pipelines it reads (the validator rules out cycles).
+    private static func pipelinesInDependencyOrder(_ definition: TopologyDefinition) -> [PipelineDefinition] {
+        let byName = Dictionary(definition.pipelines.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
+        var ordered: [PipelineDefinition] = []
+        var visited: Set<String> = []
+        func visit(_ pipeline: PipelineDefinition) {
+            guard visited.insert(pipeline.name.value).inserted else { return }
+            for dependency in pipeline.from + mergedNames(pipeline.steps) {
+                if let upstream = byName[dependency.value] { visit(upstream) }
+            }
+            ordered.append(pipeline)
+        }
+        definition.pipelines.forEach(visit)
+        return ordered
+    }
+
+    private static func mergedNames(_ steps: [StepDefinition]) -> [Located<String>] {
+        steps.flatMap { step -> [Located<String>] in
+            switch step.kind {
+            case .merge(let names): names
+            case .branch(let branches, let defaultBranch): branches.flatMap { mergedNames($0.steps) } + mergedNames(defaultBranch ?? [])
+            default: []
+            }
+        }
+    }
+
+    /// What compiling one file needs: the builder, the streams compiled so far, the problems found.
+    struct Context {
+        let definition: TopologyDefinition
+        let logger: Logger
+        let builder: TopologyBuilder
+        /// The output stream of each source and pipeline, by name; `nil` for a pipeline that ends in
+        /// `to` or `branch`.
+        var streams: [String: KStream?] = [:]
+        var diagnostics: [TopologyDiagnostic] = []
+
+        init(definition: TopologyDefinition, logger: Logger) {
+            self.definition = definition
+            self.logger = logger
+            builder = TopologyBuilder(applicationID: definition.applicationID.value)
+        }
+
+        mutating func compile(_ pipeline: PipelineDefinition) {
+            let inputs = pipeline.from.compactMap { stream(named: $0) }
+            guard let first = inputs.first else {
+                streams[pipeline.name.value] = .some(nil)
+                return
+            }
+            let start = inputs.count == 1 ? first : first.merge("\(pipeline.name.value).from", with: Array(inputs.dropFirst()))
+            streams[pipeline.name.value] = compile(pipeline.steps, on: start)
+        }
+
+        /// Compiles a step list; returns the stream after the last step, or `nil` when it ends the chain.
+        mutating func compile(_ steps: [StepDefinition], on stream: KStream) -> KStream? {
+            var current: KStream? = stream
+            for step in steps {
+                guard let input = current else { break }
+                current = compile(step, on: input)
+            }
+            return current
+        }
+
+        mutating func compile(_ step: StepDefinition, on stream: KStream) -> KStream? {
+            switch step.kind {
+            case .filter(let condition): compileFilter(step, condition, on: stream)
+            case .require(let condition, let reason): compileRequire(step, condition, reason: reason, on: stream)
+            case .mapValues(let template): compileMapValues(step, template, on: stream)
+            case .map(let key, let value): compileMap(step, key: key, value: value, on: stream)
+            case .selectKey(let key): compileSelectKey(step, key, on: stream)
+            case .flatMap(let items, let key, let value): compileFlatMap(step, items: items, key: key, value: value, on: stream)
+            case .branch(let branches, let defaultBranch): compileBranch(step, branches, defaultBranch: defaultBranch, on: stream)
+            case .merge(let names): compileMerge(step, names, on: stream)
+            case .log(let message, let level): compileLog(step, message: message, level: level, on: stream)
+            case .to(let topic, let keyFormat, let valueFormat): compileTo(step, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, on: stream)
+            }
+        }
+
+        /// The stream a `from` or `merge` reference names, or a diagnostic when it has none.
+        mutating func stream(named reference: Located<String>) -> KStream? {
+            switch streams[reference.value] {
+            case .some(.some(let stream)):
+                return stream
+            case .some(.none):
+                diagnostics.append(TopologyDiagnostic(
+                    "pipeline '\(reference.value)' ends in 'to' or 'branch', so it has no output stream to read", at: reference.location))
+            case .none:
+                diagnostics.append(TopologyDiagnostic("'\(reference.value)' is neither a source nor a pipeline", at: reference.location))
+            }
+            return nil
+        }
+    }
+}

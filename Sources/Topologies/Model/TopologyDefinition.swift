@@ -1,0 +1,149 @@
+import StreamCore
+
+/// A parsed and validated topology file: what the compiler turns into a StreamCore topology.
+///
+/// Every reference in it resolves (sources, pipelines, topics) and every expression parsed; the
+/// parser only returns one when the file has no diagnostics.
+public struct TopologyDefinition: Sendable {
+    /// The file as the user named it.
+    public var file: String
+    /// A human name (`name:`), or the application id.
+    public var name: String
+    /// `application-id`: consumer group, and the prefix of internal topics and state directories.
+    public var applicationID: Located<String>
+    public var description: String?
+    /// In file order.
+    public var sources: [SourceDefinition]
+    /// Topics the file declares with partition counts (`topics:`), in file order.
+    public var topics: [TopicDeclaration]
+    /// In file order.
+    public var pipelines: [PipelineDefinition]
+
+    public init(file: String, name: String, applicationID: Located<String>, description: String?, sources: [SourceDefinition], topics: [TopicDeclaration], pipelines: [PipelineDefinition]) {
+        self.file = file
+        self.name = name
+        self.applicationID = applicationID
+        self.description = description
+        self.sources = sources
+        self.topics = topics
+        self.pipelines = pipelines
+    }
+}
+
+/// An input: a topic read as a stream.
+public struct SourceDefinition: Sendable {
+    public var name: Located<String>
+    public var topic: Located<String>
+    public var keyFormat: RecordFormat
+    public var valueFormat: RecordFormat
+    /// Where event time comes from; `nil` uses the record's Kafka timestamp. The expression yields an
+    /// ISO-8601 string or epoch milliseconds.
+    public var eventTime: ExpressionText?
+    /// The partition count the topology expects, when it says (`runner dev-broker --topology` creates it so).
+    public var partitions: Int?
+
+    public init(name: Located<String>, topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat, eventTime: ExpressionText?, partitions: Int?) {
+        self.name = name
+        self.topic = topic
+        self.keyFormat = keyFormat
+        self.valueFormat = valueFormat
+        self.eventTime = eventTime
+        self.partitions = partitions
+    }
+}
+
+/// A topic declared under `topics:` (typically an output), with its partition count.
+public struct TopicDeclaration: Sendable {
+    public var name: Located<String>
+    public var partitions: Int
+
+    public init(name: Located<String>, partitions: Int) {
+        self.name = name
+        self.partitions = partitions
+    }
+}
+
+/// A named chain of steps reading from sources or other pipelines.
+public struct PipelineDefinition: Sendable {
+    public var name: Located<String>
+    /// Source or pipeline names; several are merged.
+    public var from: [Located<String>]
+    public var steps: [StepDefinition]
+
+    public init(name: Located<String>, from: [Located<String>], steps: [StepDefinition]) {
+        self.name = name
+        self.from = from
+        self.steps = steps
+    }
+}
+
+/// One step of a pipeline.
+public struct StepDefinition: Sendable {
+    /// The step's own name (`name:`), or `<pipeline>.<index>.<kind>`.
+    public var name: String
+    public var kind: StepKind
+    /// Where the step's kind key is written.
+    public var location: SourceLocation
+
+    public init(name: String, kind: StepKind, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.location = location
+    }
+}
+
+/// What a step does. The YAML key of each case is in ``keyword``.
+public indirect enum StepKind: Sendable {
+    /// `filter: EXPR` — keeps records for which the expression is `true`.
+    case filter(ExpressionText)
+    /// `require: EXPR` or `require: { that: EXPR, reason: TEXT }` — records for which the expression
+    /// is not `true` go to the dead-letter topic with the reason.
+    case require(ExpressionText, reason: String?)
+    /// `map-values: TEMPLATE` — replaces the value.
+    case mapValues(ValueTemplate)
+    /// `map: { key: EXPR, value: TEMPLATE }` — replaces the key, the value, or both.
+    case map(key: ExpressionText?, value: ValueTemplate?)
+    /// `select-key: EXPR` — replaces the key.
+    case selectKey(ExpressionText)
+    /// `flat-map: EXPR` or `flat-map: { items: EXPR, key: EXPR, value: TEMPLATE }` — one record per
+    /// element of the array `items` yields; `key` and `value` also see `item` and `index`.
+    case flatMap(items: ExpressionText, key: ExpressionText?, value: ValueTemplate?)
+    /// `branch: { NAME: { when: EXPR, steps: [...] }, ..., default: { steps: [...] } }` — the first
+    /// branch whose condition holds takes the record; `default` takes the rest (without it they are dropped).
+    case branch([BranchDefinition], defaultBranch: [StepDefinition]?)
+    /// `merge: [NAME, ...]` — adds the records of other sources or pipelines to this stream.
+    case merge([Located<String>])
+    /// `log: { message: EXPR, level: LEVEL }` (alias `peek`) — logs each record and passes it on.
+    case log(message: ExpressionText?, level: String)
+    /// `to: TOPIC` or `to: { topic: TOPIC, key: FORMAT, value: FORMAT }` — writes to a topic (ends the chain).
+    case to(topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat)
+
+    /// The YAML key that introduces the step.
+    public var keyword: String {
+        switch self {
+        case .filter: "filter"
+        case .require: "require"
+        case .mapValues: "map-values"
+        case .map: "map"
+        case .selectKey: "select-key"
+        case .flatMap: "flat-map"
+        case .branch: "branch"
+        case .merge: "merge"
+        case .log: "log"
+        case .to: "to"
+        }
+    }
+}
+
+/// One named arm of a `branch` step.
+public struct BranchDefinition: Sendable {
+    public var name: Located<String>
+    public var condition: ExpressionText
+    public var steps: [StepDefinition]
+
+    public init(name: Located<String>, condition: ExpressionText, steps: [StepDefinition]) {
+        self.name = name
+        self.condition = condition
+        self.steps = steps
+    }
+}

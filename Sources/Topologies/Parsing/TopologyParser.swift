@@ -1,0 +1,199 @@
+import Foundation
+import StreamCore
+
+/// Reads a topology file into a ``TopologyDefinition``, or reports everything wrong with it.
+///
+/// The file's syntax is described in docs/DSL.md. Parsing goes on past a mistake so that one run
+/// reports all of a file's problems, each as `FILE:LINE:COLUMN: message` saying what was expected;
+/// a YAML syntax error is the exception, since nothing after it can be read.
+public enum TopologyParser {
+    /// The names expressions in steps and sources may use: the record's parts. Scopes evaluating
+    /// these expressions bind the same names in this order.
+    public static let recordRoots = ["key", "value", "headers", "timestamp"]
+    /// The names `flat-map`'s `key` and `value` may use: ``recordRoots``, then the array element
+    /// (`item`) and its 0-based position (`index`).
+    public static let itemRoots = recordRoots + ["item", "index"]
+
+    /// Parses and validates the topology file at `path`.
+    ///
+    /// - Parameter path: the file, as the user named it; diagnostics use it as written.
+    /// - Throws: ``TopologyDiagnostics`` with every problem in the file, in file order; a file that
+    ///   cannot be read is one diagnostic at line 1, column 1.
+    public static func parse(fileAt path: String) throws(TopologyDiagnostics) -> TopologyDefinition {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let reason =
+                if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                    "no such file"
+                } else if isDirectory.boolValue {
+                    "it is a directory"
+                } else {
+                    "permission denied"
+                }
+            throw TopologyDiagnostics([TopologyDiagnostic("cannot read the topology file: \(reason)", at: start)])
+        }
+        guard let yaml = String(validating: data, as: UTF8.self) else {
+            throw TopologyDiagnostics([TopologyDiagnostic("cannot read the topology file: it is not UTF-8 text", at: start)])
+        }
+        return try parse(yaml: yaml, file: path)
+    }
+
+    /// Parses and validates a topology from its text.
+    ///
+    /// - Parameters:
+    ///   - yaml: the file's contents.
+    ///   - file: the file's name as diagnostics should show it.
+    /// - Throws: ``TopologyDiagnostics`` with every problem found, in file order.
+    public static func parse(yaml: String, file: String) throws(TopologyDiagnostics) -> TopologyDefinition {
+        let root: YAMLNode?
+        do {
+            root = try YAMLSource.compose(yaml: yaml, file: file)
+        } catch {
+            throw TopologyDiagnostics([error])
+        }
+        guard let root, !root.isEmpty else {
+            throw TopologyDiagnostics([
+                TopologyDiagnostic(
+                    "the file is empty; expected a mapping with 'application-id', 'sources' and 'pipelines'",
+                    at: SourceLocation(file: file, line: 1, column: 1)
+                )
+            ])
+        }
+        var parser = StepParser(diagnostics: DiagnosticCollector())
+        let definition = topology(root, file: file, &parser)
+        guard let definition, parser.diagnostics.isEmpty else {
+            throw TopologyDiagnostics(parser.diagnostics.diagnostics)
+        }
+        return definition
+    }
+
+    // MARK: Sections
+
+    private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser) -> TopologyDefinition? {
+        let allowed = ["application-id", "description", "name", "pipelines", "sources", "topics"]
+        guard let fields = YAMLFields(root, of: "the topology", at: root.location, allowed: allowed, &parser.diagnostics) else { return nil }
+
+        let applicationID = fields.required("application-id", &parser.diagnostics).flatMap { node -> Located<String>? in
+            guard let id = node.string("an application id", for: "'application-id'", &parser.diagnostics) else { return nil }
+            guard KafkaNameRules.hasOnlyLegalCharacters(id.value) else {
+                parser.diagnostics.report("'application-id' may only contain letters, digits, '.', '_' and '-'", at: id.location)
+                return nil
+            }
+            return id
+        }
+        let name = fields["name"].flatMap { $0.string(for: "'name'", &parser.diagnostics) }
+        let description = fields["description"].flatMap { $0.string(for: "'description'", &parser.diagnostics) }
+
+        var sourceNames: [Located<String>] = []
+        var sources: [SourceDefinition] = []
+        if let node = fields.required("sources", &parser.diagnostics), let key = fields.key("sources"),
+           let entries = nonEmptyMapping(node, key: key, field: "sources", noun: "source", &parser.diagnostics) {
+            for entry in entries {
+                guard let sourceName = entry.key.string("a source name", for: "'sources'", &parser.diagnostics) else { continue }
+                sourceNames.append(sourceName)
+                if let source = source(named: sourceName, entry.value, &parser) { sources.append(source) }
+            }
+        }
+
+        var topics: [TopicDeclaration] = []
+        if let node = fields["topics"], let entries = node.mapping(for: "'topics'", &parser.diagnostics) {
+            for entry in entries {
+                if let topic = topic(entry, &parser) { topics.append(topic) }
+            }
+        }
+
+        var pipelines: [PipelineDefinition] = []
+        if let node = fields.required("pipelines", &parser.diagnostics), let key = fields.key("pipelines"),
+           let entries = nonEmptyMapping(node, key: key, field: "pipelines", noun: "pipeline", &parser.diagnostics) {
+            for entry in entries {
+                guard let pipelineName = entry.key.string("a pipeline name", for: "'pipelines'", &parser.diagnostics) else { continue }
+                if let pipeline = pipeline(named: pipelineName, entry.value, &parser) { pipelines.append(pipeline) }
+            }
+        }
+
+        parser.diagnostics.append(contentsOf: ReferenceValidator.diagnostics(sourceNames: sourceNames, pipelines: pipelines, topics: topics))
+        guard let applicationID else { return nil }
+        return TopologyDefinition(
+            file: file,
+            name: name?.value ?? applicationID.value,
+            applicationID: applicationID,
+            description: description?.value,
+            sources: sources,
+            topics: topics,
+            pipelines: pipelines
+        )
+    }
+
+    /// The entries of `sources:` or `pipelines:`, which must have at least one.
+    private static func nonEmptyMapping(_ node: YAMLNode, key: YAMLNode, field: String, noun: String, _ diagnostics: inout DiagnosticCollector) -> [YAMLNode.Entry]? {
+        guard let entries = node.mapping(for: "'\(field)'", &diagnostics) else { return nil }
+        guard !entries.isEmpty else {
+            diagnostics.report("expected at least one \(noun) in '\(field)'", at: key.location)
+            return nil
+        }
+        return entries
+    }
+
+    /// `NAME: { topic: TOPIC, key: FORMAT, value: FORMAT, event-time: EXPR, partitions: N }`
+    private static func source(named name: Located<String>, _ node: YAMLNode, _ parser: inout StepParser) -> SourceDefinition? {
+        let allowed = ["event-time", "key", "partitions", "topic", "value"]
+        guard let fields = YAMLFields(node, of: "source '\(name.value)'", at: name.location, allowed: allowed, &parser.diagnostics) else { return nil }
+        let topic = fields.required("topic", &parser.diagnostics).flatMap { parser.topicName($0, for: "topic") }
+        let keyFormat = fields["key"] == nil ? .string : parser.format(fields["key"], for: "key")
+        let valueFormat = fields["value"] == nil ? .json : parser.format(fields["value"], for: "value")
+        var isComplete = true
+        var eventTime: ExpressionText?
+        if let node = fields["event-time"] {
+            eventTime = node.expression(for: "event-time", roots: recordRoots, &parser.diagnostics)
+            isComplete = isComplete && eventTime != nil
+        }
+        var partitions: Int?
+        if let node = fields["partitions"] {
+            partitions = node.positiveInteger(for: "'partitions'", &parser.diagnostics)
+            isComplete = isComplete && partitions != nil
+        }
+        guard isComplete, let topic, let keyFormat, let valueFormat else { return nil }
+        return SourceDefinition(name: name, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime, partitions: partitions)
+    }
+
+    /// `TOPIC: N` or `TOPIC: { partitions: N }` under `topics:`.
+    private static func topic(_ entry: YAMLNode.Entry, _ parser: inout StepParser) -> TopicDeclaration? {
+        guard let name = parser.topicName(entry.key, for: "topics") else { return nil }
+        let node = entry.value
+        let partitions: Int?
+        if node.entries != nil {
+            let fields = YAMLFields(node, of: "topic '\(name.value)'", at: name.location, allowed: ["partitions"], &parser.diagnostics)
+            partitions = fields?.required("partitions", &parser.diagnostics)?.positiveInteger(for: "'partitions'", &parser.diagnostics)
+        } else if node.elements != nil {
+            parser.diagnostics.report(
+                "expected a partition count or a mapping with 'partitions' for topic '\(name.value)', got a sequence",
+                at: node.location
+            )
+            partitions = nil
+        } else {
+            partitions = node.positiveInteger(for: "the partitions of topic '\(name.value)'", &parser.diagnostics)
+        }
+        return partitions.map { TopicDeclaration(name: name, partitions: $0) }
+    }
+
+    /// `NAME: { from: NAME | [NAME, ...], steps: [STEP, ...] }`
+    ///
+    /// A pipeline whose `from` or some steps have problems is still returned, with what could be read,
+    /// so that ``ReferenceValidator`` sees its references.
+    private static func pipeline(named name: Located<String>, _ node: YAMLNode, _ parser: inout StepParser) -> PipelineDefinition? {
+        guard let fields = YAMLFields(node, of: "pipeline '\(name.value)'", at: name.location, allowed: ["from", "steps"], &parser.diagnostics) else {
+            return nil
+        }
+        var from: [Located<String>] = []
+        if let fromNode = fields.required("from", &parser.diagnostics), let key = fields.key("from") {
+            from = parser.streamNames(fromNode, key: key, for: "from") ?? []
+        }
+        var steps: [StepDefinition] = []
+        if let stepsNode = fields.required("steps", &parser.diagnostics), let key = fields.key("steps") {
+            let list = StepParser.StepList(pipeline: name.value, namePrefix: name.value, owner: "pipeline '\(name.value)'")
+            steps = parser.steps(stepsNode, key: key, in: list)
+        }
+        return PipelineDefinition(name: name, from: from, steps: steps)
+    }
+}

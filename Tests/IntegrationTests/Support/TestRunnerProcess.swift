@@ -1,0 +1,33 @@
+import Foundation
+
+/// `runner run` in its own process, as operators run it.
+final class TestRunnerProcess: Sendable {
+    private let child: ChildProcess
+
+    init(topology: String, bootstrapServers: String, extraArguments: [String] = []) throws {
+        child = try ChildProcess(RunnerExecutable.path, [
+            "run", "--topology", topology, "--bootstrap-servers", bootstrapServers, "--log-level", "warning",
+        ] + extraArguments)
+    }
+
+    /// Sends `signal` and returns the exit status (or the signal number for a kill).
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 { child.stop(signal: signal) }
+
+    /// Everything the process wrote to standard error (call after `stop`).
+    var standardError: String {
+        String(decoding: child.standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+/// Runs the runner with `arguments` to completion and returns its exit status and output.
+func runRunner(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    let child = try ChildProcess(RunnerExecutable.path, arguments)
+    let output = child.standardOutput.fileHandleForReading.readDataToEndOfFile()
+    let errors = child.standardError.fileHandleForReading.readDataToEndOfFile()
+    let status = child.stop()
+    return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+}
+
+/// The repository's root, for topology files under `topologies/`.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
