@@ -114,6 +114,10 @@ private let invalidFixtures: [InvalidFixture] = [
         "undefined-merge.yml:11:25: 'merge' names 'returns', which is neither a source nor a pipeline; known: tracking, orders, route"
     ),
     InvalidFixture(
+        "from-pipeline-ending-in-to.yml",
+        "from-pipeline-ending-in-to.yml:11:11: pipeline 'route' ends in 'to', so it has no output stream to read"
+    ),
+    InvalidFixture(
         "cycle.yml",
         "cycle.yml:7:11: pipelines 'a' and 'b' read from each other in a cycle",
         "cycle.yml:15:11: pipeline 'd' reads from itself"

@@ -3,10 +3,7 @@ import StreamCore
 /// Binds a record to the names expressions use: `key`, `value`, `headers` (name → text) and
 /// `timestamp` (epoch milliseconds), plus whatever extra roots a step adds (`item`, `index`).
 enum RecordScope {
-    /// The roots every per-record expression may use.
-    static let roots = ["key", "value", "headers", "timestamp"]
-    /// `flat-map`'s `key` and `value` also see the element and its position.
-    static let flatMapRoots = roots + ["item", "index"]
+    // The roots' order is the parser's (`TopologyParser.recordRoots`, then `itemRoots`): the values below follow it.
 
     /// The scope for `record`; headers are decoded only when the expression reads them.
     static func scope(for record: StreamRecord, roots: [String], readsHeaders: Bool, extra: [JSONValue] = []) -> ExpressionScope {

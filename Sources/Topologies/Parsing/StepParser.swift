@@ -55,9 +55,9 @@ struct StepParser {
         var chainEnd: String?
         var isUnreachableReported = false
         for (index, element) in elements.enumerated() {
-            if chainEnd != nil, !isUnreachableReported {
+            if let chainEnd, !isUnreachableReported {
                 // Reported once, at the first step that cannot run; the steps themselves are still read.
-                diagnostics.report("steps after '\(chainEnd!)' are never reached", at: element.location)
+                diagnostics.report("steps after '\(chainEnd)' are never reached", at: element.location)
                 isUnreachableReported = true
             }
             let (keyword, step) = self.step(element, index: index, in: list)

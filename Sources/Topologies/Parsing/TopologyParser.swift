@@ -60,6 +60,7 @@ public enum TopologyParser {
                 )
             ])
         }
+        // Carries the file's diagnostics, and the step names seen so far, through every section.
         var parser = StepParser(diagnostics: DiagnosticCollector())
         let definition = topology(root, file: file, &parser)
         guard let definition, parser.diagnostics.isEmpty else {
@@ -118,11 +119,18 @@ public enum TopologyParser {
             file: file,
             name: name?.value ?? applicationID.value,
             applicationID: applicationID,
-            description: description?.value,
+            description: description.map { trimmingTrailingNewlines($0.value) },
             sources: sources,
             topics: topics,
             pipelines: pipelines
         )
+    }
+
+    /// `text` without the line break a block scalar (`description: >`) ends with.
+    private static func trimmingTrailingNewlines(_ text: String) -> String {
+        var text = text
+        while text.last?.isNewline == true { text.removeLast() }
+        return text
     }
 
     /// The entries of `sources:` or `pipelines:`, which must have at least one.

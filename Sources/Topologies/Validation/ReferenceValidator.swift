@@ -1,6 +1,6 @@
 /// Checks the names a topology defines and the names it refers to: every `from` and `merge` names a
-/// source or a pipeline, no name is defined twice, and no pipeline reads (through any chain of
-/// `from` and `merge`) from itself.
+/// source or a pipeline that passes records on (one not ending in `to` or `branch`), no name is
+/// defined twice, and no pipeline reads (through any chain of `from` and `merge`) from itself.
 ///
 /// Runs on whatever the parser could read, so a file's reference problems are reported along with
 /// its other problems; a source that failed to parse still counts as defined (its name is passed
@@ -59,16 +59,18 @@ enum ReferenceValidator {
             for reference in references(of: pipeline) {
                 let name = reference.name
                 if sources.contains(name.value) { continue }
-                guard pipelineIndexes[name.value] != nil else {
+                guard let upstream = pipelineIndexes[name.value] else {
                     report("'\(reference.field)' names '\(name.value)', which is neither a source nor a pipeline; known: \(known)", at: name.location)
                     continue
                 }
-                if !isInGraph { continue }
-                if name.value == pipeline.name.value {
-                    report("pipeline '\(name.value)' reads from itself", at: name.location)
-                } else {
-                    edges[index].append(reference)
+                if upstream == index || name.value == pipeline.name.value {
+                    if isInGraph { report("pipeline '\(name.value)' reads from itself", at: name.location) }
+                    continue
                 }
+                if let last = pipelines[upstream].steps.last, StepKeyword.byKeyword[last.kind.keyword]?.endsChain == true {
+                    report("pipeline '\(name.value)' ends in '\(last.kind.keyword)', so it has no output stream to read", at: name.location)
+                }
+                if isInGraph { edges[index].append(reference) }
             }
         }
 
