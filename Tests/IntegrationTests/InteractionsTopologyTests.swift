@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import StreamCore
 import Testing
 
@@ -27,8 +30,22 @@ struct InteractionsTopologyTests {
         let expected = ExpectedRouting(input)
         #expect(expected.deadLettered.count > 0 && expected.dropped > 0, "the generator covers every rule")
 
-        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers)
+        let port = Int.random(in: 20_000..<60_000)
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         let outputs = try await readOutputs(broker, expecting: expected.outputCount)
+        // Dropped and dead-lettered records are counted in metrics as well as in the logs (the last inputs,
+        // dropped ones among them, may still be in processing when the last output arrives).
+        let wanted = [
+            #"tributary_node_dropped_total{application="shop-interactions",node="by-kind"} \#(expected.dropped)"#,
+            #"tributary_dead_letters_total{application="shop-interactions"} \#(expected.deadLettered.count)"#,
+        ]
+        var metrics = ""
+        for _ in 0..<50 where !wanted.allSatisfy(metrics.contains) {
+            let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+            metrics = String(decoding: body, as: UTF8.self)
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(wanted.allSatisfy(metrics.contains), "\(metrics)")
         #expect(runner.stop() == 0, "SIGTERM ends the runner cleanly")
         try expected.verify(outputs, allowingRepeats: false)
         #expect(input.count == expected.routedCount + expected.dropped + expected.deadLettered.count)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import StreamCore
 
@@ -40,6 +42,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
     var progressIntervalSeconds: Int = 0
 
+    @Option(help: "Serve GET /metrics (Prometheus) and /health on this port (0 picks a free one); off when not given.")
+    var httpPort: Int?
+
+    @Option(help: "Address the HTTP endpoint listens on.")
+    var httpHost: String = "127.0.0.1"
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -56,6 +64,11 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "tributary.runner")
         let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         var services: [any Service] = []
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        if let httpPort {
+            services.append(OperationsHTTPServer(host: httpHost, port: httpPort, registry: registry, logger: logger))
+        }
 
         let servers: String
         if let bootstrapServers {
@@ -86,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         if demo {
             services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
         }
-        // Services stop in reverse order: the generator first, the applications next, the broker last.
+        // Services stop in reverse order: the generator first, then the applications, the broker, the HTTP endpoint.
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

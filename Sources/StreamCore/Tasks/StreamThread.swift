@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 
 /// Runs one topology on one thread: polls its source topics, processes each record, writes the
@@ -14,12 +15,14 @@ final class StreamThread: ConsumerRebalanceListener {
     private var consumer: KafkaConsumer!
     private var producer: KafkaProducer!
     private var progress = ProgressCounts()
+    private let deadLetterCounter: Counter
 
     init(topology: Topology, configuration: StreamsConfiguration, logger: Logger) {
         self.topology = topology
         self.configuration = configuration
         self.logger = logger
         processor = RecordProcessor(topology: topology)
+        deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
     /// Processes until `shouldStop` returns true; then commits what was processed and leaves the group.
@@ -87,6 +90,7 @@ final class StreamThread: ConsumerRebalanceListener {
             ])
             try send(deadLetter)
             progress.deadLettered += 1
+            deadLetterCounter.increment()
         }
     }
 

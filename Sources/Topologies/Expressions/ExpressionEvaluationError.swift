@@ -41,7 +41,7 @@ public struct ExpressionEvaluationError: Error, Sendable, CustomStringConvertibl
         self.source = source
     }
 
-    /// Creates an error raised while evaluating a node; ``Expression`` fills in
+    /// Creates an error raised while evaluating a node; ``RecordExpression`` fills in
     /// `source` as the error leaves it, so nodes need not carry the text around.
     init(code: Code, message: String, offset: Int) {
         self.init(code: code, message: message, offset: offset, source: "")

@@ -1,6 +1,6 @@
 import StreamCore
 
-/// Compiles expression source text into an ``Expression``.
+/// Compiles expression source text into an ``RecordExpression``.
 ///
 /// A recursive-descent parser with one function per precedence level, lowest first:
 ///
