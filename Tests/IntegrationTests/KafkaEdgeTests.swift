@@ -330,3 +330,21 @@ private func runKcat(_ arguments: [String], input: String?) throws -> String {
     }
     return String(decoding: data, as: UTF8.self)
 }
+
+@Suite("Topic setup against runner dev-broker")
+struct TopicSetupTests {
+    @Test func existingTopicsAreReportedWithPartitionMismatchesAndMissingOnesAsUncreatableHere() async throws {
+        var logger = Logger(label: "topic-setup-test")
+        logger.logLevel = .critical
+        let broker = try TestDevBroker(topics: ["exact:3", "other:2"])
+        let admin = try KafkaAdminClient(bootstrapServers: broker.bootstrapServers, logger: logger)
+        let report = try TopicSetup.ensure(["exact": 3, "other": 6], admin: admin, logger: logger)
+        #expect(report.existing == ["exact", "other"])
+        #expect(report.partitionMismatches.map(\.topic) == ["other"])
+        #expect(report.partitionMismatches.first?.existing == 2 && report.partitionMismatches.first?.declared == 6)
+        #expect(report.created.isEmpty && report.uncreatable.isEmpty, "nothing missing: CreateTopics is never sent")
+
+        let withMissing = try TopicSetup.ensure(["exact": 3, "absent": 4], admin: admin, creationTimeout: .seconds(2), logger: logger)
+        #expect(withMissing.uncreatable.map(\.topic) == ["absent"], "the dev broker has no Admin API")
+    }
+}

@@ -73,6 +73,8 @@ struct RunCommand: AsyncParsableCommand {
         let servers: String
         if let bootstrapServers {
             servers = bootstrapServers
+            let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger)
+            _ = try TopicSetup.ensure(TopologyLoader.topicPartitions(of: loaded), admin: admin, logger: logger)
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)
             if demo { topics[ShopEventGenerator.topic] = max(topics[ShopEventGenerator.topic] ?? 0, 4) }
