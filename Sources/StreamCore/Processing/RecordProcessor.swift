@@ -111,7 +111,7 @@ public final class RecordProcessor {
             } else {
                 statistics[id].recordDropped()
             }
-        case .merge:
+        case .merge, .branchArm:
             try forward(record, from: id, into: &outputs)
         case .peek(let action):
             action(record)

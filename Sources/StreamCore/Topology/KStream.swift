@@ -36,7 +36,7 @@ public struct KStream {
     ) -> [KStream] {
         let branchNode = then(name, .branch(branches.map(\.predicate), names: branches.map(\.name), hasDefault: withDefault))
         let arms = branches.map(\.name) + (withDefault ? ["default"] : [])
-        return arms.map { arm in branchNode.then("\(name).\(arm)", .merge) }
+        return arms.map { arm in branchNode.then("\(name).\(arm)", .branchArm) }
     }
 
     /// One stream of this stream's records and those of `others`.

@@ -28,6 +28,8 @@ public struct TopologyNode: Sendable {
         case branch([@Sendable (StreamRecord) throws -> Bool], names: [String], hasDefault: Bool)
         /// Joins several streams into one (records pass unchanged).
         case merge
+        /// One arm of a `branch` (records pass unchanged): names the arm in descriptions and metrics.
+        case branchArm
         /// Observes records (logging) and passes them on.
         case peek(@Sendable (StreamRecord) -> Void)
         /// Writes records to a topic.
@@ -43,6 +45,7 @@ public struct TopologyNode: Sendable {
             case .flatMap: "flat-map"
             case .branch: "branch"
             case .merge: "merge"
+            case .branchArm: "branch-arm"
             case .peek: "peek"
             case .sink: "sink"
             }

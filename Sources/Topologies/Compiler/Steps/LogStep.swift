@@ -11,6 +11,7 @@ extension TopologyCompiler.Context {
         return stream.peek(node) { record in
             let text: String
             if let evaluator {
+                // A log line must never dead-letter a record: a failing message logs as null.
                 let value = (try? evaluator.evaluate(record)) ?? .null
                 text = value.stringValue ?? value.jsonString
             } else {
