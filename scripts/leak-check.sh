@@ -9,5 +9,5 @@ export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0"
 export TRIBUTARY_RUNNER="$PWD/.build-asan/debug/runner"
 # Edge suites only: they exercise every wrapper type, and their processes (tests and dev broker) run sanitized.
-.build-asan/debug/TributaryPackageTests.xctest --testing-library swift-testing --filter 'RocksDBDatabaseTests|KafkaEdgeTests'
+.build-asan/debug/TributaryPackageTests.xctest --testing-library swift-testing --filter 'RocksDBDatabaseTests|KafkaEdgeTests|KeyValueStoreTests'
 echo "leak check: no leaks reported"

@@ -64,6 +64,20 @@ public final class KafkaConsumer {
         try client.subscribe(topics)
     }
 
+    /// Reads `partitions` from the given offsets without joining the group (for restoring state from a
+    /// changelog): no rebalances, and nothing is ever committed for them.
+    public func assign(_ partitions: [TopicPartition: Int64]) throws(KafkaError) {
+        let starts = partitions.map { TopicPartitionOffset(topicPartition: $0.key, offset: $0.value) }
+        try client.assign(starts)
+        assignment = Set(partitions.keys)
+        for start in starts { positions[start.topicPartition] = start.offset }
+    }
+
+    /// The oldest offset the broker still holds for `partition`, and the offset its next record will get.
+    public func watermarks(of partition: TopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try client.watermarks(of: partition, timeout: timeout)
+    }
+
     /// Waits up to `timeout` for records and returns at most `maxRecords` of them, in order per partition.
     /// An empty result means none arrived in time. Rebalances are handled inside.
     ///

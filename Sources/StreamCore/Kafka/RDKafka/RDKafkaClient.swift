@@ -302,6 +302,15 @@ final class RDKafkaClient: @unchecked Sendable {
         if result.isError { throw KafkaError(code: .consumerFailed, responseError: result, context: "close consumer") }
     }
 
+    /// The oldest offset the broker still holds and the offset the next record will get, asked of the broker.
+    func watermarks(of partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let result = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, Int32(timeout.milliseconds))
+        if result.isError { throw KafkaError(code: .metadataFailed, responseError: result, context: "watermarks", topicPartition: partition) }
+        return (low, high)
+    }
+
     // MARK: - Metadata and admin
 
     /// Partition counts of every topic the cluster knows. Asks for all topics, never for one by

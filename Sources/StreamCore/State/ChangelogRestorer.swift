@@ -1,0 +1,60 @@
+import Logging
+
+/// Brings a ``KeyValueStore`` up to date from its changelog: from its checkpoint (or from the start
+/// when the local state is gone) to the end of the partition, last write winning, as a changelog that
+/// is not compacted requires.
+public enum ChangelogRestorer {
+    /// Replays the changelog tail into `store` and returns how many records were applied.
+    ///
+    /// - Throws: ``StateStoreError`` when the changelog no longer holds the records the store needs
+    ///   (retention removed them): a partial store is never served silently.
+    @discardableResult
+    public static func restore(
+        _ store: KeyValueStore, bootstrapServers: String, logger: Logger, batchSize: Int = 10_000, stallTimeout: Duration = .seconds(10)
+    ) throws -> Int {
+        let start: Int64
+        do {
+            start = try store.checkpoint ?? 0
+        } catch {
+            throw StateStoreError(store: store.name, changelog: store.changelog, message: "cannot read the checkpoint: \(error)")
+        }
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(store.name)")
+        configuration.readCommitted = false
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        defer { try? consumer.close() }
+        let (low, high) = try consumer.watermarks(of: store.changelog)
+        guard low <= start else {
+            throw StateStoreError(store: store.name, changelog: store.changelog, message:
+                "the changelog starts at offset \(low) but the store needs it from \(start): retention removed records; refusing to serve a partial store")
+        }
+        guard start < high else { return 0 }
+        try consumer.assign([store.changelog: start])
+        var applied = 0
+        var batch = RocksDBWriteBatch()
+        var next = start
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        while next < high {
+            // Offsets without a record (transaction markers) never arrive: stop waiting at a quiet end.
+            guard clock.now - lastProgress < stallTimeout else {
+                logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(store.name)", "at": "\(next)", "high": "\(high)"])
+                break
+            }
+            let before = next
+            for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) where record.offset >= next {
+                guard let key = record.key else { continue }
+                if let value = record.value { batch.put(key, value, in: KeyValueStore.dataFamily) } else { batch.delete(key, in: KeyValueStore.dataFamily) }
+                next = record.offset + 1
+                applied += 1
+            }
+            if next > before { lastProgress = clock.now }
+            batch.put(KeyValueStore.checkpointKey, KeyValueStore.encodeOffset(next), in: KeyValueStore.metadataFamily)
+            try store.database.write(batch)
+            batch.removeAll()
+        }
+        logger.info("store restored from its changelog", metadata: [
+            "store": "\(store.name)", "changelog": "\(store.changelog)", "from": "\(start)", "to": "\(high)", "records": "\(applied)",
+        ])
+        return applied
+    }
+}

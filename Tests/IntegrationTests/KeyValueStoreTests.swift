@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import StreamCore
+import Testing
+
+/// State stores with changelogs against a real Kafka-protocol broker: flush, checkpoint, restore.
+@Suite("Key-value store and changelog restore")
+struct KeyValueStoreTests {
+    private let logger: Logger = {
+        var logger = Logger(label: "store-test")
+        logger.logLevel = .warning
+        return logger
+    }()
+    private let changelog = TopicPartition("app-counts-changelog", 1)
+
+    private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func aHotKeyCostsOneChangelogRecordPerFlush() async throws {
+        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let directory = TemporaryStateDirectory()
+        let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+        for count in 1...100 { store.put(bytes("P7"), bytes(String(count))) }
+        store.put(bytes("P8"), bytes("1"))
+        store.delete(bytes("P8"))
+        #expect(store.dirtyCount == 2)
+        try store.flush(to: producer, sourceOffsets: [TopicPartition("in", 1): 101])
+        try producer.close()
+
+        let records = try await TopicReader.read([changelog.topic], bootstrapServers: broker.bootstrapServers, timeout: .seconds(20)) { $0.values.joined().count >= 2 }
+        let written = records[changelog.topic, default: []]
+        #expect(written.count == 2 && written.allSatisfy { $0.partition == 1 })
+        #expect(written.first { $0.key == bytes("P7") }?.value == bytes("100"))
+        #expect(written.first { $0.key == bytes("P8") }.map { $0.value == nil } == true, "a delete is a tombstone")
+        #expect(try store.checkpoint == 2)
+        #expect(try store.appliedSourceOffset(for: TopicPartition("in", 1)) == 101)
+        #expect(try store.get(bytes("P7")) == bytes("100"))
+    }
+
+    @Test func aStoreRebuildsFromItsChangelogWhenItsDirectoryIsGone() async throws {
+        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        var expected: [String: String] = [:]
+        do {
+            let directory = TemporaryStateDirectory()
+            let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+            for round in 0..<3 {
+                for key in 0..<50 where (key + round) % 3 != 0 {
+                    store.put(bytes("k\(key)"), bytes("v\(round)"))
+                    expected["k\(key)"] = "v\(round)"
+                }
+                store.delete(bytes("k\(round)"))
+                expected["k\(round)"] = nil
+                try store.flush(to: producer)
+            }
+            store.close()
+        }
+        try producer.close()
+
+        let fresh = TemporaryStateDirectory()
+        let rebuilt = try KeyValueStore(name: "counts", directory: fresh.path, changelog: changelog)
+        #expect(try rebuilt.checkpoint == nil)
+        let applied = try ChangelogRestorer.restore(rebuilt, bootstrapServers: broker.bootstrapServers, logger: logger)
+        #expect(applied > 0)
+        let restored = Dictionary(uniqueKeysWithValues: try rebuilt.entries().map { (String(decoding: $0.key, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) })
+        #expect(restored == expected)
+    }
+
+    @Test func aReopenedStoreAppliesOnlyTheChangelogTailAfterItsCheckpoint() async throws {
+        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let directory = TemporaryStateDirectory()
+        do {
+            let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+            store.put(bytes("a"), bytes("1"))
+            store.put(bytes("b"), bytes("1"))
+            try store.flush(to: producer)
+            store.close()
+        }
+        // Another instance owned the task meanwhile and wrote on.
+        for (key, value) in [("a", "2"), ("c", "1")] {
+            try await producer.send(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes(key), value: bytes(value)))
+        }
+        try await producer.send(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes("b"), value: nil))
+        try producer.close()
+
+        let reopened = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+        #expect(try reopened.checkpoint == 2)
+        #expect(try ChangelogRestorer.restore(reopened, bootstrapServers: broker.bootstrapServers, logger: logger) == 3)
+        #expect(try reopened.get(bytes("a")) == bytes("2"))
+        #expect(try reopened.get(bytes("b")) == nil)
+        #expect(try reopened.get(bytes("c")) == bytes("1"))
+        #expect(try reopened.checkpoint == 5)
+    }
+
+    @Test func aChangelogTruncatedByRetentionIsALoudErrorNotAPartialStore() async throws {
+        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        // The dev broker keeps about 5 MB per partition: 8 MB pushes the oldest records out.
+        let value = [UInt8](repeating: 0x61, count: 1024)
+        for index in 0..<8_000 {
+            try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes("k\(index)"), value: value)) { _ in }
+        }
+        try producer.close()
+        let fresh = TemporaryStateDirectory()
+        let store = try KeyValueStore(name: "counts", directory: fresh.path, changelog: changelog)
+        #expect {
+            try ChangelogRestorer.restore(store, bootstrapServers: broker.bootstrapServers, logger: logger)
+        } throws: { error in
+            "\(error)".contains("retention removed records")
+        }
+    }
+}
+
+/// A state directory removed when the test lets go of it.
+final class TemporaryStateDirectory {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-state-\(UUID().uuidString)").path
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
