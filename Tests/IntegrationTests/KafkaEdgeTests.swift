@@ -114,7 +114,8 @@ struct KafkaEdgeTests {
         #expect(output.split(separator: "\n").map(String.init).sorted() == lines.sorted())
     }
 
-    @Test func aMemberLeavingHandsItsPartitionsOverAtTheCommittedOffsetsWithNoRecordSkipped() async throws {
+    @Test(arguments: [KafkaConsumerConfiguration.RebalanceProtocol.eager, .cooperative])
+    func aMemberLeavingHandsItsPartitionsOverAtTheCommittedOffsetsWithNoRecordSkipped(protocol rebalanceProtocol: KafkaConsumerConfiguration.RebalanceProtocol) async throws {
         let broker = try TestDevBroker(topics: ["shared:6"])
         let producer = try producer(broker)
         let total = 600
@@ -125,7 +126,11 @@ struct KafkaEdgeTests {
 
         let log = ProcessedLog()
         let stopFirst = Atomic<Bool>(false)
-        let configuration = consumerConfiguration(broker, group: "sharing-group")
+        let configuration = {
+            var configuration = consumerConfiguration(broker, group: "sharing-group")
+            configuration.rebalanceProtocol = rebalanceProtocol
+            return configuration
+        }()
         let logger = logger
         // Each member processes slowly (10 ms a record) so the two really share the work.
         // A member returns the offsets committed for the partitions it held when it left.
