@@ -5,6 +5,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import StreamCore
+import Topologies
 
 /// `runner run --topology FILE...` (also `runner --topology FILE...`): process until SIGINT/SIGTERM.
 struct RunCommand: AsyncParsableCommand {
@@ -74,6 +75,12 @@ struct RunCommand: AsyncParsableCommand {
         if let bootstrapServers {
             servers = bootstrapServers
             let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger)
+            let existing = try admin.partitionCounts()
+            let conflicts = loaded.flatMap { $0.definition.partitionConflicts(with: existing) }
+            guard conflicts.isEmpty else {
+                FileHandle.standardError.write(Data((TopologyDiagnostics(conflicts).description + "\n").utf8))
+                throw ExitCode(1)
+            }
             _ = try TopicSetup.ensure(TopologyLoader.topicPartitions(of: loaded), admin: admin, logger: logger)
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)

@@ -16,6 +16,20 @@ extension TopologyDefinition {
         return counts
     }
 
+    /// A diagnostic for every topic whose partition count the file declares (under `sources` or `topics`)
+    /// and that exists in `existing` (name → partitions) with another count: keyed data would land in
+    /// other partitions than the topology's state and joins expect.
+    public func partitionConflicts(with existing: [String: Int]) -> [TopologyDiagnostic] {
+        let declared = sources.compactMap { source in source.partitions.map { (source.topic, $0) } }
+            + topics.map { ($0.name, $0.partitions) }
+        return declared.compactMap { topic, partitions in
+            guard let actual = existing[topic.value], actual != partitions else { return nil }
+            return TopologyDiagnostic(
+                "topic '\(topic.value)' has \(actual) partitions on the cluster, but this topology declares \(partitions); change the declaration or the topic",
+                at: topic.location)
+        }
+    }
+
     private func writtenTopics(in steps: [StepDefinition]) -> [String] {
         steps.flatMap { step -> [String] in
             switch step.kind {
