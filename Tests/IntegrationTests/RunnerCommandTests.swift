@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import StreamCore
 import Testing
 
 /// The `runner` commands as operators type them: exit statuses and what they print.
@@ -56,5 +58,40 @@ struct RunnerTopicCheckTests {
         let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning"])
         #expect(result.status == 1)
         #expect(result.errors.contains("\(file):13:12: topic 'tracking-events' has 2 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
+    }
+}
+
+@Suite("runner dev-broker")
+struct DevBrokerCommandTests {
+    @Test func devBrokerCreatesEveryTopicATopologyUsesWithItsDeclaredPartitions() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dev-broker-\(UUID().uuidString).yml").path
+        try """
+            application-id: counting
+            sources:
+              clicks: { topic: clicks, partitions: 6 }
+            topics:
+              declared-out: 3
+            pipelines:
+              route:
+                from: clicks
+                steps:
+                  - branch:
+                      big:
+                        when: value.n > 10
+                        steps: [to: declared-out]
+                      default:
+                        steps: [to: undeclared-out]
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let broker = try TestDevBroker(topics: ["extra:2"], topologies: [file])
+        var logger = Logger(label: "dev-broker-test")
+        logger.logLevel = .critical
+        let counts = try KafkaAdminClient(bootstrapServers: broker.bootstrapServers, logger: logger).partitionCounts()
+        #expect(counts["clicks"] == 6)
+        #expect(counts["declared-out"] == 3)
+        #expect(counts["undeclared-out"] == 4, "topics without a declared count get the dev broker's default")
+        #expect(counts["counting-dlq"] == 4)
+        #expect(counts["extra"] == 2)
+        #expect(broker.stop() == 0, "SIGTERM stops the broker cleanly")
     }
 }
