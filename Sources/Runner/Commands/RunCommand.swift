@@ -31,9 +31,6 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Like --dev, plus a generator of shop tracking events into tracking-events, and progress logs every 10 s.")
     var demo = false
 
-    @Option(help: "Directory for local state (used by stateful topologies).")
-    var stateDir: String = "state"
-
     @Option(help: "Milliseconds between commits of processed offsets.")
     var commitIntervalMs: Int = 1000
 

@@ -6,7 +6,7 @@ public enum TopicSetup {
     public struct Report: Sendable {
         public var created: [String] = []
         public var existing: [String] = []
-        /// Topics that exist with another partition count than the topology declares.
+        /// Topics that exist with another partition count than asked for.
         public var partitionMismatches: [(topic: String, existing: Int, declared: Int)] = []
         /// Topics that do not exist and could not be created here (no Admin API), with the reason.
         public var uncreatable: [(topic: String, reason: String)] = []
@@ -39,7 +39,7 @@ public enum TopicSetup {
         }
         for topic in report.created { logger.notice("created topic", metadata: ["topic": "\(topic)", "partitions": "\(topics[topic] ?? 0)"]) }
         for mismatch in report.partitionMismatches {
-            logger.warning("topic has \(mismatch.existing) partitions but the topology declares \(mismatch.declared); keys may be partitioned differently than expected",
+            logger.warning("topic has \(mismatch.existing) partitions, not the \(mismatch.declared) expected; keys may be partitioned differently than assumed",
                            metadata: ["topic": "\(mismatch.topic)"])
         }
         for (topic, reason) in report.uncreatable {

@@ -70,19 +70,19 @@ public final class KeyValueStore {
     /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged: nothing is written
     ///   locally then, and the cache keeps the entries for the next attempt.
     public func flush(to producer: KafkaProducer, sourceOffsets: [TopicPartition: Int64] = [:]) throws(StateStoreError) {
-        let acknowledgements = ChangelogAcknowledgements()
+        let acknowledgements = DeliveryResults()
         do throws(KafkaError) {
             for (key, value) in cache {
-                try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value)) {
-                    acknowledgements.record($0)
-                }
+                try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: acknowledgements.record)
             }
             try producer.flush()
         } catch {
             throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(error)")
         }
-        let (highestOffset, failure) = acknowledgements.outcome
-        if let failure { throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(failure)") }
+        if let failure = acknowledgements.firstFailure {
+            throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(failure)")
+        }
+        let highestOffset = acknowledgements.highestOffset(in: changelog)
 
         var batch = RocksDBWriteBatch()
         for (key, value) in cache {
@@ -112,23 +112,4 @@ public final class KeyValueStore {
 
     static func encodeOffset(_ offset: Int64) -> [UInt8] { Array(String(offset).utf8) }
     static func decodeOffset(_ bytes: [UInt8]) -> Int64? { Int64(String(decoding: bytes, as: UTF8.self)) }
-}
-
-/// The highest acknowledged changelog offset of a flush, or its first failure, from the producer's thread.
-private final class ChangelogAcknowledgements: @unchecked Sendable {
-    // Unchecked: every access holds `lock`.
-    private let lock = NSLock()
-    private var highest: Int64?
-    private var failure: KafkaError?
-
-    func record(_ result: Result<RecordMetadata, KafkaError>) {
-        lock.withLock {
-            switch result {
-            case .success(let metadata): highest = max(highest ?? metadata.offset, metadata.offset)
-            case .failure(let error): if failure == nil { failure = error }
-            }
-        }
-    }
-
-    var outcome: (Int64?, KafkaError?) { lock.withLock { (highest, failure) } }
 }

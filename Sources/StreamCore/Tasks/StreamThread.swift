@@ -1,6 +1,5 @@
 import Logging
 import Metrics
-import Synchronization
 
 /// Runs one topology on one thread: polls its source topics, processes each record, writes the
 /// outputs, and commits a record's offset only after its outputs are acknowledged (at least once).
@@ -11,7 +10,7 @@ final class StreamThread: ConsumerRebalanceListener {
     private let configuration: StreamsConfiguration
     private let logger: Logger
     private let processor: RecordProcessor
-    private let deliveryFailure = FirstDeliveryFailure()
+    private let deliveries = DeliveryResults()
     private var consumer: KafkaConsumer!
     private var producer: KafkaProducer!
     private var progress = ProgressCounts()
@@ -97,9 +96,7 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Enqueues an output; a failed delivery is kept and stops the thread at the next commit, before
     /// that record's offset is committed.
     private func send(_ record: ProducerRecord) throws(KafkaError) {
-        try producer.enqueueWaitingForRoom(record) { [deliveryFailure] result in
-            if case .failure(let error) = result { deliveryFailure.record(error) }
-        }
+        try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
     }
 
     /// Waits for every output so far to be acknowledged, then commits the processed offsets.
@@ -118,7 +115,7 @@ final class StreamThread: ConsumerRebalanceListener {
                 logger.warning("outputs not yet acknowledged; still waiting: \(error.message)")
             }
         }
-        if let failure = deliveryFailure.error { throw failure }
+        if let failure = deliveries.firstFailure { throw failure }
     }
 
     // MARK: - ConsumerRebalanceListener
@@ -157,16 +154,5 @@ final class StreamThread: ConsumerRebalanceListener {
         for (node, received, dropped) in processor.nodeCounts where dropped > 0 {
             logger.info("node \(node): \(received) records received, \(dropped) dropped", metadata: ["application": "\(topology.applicationID)"])
         }
-    }
-}
-
-/// The first output that could not be delivered, set from the producer's polling thread.
-private final class FirstDeliveryFailure: Sendable {
-    private let first = Mutex<KafkaError?>(nil)
-
-    var error: KafkaError? { first.withLock { $0 } }
-
-    func record(_ error: KafkaError) {
-        first.withLock { if $0 == nil { $0 = error } }
     }
 }

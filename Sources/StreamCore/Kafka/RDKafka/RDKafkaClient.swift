@@ -157,16 +157,6 @@ final class RDKafkaClient: @unchecked Sendable {
         }
     }
 
-    /// Records and requests not yet acknowledged.
-    var outputQueueLength: Int { Int(rd_kafka_outq_len(handle)) }
-
-    /// The producer's fatal error, if it has one (an idempotent producer that can no longer guarantee order).
-    var fatalError: KafkaError? {
-        var text = [CChar](repeating: 0, count: 512)
-        let code = rd_kafka_fatal_error(handle, &text, text.count)
-        return code.isError ? KafkaError(code: .fatal, message: text.nulTerminatedString) : nil
-    }
-
     // MARK: - Consumer
 
     func subscribe(_ topics: [String]) throws(KafkaError) {

@@ -10,7 +10,6 @@ struct TopicPartitionOffset: Hashable, Sendable {
 /// librdkafka's logical offsets.
 enum RDKafkaOffset {
     static let beginning = Int64(RD_KAFKA_OFFSET_BEGINNING)
-    static let end = Int64(RD_KAFKA_OFFSET_END)
     /// "No offset": nothing committed, or no position yet.
     static let invalid = Int64(RD_KAFKA_OFFSET_INVALID)
 }
