@@ -24,16 +24,18 @@ struct KeyValueStoreTests {
         store.put(bytes("P8"), bytes("1"))
         store.delete(bytes("P8"))
         #expect(store.dirtyCount == 2)
-        try store.flush(to: producer, sourceOffsets: [TopicPartition("in", 1): 101])
+        let checkpoint = TaskCheckpoint(applied: [TopicPartition("in", 1): OriginPosition(offset: 100)], streamTimes: ["window": 42])
+        try store.flush(to: producer, checkpoint: checkpoint)
         try producer.close()
 
-        let records = try await TopicReader.read([changelog.topic], bootstrapServers: broker.bootstrapServers, timeout: .seconds(20)) { $0.values.joined().count >= 2 }
+        let records = try await TopicReader.read([changelog.topic], bootstrapServers: broker.bootstrapServers, timeout: .seconds(20)) { $0.values.joined().count >= 3 }
         let written = records[changelog.topic, default: []]
-        #expect(written.count == 2 && written.allSatisfy { $0.partition == 1 })
+        #expect(written.count == 3 && written.allSatisfy { $0.partition == 1 }, "two entries, then the checkpoint record")
+        #expect(written.last?.headers.contains { $0.name == KeyValueStore.checkpointHeader } == true)
         #expect(written.first { $0.key == bytes("P7") }?.value == bytes("100"))
         #expect(written.first { $0.key == bytes("P8") }.map { $0.value == nil } == true, "a delete is a tombstone")
-        #expect(try store.checkpoint == 2)
-        #expect(try store.appliedSourceOffset(for: TopicPartition("in", 1)) == 101)
+        #expect(try store.changelogOffset == 3)
+        #expect(try store.taskCheckpoint == checkpoint)
         #expect(try store.get(bytes("P7")) == bytes("100"))
     }
 
@@ -51,7 +53,7 @@ struct KeyValueStoreTests {
                 }
                 store.delete(bytes("k\(round)"))
                 expected["k\(round)"] = nil
-                try store.flush(to: producer)
+                try store.flush(to: producer, checkpoint: TaskCheckpoint(applied: [TopicPartition("in", 0): OriginPosition(offset: Int64(round))]))
             }
             store.close()
         }
@@ -59,11 +61,12 @@ struct KeyValueStoreTests {
 
         let fresh = TemporaryStateDirectory()
         let rebuilt = try KeyValueStore(name: "counts", directory: fresh.path, changelog: changelog)
-        #expect(try rebuilt.checkpoint == nil)
+        #expect(try rebuilt.changelogOffset == nil)
         let applied = try ChangelogRestorer.restore(rebuilt, bootstrapServers: broker.bootstrapServers, logger: logger)
         #expect(applied > 0)
         let restored = Dictionary(uniqueKeysWithValues: try rebuilt.entries().map { (String(decoding: $0.key, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) })
         #expect(restored == expected)
+        #expect(try rebuilt.taskCheckpoint == TaskCheckpoint(applied: [TopicPartition("in", 0): OriginPosition(offset: 2)]), "the last checkpoint comes back with the data")
     }
 
     @Test func aReopenedStoreAppliesOnlyTheChangelogTailAfterItsCheckpoint() async throws {
@@ -74,7 +77,7 @@ struct KeyValueStoreTests {
             let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
             store.put(bytes("a"), bytes("1"))
             store.put(bytes("b"), bytes("1"))
-            try store.flush(to: producer)
+            try store.flush(to: producer, checkpoint: TaskCheckpoint())
             store.close()
         }
         // Another instance owned the task meanwhile and wrote on.
@@ -85,12 +88,12 @@ struct KeyValueStoreTests {
         try producer.close()
 
         let reopened = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
-        #expect(try reopened.checkpoint == 2)
+        #expect(try reopened.changelogOffset == 3, "two entries and a checkpoint record")
         #expect(try ChangelogRestorer.restore(reopened, bootstrapServers: broker.bootstrapServers, logger: logger) == 3)
         #expect(try reopened.get(bytes("a")) == bytes("2"))
         #expect(try reopened.get(bytes("b")) == nil)
         #expect(try reopened.get(bytes("c")) == bytes("1"))
-        #expect(try reopened.checkpoint == 5)
+        #expect(try reopened.changelogOffset == 6)
     }
 
     @Test func aChangelogTruncatedByRetentionIsALoudErrorNotAPartialStore() async throws {

@@ -55,7 +55,7 @@ struct RunnerTopicCheckTests {
     @Test func aTopicWithAnotherPartitionCountThanDeclaredStopsTheRunnerBeforeItStarts() throws {
         let broker = try TestDevBroker(topics: ["tracking-events:2"])
         let file = repositoryRoot + "/topologies/interactions.yml"
-        let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning"])
+        let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning", "--no-http"])
         #expect(result.status == 1)
         #expect(result.errors.contains("\(file):13:12: topic 'tracking-events' has 2 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
     }

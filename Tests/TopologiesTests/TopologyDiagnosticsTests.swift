@@ -31,7 +31,7 @@ struct InvalidFixture: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-private let stepKeywords = "branch, filter, flat-map, log, map, map-values, merge, peek, require, select-key, to"
+private let stepKeywords = "aggregate, branch, count, filter, flat-map, group-by, group-by-key, log, map, map-values, merge, peek, reduce, require, select-key, to, to-table, window"
 private let formats = "string, json, bytes"
 private let topicCharacters = "may only contain letters, digits, '.', '_' and '-'"
 
@@ -102,8 +102,8 @@ private let invalidFixtures: [InvalidFixture] = [
     ),
     InvalidFixture(
         "unknown-root.yml",
-        "unknown-root.yml:10:17: unknown name 'item'; expected one of: key, value, headers, timestamp",
-        "unknown-root.yml:11:21: unknown name 'record'; expected one of: key, value, headers, timestamp"
+        "unknown-root.yml:10:17: unknown name 'item'; expected one of: key, value, headers, timestamp, window",
+        "unknown-root.yml:11:21: unknown name 'record'; expected one of: key, value, headers, timestamp, window"
     ),
     InvalidFixture(
         "undefined-source.yml",
@@ -278,7 +278,7 @@ struct TopologyDiagnosticsTests {
                       total:
             """
         #expect(parseErrors(yaml) == [
-            "t.yml:11:31: unknown name 'valeu'; expected one of: key, value, headers, timestamp",
+            "t.yml:11:31: unknown name 'valeu'; expected one of: key, value, headers, timestamp, window",
             "t.yml:12:11: expected an expression for 'total', got nothing",
         ])
     }

@@ -19,6 +19,10 @@ private func render(_ template: ValueTemplate?) -> String {
     }
 }
 
+private func render(_ options: AggregationOptions) -> String {
+    "store: \(options.store.value), emit: \(options.emit.rawValue), late: \(options.lateRecords.rawValue)"
+}
+
 /// Steps as indented lines, `NAME: KIND(ARGUMENTS)`, branches below their step.
 private func render(_ steps: [StepDefinition], indent: String = "") -> [String] {
     steps.flatMap { step -> [String] in
@@ -53,6 +57,20 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "log(\(message?.source ?? "-"), level: \(level))"]
         case .to(let topic, let keyFormat, let valueFormat):
             return [line + "to(\(topic.value), key: \(keyFormat), value: \(valueFormat))"]
+        case .groupByKey:
+            return [line + "group-by-key"]
+        case .groupBy(let key, let repartition, let partitions):
+            return [line + "group-by(\(key.source), repartition: \(repartition.value), partitions: \(partitions.map(String.init) ?? "-"))"]
+        case .window(let window):
+            return [line + "window(\(window.kind), grace: \(window.grace), retention: \(window.retention.map(String.init) ?? "-"))"]
+        case .count(let options):
+            return [line + "count(\(render(options)))"]
+        case .reduce(let adder, let options):
+            return [line + "reduce(\(adder.source), \(render(options)))"]
+        case .aggregate(let initial, let adder, let merger, let options):
+            return [line + "aggregate(\(initial.source), \(adder.source), merger: \(merger?.source ?? "-"), \(render(options)))"]
+        case .toTable(let store):
+            return [line + "to-table(\(store.value))"]
         }
     }
 }

@@ -40,8 +40,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
     var progressIntervalSeconds: Int = 0
 
-    @Option(help: "Serve GET /metrics (Prometheus) and /health on this port (0 picks a free one); off when not given.")
-    var httpPort: Int?
+    @Option(help: "Serve interactive queries (GET /stores...), /metadata, /metrics (Prometheus) and /health on this port (0 picks a free one).")
+    var httpPort: Int = 8080
+
+    @Flag(help: "Serve no HTTP endpoint at all.")
+    var noHTTP = false
+
+    @Option(help: "Directory for state stores: <state-dir>/<application-id>/<task>/<store>.")
+    var stateDir: String = StreamsConfiguration(bootstrapServers: "").stateDirectory
 
     @Option(help: "Address the HTTP endpoint listens on.")
     var httpHost: String = "127.0.0.1"
@@ -64,8 +70,9 @@ struct RunCommand: AsyncParsableCommand {
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        if let httpPort {
-            services.append(OperationsHTTPServer(host: httpHost, port: httpPort, registry: registry, logger: logger))
+        let stores = QueryableStores()
+        if !noHTTP {
+            services.append(OperationsHTTPServer(host: httpHost, port: httpPort, registry: registry, stores: stores, logger: logger))
         }
 
         let servers: String
@@ -93,6 +100,8 @@ struct RunCommand: AsyncParsableCommand {
 
         var configuration = StreamsConfiguration(bootstrapServers: servers)
         configuration.commitInterval = .milliseconds(commitIntervalMs)
+        configuration.stateDirectory = stateDir
+        configuration.queryableStores = stores
         configuration.offsetOutOfRange = offsetOutOfRange.policy
         if progressIntervalSeconds > 0 {
             configuration.progressLogInterval = .seconds(progressIntervalSeconds)

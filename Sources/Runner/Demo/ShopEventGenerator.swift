@@ -175,30 +175,6 @@ struct ShopEventGenerator {
 
     private mutating func nextTimestamp() -> String {
         clock += Int64(1 + random.next() % 2000)
-        return ISO8601Milliseconds.format(clock)
-    }
-}
-
-/// `YYYY-MM-DDTHH:mm:ss.SSSZ` for epoch milliseconds.
-enum ISO8601Milliseconds {
-    static func format(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        let days = Int(seconds / 86_400)
-        let secondOfDay = Int(seconds % 86_400)
-        // Civil date from days since the epoch (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
+        return EventTimestamp.formatISO8601(clock)
     }
 }

@@ -15,6 +15,10 @@ public struct ProcessingError: Error, Sendable, CustomStringConvertible {
         public static let invalidEventTime = Kind("invalid-event-time")
         /// A sink needs a key and the computed key is null.
         public static let nullKey = Kind("null-key")
+        /// The record arrived after every window it belongs to had closed (with `late: dead-letter`).
+        public static let lateRecord = Kind("late-record")
+        /// A state store could not be read.
+        public static let stateUnavailable = Kind("state-unavailable")
 
         public var description: String { name }
     }

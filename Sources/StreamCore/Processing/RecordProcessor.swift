@@ -1,7 +1,9 @@
-/// Runs input records through a topology's graph, one at a time.
+/// Runs input records through a topology's graph, one at a time, against the state of the task that
+/// owns the record's partition.
 ///
-/// The outputs of one input are returned together, so an input that fails halfway produces nothing but
-/// its dead letter: never half of its outputs.
+/// The outputs of one input are returned together, and its state changes are kept only when it
+/// succeeds, so an input that fails halfway produces nothing but its dead letter: never half of its
+/// outputs, never half of its state changes.
 ///
 /// - Important: Not thread-safe; each stream thread owns one (it keeps per-node statistics).
 public final class RecordProcessor {
@@ -14,27 +16,35 @@ public final class RecordProcessor {
     }
 
     public let topology: Topology
-    private var statistics: [NodeStatistics]
+    var statistics: [NodeStatistics]
 
     public init(topology: Topology) {
         self.topology = topology
-        statistics = topology.nodes.map { NodeStatistics(application: topology.applicationID, node: $0.name) }
+        statistics = topology.nodes.map { node in
+            var isWindowed = false
+            if case .aggregate(let aggregation) = node.operation { isWindowed = aggregation.windows != nil }
+            return NodeStatistics(application: topology.applicationID, node: node.name, countsLateRecords: isWindowed)
+        }
     }
 
-    /// Processes one record read from one of the topology's source topics.
-    public func process(_ input: ConsumerRecord) -> Outcome {
+    /// Processes one record read from one of the topology's source topics, against `state` (the stores
+    /// of the task that owns the record's partition; stateless topologies need none).
+    public func process(_ input: ConsumerRecord, state: TaskState = TaskState()) -> Outcome {
         let origin = RecordOrigin(topic: input.topic, partition: input.partition, offset: input.offset)
         guard let sourceID = topology.sourceNodeByTopic[input.topic] else {
             let error = ProcessingError(kind: .undecodable, message: "no source reads topic \(input.topic)", node: "-", origin: origin)
             return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic), error)
         }
         var outputs: [ProducerRecord] = []
+        state.beginRecord()
         do throws(ProcessingError) {
             let record = try decode(input, at: topology.nodes[sourceID], origin: origin)
             statistics[sourceID].recordReceived()
-            try forward(record, from: sourceID, into: &outputs)
+            try forward(record, from: sourceID, state: state, into: &outputs)
+            state.endRecord()
             return .outputs(outputs)
         } catch {
+            state.rollBackRecord()
             return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic), error)
         }
     }
@@ -45,7 +55,18 @@ public final class RecordProcessor {
     }
 
     private func decode(_ input: ConsumerRecord, at source: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> StreamRecord {
-        guard case .source(_, let keyFormat, let valueFormat, let eventTime) = source.operation else {
+        let keyFormat: RecordFormat
+        let valueFormat: RecordFormat
+        var eventTime: (@Sendable (StreamRecord) throws -> Int64)?
+        var headers = input.headers
+        switch source.operation {
+        case .source(_, let key, let value, let time):
+            (keyFormat, valueFormat, eventTime) = (key, value, time)
+        case .repartitionSource:
+            // Written by a repartition sink: a text key, a JSON value, event time as the timestamp.
+            (keyFormat, valueFormat) = (.string, .json)
+            headers = OriginHeaders.removing(from: headers)
+        default:
             preconditionFailure("source map names a non-source node")
         }
         let key: JSONValue
@@ -63,29 +84,29 @@ public final class RecordProcessor {
         var record = StreamRecord(
             key: key, arrivedKey: EncodedBytes(bytes: input.key, format: keyFormat),
             value: value, arrivedValue: EncodedBytes(bytes: input.value, format: valueFormat),
-            headers: input.headers, timestamp: input.timestamp, origin: origin)
+            headers: headers, timestamp: input.timestamp, origin: origin)
         if let eventTime {
             record.timestamp = try run(source, origin: origin, defaultKind: .invalidEventTime) { try eventTime(record) }
         }
         return record
     }
 
-    private func forward(_ record: StreamRecord, from parent: TopologyNode.ID, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
+    func forward(_ record: StreamRecord, from parent: TopologyNode.ID, state: TaskState, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
         for child in topology.nodes[parent].children {
-            try process(record, at: child, into: &outputs)
+            try process(record, at: child, state: state, into: &outputs)
         }
     }
 
-    private func process(_ record: StreamRecord, at id: TopologyNode.ID, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
+    private func process(_ record: StreamRecord, at id: TopologyNode.ID, state: TaskState, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
         let node = topology.nodes[id]
         statistics[id].recordReceived()
         let origin = record.origin
         switch node.operation {
-        case .source:
+        case .source, .repartitionSource:
             preconditionFailure("a source has no parent")
         case .filter(let predicate):
             if try run(node, origin: origin, { try predicate(record) }) {
-                try forward(record, from: id, into: &outputs)
+                try forward(record, from: id, state: state, into: &outputs)
             } else {
                 statistics[id].recordDropped()
             }
@@ -93,41 +114,62 @@ public final class RecordProcessor {
             guard try run(node, origin: origin, { try predicate(record) }) else {
                 throw ProcessingError(kind: .requirementFailed, message: reason, node: node.name, origin: origin)
             }
-            try forward(record, from: id, into: &outputs)
+            try forward(record, from: id, state: state, into: &outputs)
         case .transform(_, let transform):
             var changed = record
             try run(node, origin: origin) { try transform(&changed) }
-            try forward(changed, from: id, into: &outputs)
+            try forward(changed, from: id, state: state, into: &outputs)
         case .flatMap(let transform):
             for produced in try run(node, origin: origin, { try transform(record) }) {
-                try forward(produced, from: id, into: &outputs)
+                try forward(produced, from: id, state: state, into: &outputs)
             }
         case .branch(let predicates, _, let hasDefault):
             for (index, predicate) in predicates.enumerated() where try run(node, origin: origin, { try predicate(record) }) {
-                return try process(record, at: node.children[index], into: &outputs)
+                return try process(record, at: node.children[index], state: state, into: &outputs)
             }
             if hasDefault {
-                try process(record, at: node.children[predicates.count], into: &outputs)
+                try process(record, at: node.children[predicates.count], state: state, into: &outputs)
             } else {
                 statistics[id].recordDropped()
             }
         case .merge, .branchArm:
-            try forward(record, from: id, into: &outputs)
+            try forward(record, from: id, state: state, into: &outputs)
         case .peek(let action):
             action(record)
-            try forward(record, from: id, into: &outputs)
+            try forward(record, from: id, state: state, into: &outputs)
         case .sink(let topic, let keyFormat, let valueFormat):
             outputs.append(ProducerRecord(
                 topic: topic,
                 key: RecordCodec.encode(record.key, arrived: record.arrivedKey, as: keyFormat),
                 value: RecordCodec.encode(record.value, arrived: record.arrivedValue, as: valueFormat),
-                headers: record.headers,
+                headers: record.headers + [identity(of: record, at: node, fanout: outputs.count)],
                 timestamp: record.timestamp))
+        case .repartitionSink(let topic):
+            guard !record.key.isNull else {
+                throw ProcessingError(kind: .nullKey, message: "records are re-keyed by a null key", node: node.name, origin: origin)
+            }
+            outputs.append(ProducerRecord(
+                topic: topic,
+                key: StoreKeyCodec.encode(record.key),
+                value: RecordCodec.encode(record.value, arrived: record.arrivedValue, as: .json),
+                headers: record.headers + OriginHeaders.headers(for: origin, fanout: outputs.count),
+                timestamp: record.timestamp))
+        case .aggregate(let aggregation):
+            try aggregate(record, aggregation, at: node, state: state, into: &outputs)
+        case .toTable(let store):
+            try materialize(record, in: state.store(store), at: node)
+            try forward(record, from: id, state: state, into: &outputs)
         }
     }
 
+    /// The deterministic id header of an output: the same however often the input is reprocessed.
+    private func identity(of record: StreamRecord, at node: TopologyNode, fanout: Int) -> KafkaHeader {
+        let origin = record.origin
+        return KafkaHeader(OriginHeaders.id, record.resultID ?? "\(node.name)/\(origin.topic)/\(origin.partition)/\(origin.offset)/\(fanout)")
+    }
+
     /// Runs a step's closure, turning what it throws into a ``ProcessingError`` naming the node.
-    private func run<Result>(
+    func run<Result>(
         _ node: TopologyNode, origin: RecordOrigin, defaultKind: ProcessingError.Kind = .expressionFailed,
         _ body: () throws -> Result
     ) throws(ProcessingError) -> Result {

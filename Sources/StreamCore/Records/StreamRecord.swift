@@ -15,6 +15,10 @@ public struct StreamRecord: Sendable {
     public var timestamp: Int64
     /// The input record this one derives from.
     public let origin: RecordOrigin
+    /// The window a windowed aggregation's result belongs to; `nil` for other records.
+    public var window: TimeWindow?
+    /// A window result's deterministic id (`store/key/window-start`), used instead of the origin's.
+    var resultID: String?
 
     /// The key's bytes as they arrived, and the format they were decoded with.
     private(set) var arrivedKey: EncodedBytes?

@@ -1,10 +1,14 @@
 import Logging
 
-/// Brings a ``KeyValueStore`` up to date from its changelog: from its checkpoint (or from the start
-/// when the local state is gone) to the end of the partition, last write winning, as a changelog that
-/// is not compacted requires.
+/// Brings a ``KeyValueStore`` up to date from its changelog: from its local changelog offset (or from
+/// the start when the local state is gone) to the end of the partition, last write winning, as a
+/// changelog that is not compacted requires. Checkpoint records in the changelog restore the task's
+/// ``TaskCheckpoint`` along with the data.
 public enum ChangelogRestorer {
     /// Replays the changelog tail into `store` and returns how many records were applied.
+    ///
+    /// Local state that claims more of the changelog than the partition holds belongs to another
+    /// incarnation of the topic (a new cluster, a recreated topic): it is discarded and rebuilt.
     ///
     /// - Throws: ``StateStoreError`` when the changelog no longer holds the records the store needs
     ///   (retention removed them): a partial store is never served silently.
@@ -12,17 +16,24 @@ public enum ChangelogRestorer {
     public static func restore(
         _ store: KeyValueStore, bootstrapServers: String, logger: Logger, batchSize: Int = 10_000, stallTimeout: Duration = .seconds(10)
     ) throws -> Int {
-        let start: Int64
+        var start: Int64
         do {
-            start = try store.checkpoint ?? 0
+            start = try store.changelogOffset ?? 0
         } catch {
-            throw StateStoreError(store: store.name, changelog: store.changelog, message: "cannot read the checkpoint: \(error)")
+            throw StateStoreError(store: store.name, changelog: store.changelog, message: "cannot read the local changelog offset: \(error)")
         }
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(store.name)")
         configuration.readCommitted = false
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         defer { try? consumer.close() }
         let (low, high) = try consumer.watermarks(of: store.changelog)
+        if start > high {
+            logger.warning("local state is ahead of its changelog (another cluster or a recreated topic); rebuilding it from the changelog", metadata: [
+                "store": "\(store.name)", "changelog": "\(store.changelog)", "local": "\(start)", "high": "\(high)",
+            ])
+            try store.wipe()
+            start = 0
+        }
         guard low <= start else {
             throw StateStoreError(store: store.name, changelog: store.changelog, message:
                 "the changelog starts at offset \(low) but the store needs it from \(start): retention removed records; refusing to serve a partial store")
@@ -42,13 +53,17 @@ public enum ChangelogRestorer {
             }
             let before = next
             for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) where record.offset >= next {
-                guard let key = record.key else { continue }
-                if let value = record.value { batch.put(key, value, in: KeyValueStore.dataFamily) } else { batch.delete(key, in: KeyValueStore.dataFamily) }
                 next = record.offset + 1
+                guard let key = record.key else { continue }
+                if record.headers.contains(where: { $0.name == KeyValueStore.checkpointHeader }) {
+                    if let value = record.value { batch.put(KeyValueStore.taskCheckpointKey, value, in: KeyValueStore.metadataFamily) }
+                    continue
+                }
+                if let value = record.value { batch.put(key, value, in: KeyValueStore.dataFamily) } else { batch.delete(key, in: KeyValueStore.dataFamily) }
                 applied += 1
             }
             if next > before { lastProgress = clock.now }
-            batch.put(KeyValueStore.checkpointKey, KeyValueStore.encodeOffset(next), in: KeyValueStore.metadataFamily)
+            batch.put(KeyValueStore.changelogOffsetKey, KeyValueStore.encodeOffset(next), in: KeyValueStore.metadataFamily)
             try store.database.write(batch)
             batch.removeAll()
         }

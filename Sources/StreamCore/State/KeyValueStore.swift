@@ -1,14 +1,18 @@
 import Foundation
 
-/// One task's key-value state store: RocksDB on disk, a write-back cache in front of it, and a
-/// changelog partition behind it from which the store can always be rebuilt.
+/// One task's state store: RocksDB on disk, a write-back cache in front of it, and a changelog
+/// partition behind it from which the store can always be rebuilt. Window and session stores are
+/// views over one of these with their own key layout (``WindowStoreLayout``).
 ///
-/// Writes stay in the cache until ``flush(to:sourceOffsets:)``: a key written many times between
-/// flushes costs one changelog record. A flush first has the changelog records acknowledged, then
-/// writes the data, the next changelog offset (the checkpoint) and the source offsets it reflects in
-/// one RocksDB batch, so local state never claims more than the changelog holds.
+/// Writes stay in the cache until ``flush(to:checkpoint:)``: a key written many times between flushes
+/// costs one changelog record. A flush first has the changelog records acknowledged, then writes the
+/// data, the next changelog offset and the task's ``TaskCheckpoint`` in one RocksDB batch, so local
+/// state never claims more than the changelog holds. The checkpoint also goes to the changelog (a
+/// record with the ``checkpointHeader``), so a store rebuilt from the changelog alone knows which
+/// inputs it reflects.
 ///
-/// - Important: Not thread-safe: the task that owns it makes every call.
+/// - Important: Not thread-safe for writes: the task that owns it makes every write. Reads of flushed
+///   state through ``database`` are safe from any thread (interactive queries).
 public final class KeyValueStore {
     /// The store's name in the topology.
     public let name: String
@@ -17,10 +21,15 @@ public final class KeyValueStore {
     let database: RocksDBDatabase
     /// Dirty entries since the last flush; `nil` is a delete.
     private var cache: [[UInt8]: [UInt8]?] = [:]
+    /// The cache entries as they were before the current input record, while one is being processed.
+    private var undoLog: [[UInt8]: [UInt8]??]?
 
     static let dataFamily = "data"
     static let metadataFamily = "metadata"
-    static let checkpointKey = Array("changelog-offset".utf8)
+    static let changelogOffsetKey = Array("changelog-offset".utf8)
+    static let taskCheckpointKey = Array("task-checkpoint".utf8)
+    /// Marks a changelog record that carries a ``TaskCheckpoint`` rather than data.
+    public static let checkpointHeader = "tributary.checkpoint"
 
     /// Opens (or creates) the store in `directory`.
     public init(name: String, directory: String, changelog: TopicPartition) throws(RocksDBError) {
@@ -37,44 +46,82 @@ public final class KeyValueStore {
     }
 
     public func put(_ key: [UInt8], _ value: [UInt8]) {
-        cache[key] = .some(value)
+        write(key, value)
     }
 
     public func delete(_ key: [UInt8]) {
-        cache[key] = .some(nil)
+        write(key, nil)
+    }
+
+    private func write(_ key: [UInt8], _ value: [UInt8]?) {
+        if undoLog != nil, undoLog?[key] == nil { undoLog?[key] = .some(cache[key]) }
+        cache[key] = .some(value)
+    }
+
+    /// Starts recording changes so that ``rollBackRecord()`` can undo them: an input record whose
+    /// processing fails must leave no trace in state.
+    func beginRecord() {
+        undoLog = [:]
+    }
+
+    /// Keeps the changes since ``beginRecord()``.
+    func endRecord() {
+        undoLog = nil
+    }
+
+    /// Undoes the changes since ``beginRecord()``.
+    func rollBackRecord() {
+        for (key, previous) in undoLog ?? [:] {
+            if let previous { cache[key] = previous } else { cache[key] = nil }
+        }
+        undoLog = nil
     }
 
     /// Entries not yet flushed.
     public var dirtyCount: Int { cache.count }
 
-    /// Every entry in key order (flushed state only: flush first for a complete view).
-    public func entries(in range: RocksDBKeyRange = .all, limit: Int = .max) throws(RocksDBError) -> [(key: [UInt8], value: [UInt8])] {
-        try database.entries(in: range, columnFamily: Self.dataFamily, limit: limit)
+    /// The entries in `range` in key order, unflushed writes included.
+    public func entries(in range: RocksDBKeyRange = .all) throws(RocksDBError) -> [(key: [UInt8], value: [UInt8])] {
+        let stored = try database.entries(in: range, columnFamily: Self.dataFamily)
+        let dirty = cache.filter { range.contains($0.key) }
+        guard !dirty.isEmpty else { return stored }
+        var merged: [[UInt8]: [UInt8]] = [:]
+        for entry in stored { merged[entry.key] = entry.value }
+        for (key, value) in dirty { merged[key] = value }
+        return merged.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { (key: $0.key, value: $0.value) }
     }
 
     /// The next changelog offset this store's local state reflects; `nil` when it reflects none.
-    public var checkpoint: Int64? {
+    public var changelogOffset: Int64? {
         get throws(RocksDBError) {
-            try database.get(Self.checkpointKey, in: Self.metadataFamily).flatMap(Self.decodeOffset)
+            try database.get(Self.changelogOffsetKey, in: Self.metadataFamily).flatMap(Self.decodeOffset)
         }
     }
 
-    /// The next source offset the flushed state reflects for `partition`, as given to a flush.
-    public func appliedSourceOffset(for partition: TopicPartition) throws(RocksDBError) -> Int64? {
-        try database.get(Self.sourceOffsetKey(partition), in: Self.metadataFamily).flatMap(Self.decodeOffset)
+    /// What the flushed state reflects, as given to the last flush (or restored from the changelog).
+    public var taskCheckpoint: TaskCheckpoint? {
+        get throws(RocksDBError) {
+            try database.get(Self.taskCheckpointKey, in: Self.metadataFamily).flatMap(TaskCheckpoint.init(encoded:))
+        }
     }
 
-    /// Sends the dirty entries to the changelog, waits for the broker to acknowledge them, then writes them
-    /// locally with the new checkpoint and `sourceOffsets` (next offset per input partition) atomically.
+    /// Sends the dirty entries and `checkpoint` to the changelog, waits for the broker to acknowledge
+    /// them (and everything enqueued on `producer` before), then writes them locally with the new
+    /// changelog offset, atomically.
     ///
     /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged: nothing is written
     ///   locally then, and the cache keeps the entries for the next attempt.
-    public func flush(to producer: KafkaProducer, sourceOffsets: [TopicPartition: Int64] = [:]) throws(StateStoreError) {
+    public func flush(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) {
         let acknowledgements = DeliveryResults()
+        let encodedCheckpoint = checkpoint.encoded
         do throws(KafkaError) {
             for (key, value) in cache {
                 try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: acknowledgements.record)
             }
+            let marker = ProducerRecord(
+                topic: changelog.topic, partition: changelog.partition, key: Self.taskCheckpointKey, value: encodedCheckpoint,
+                headers: [KafkaHeader(Self.checkpointHeader, "1")])
+            try producer.enqueueWaitingForRoom(marker, completion: acknowledgements.record)
             try producer.flush()
         } catch {
             throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(error)")
@@ -82,16 +129,14 @@ public final class KeyValueStore {
         if let failure = acknowledgements.firstFailure {
             throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(failure)")
         }
-        let highestOffset = acknowledgements.highestOffset(in: changelog)
-
         var batch = RocksDBWriteBatch()
         for (key, value) in cache {
             if let value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
         }
-        if let highestOffset { batch.put(Self.checkpointKey, Self.encodeOffset(highestOffset + 1), in: Self.metadataFamily) }
-        for (partition, offset) in sourceOffsets {
-            batch.put(Self.sourceOffsetKey(partition), Self.encodeOffset(offset), in: Self.metadataFamily)
+        if let highestOffset = acknowledgements.highestOffset(in: changelog) {
+            batch.put(Self.changelogOffsetKey, Self.encodeOffset(highestOffset + 1), in: Self.metadataFamily)
         }
+        batch.put(Self.taskCheckpointKey, encodedCheckpoint, in: Self.metadataFamily)
         do {
             try database.write(batch)
         } catch {
@@ -100,14 +145,21 @@ public final class KeyValueStore {
         cache.removeAll(keepingCapacity: true)
     }
 
-    /// Closes the database; unflushed entries are dropped (the changelog and source offsets still say
-    /// where to resume, so they are processed again).
-    public func close() {
-        database.close()
+    /// Removes every entry and checkpoint, on disk and in the cache: local state that belongs to another
+    /// changelog (a recreated topic, another cluster) is discarded before a full restore.
+    func wipe() throws(RocksDBError) {
+        cache.removeAll()
+        var batch = RocksDBWriteBatch()
+        for entry in try database.entries(columnFamily: Self.dataFamily) { batch.delete(entry.key, in: Self.dataFamily) }
+        batch.delete(Self.changelogOffsetKey, in: Self.metadataFamily)
+        batch.delete(Self.taskCheckpointKey, in: Self.metadataFamily)
+        try database.write(batch)
     }
 
-    static func sourceOffsetKey(_ partition: TopicPartition) -> [UInt8] {
-        Array("source-offset:\(partition.topic):\(partition.partition)".utf8)
+    /// Closes the database; unflushed entries are dropped (the changelog and checkpoint still say where
+    /// to resume, so they are processed again).
+    public func close() {
+        database.close()
     }
 
     static func encodeOffset(_ offset: Int64) -> [UInt8] { Array(String(offset).utf8) }

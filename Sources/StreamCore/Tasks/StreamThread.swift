@@ -1,10 +1,15 @@
 import Logging
 import Metrics
 
-/// Runs one topology on one thread: polls its source topics, processes each record, writes the
-/// outputs, and commits a record's offset only after its outputs are acknowledged (at least once).
+/// Runs one topology on one thread: polls its source topics, hands each record to the task of its
+/// partition, writes the outputs, and commits a record's offset only after its outputs — and the state
+/// changes it caused — are acknowledged (at least once for outputs, exactly once for state).
 ///
-/// - Important: `run` blocks its thread until `requestStop` is called or a fatal error occurs.
+/// The commit cycle, in order: outputs acknowledged; each task's stores flushed (changelog acknowledged,
+/// then state and checkpoint in one local batch); consumer offsets committed. A crash between any two
+/// steps leaves the checkpoint at or ahead of the committed offsets, and tasks skip what they applied.
+///
+/// - Important: `run` blocks its thread until `shouldStop` returns true or a fatal error occurs.
 final class StreamThread: ConsumerRebalanceListener {
     private let topology: Topology
     private let configuration: StreamsConfiguration
@@ -15,6 +20,9 @@ final class StreamThread: ConsumerRebalanceListener {
     private var producer: KafkaProducer!
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
+    private var tasks: [TaskID: StreamTask] = [:]
+    /// A failure inside a rebalance callback, thrown from the processing loop.
+    private var rebalanceFailure: (any Error)?
 
     init(topology: Topology, configuration: StreamsConfiguration, logger: Logger) {
         self.topology = topology
@@ -26,9 +34,11 @@ final class StreamThread: ConsumerRebalanceListener {
 
     /// Processes until `shouldStop` returns true; then commits what was processed and leaves the group.
     ///
-    /// - Throws: ``KafkaError`` when the consumer fails fatally or an output cannot be delivered; nothing
-    ///   processed after the last successful commit is committed then.
-    func run(until shouldStop: () -> Bool) throws(KafkaError) {
+    /// - Throws: ``KafkaError`` when the consumer fails fatally or an output cannot be delivered,
+    ///   ``StateStoreError`` when a store cannot be restored or flushed; nothing processed after the last
+    ///   successful commit is committed then.
+    func run(until shouldStop: () -> Bool) throws {
+        configuration.queryableStores.declare(topology)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "\(topology.applicationID)-producer"
         producerConfiguration.additionalProperties = configuration.additionalProducerProperties
@@ -46,12 +56,14 @@ final class StreamThread: ConsumerRebalanceListener {
         let clock = ContinuousClock()
         var nextCommit = clock.now + configuration.commitInterval
         var nextProgressLog = configuration.progressLogInterval.map { clock.now + $0 }
-        do throws(KafkaError) {
+        do {
             while !shouldStop() {
                 for record in try consumer.poll(maxRecords: configuration.maxPollRecords, timeout: .milliseconds(100)) {
+                    if let rebalanceFailure { throw rebalanceFailure }
                     try process(record)
                     consumer.markProcessed(record)
                 }
+                if let rebalanceFailure { throw rebalanceFailure }
                 if clock.now >= nextCommit {
                     try commit()
                     nextCommit = clock.now + configuration.commitInterval
@@ -63,10 +75,12 @@ final class StreamThread: ConsumerRebalanceListener {
             }
             try commit()
             try consumer.close()
+            closeTasks(Array(tasks.keys))
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
+            closeTasks(Array(tasks.keys))
             try? producer.close(timeout: .seconds(5))
             logSummary()
             throw error
@@ -74,9 +88,15 @@ final class StreamThread: ConsumerRebalanceListener {
         logSummary()
     }
 
-    private func process(_ record: ConsumerRecord) throws(KafkaError) {
+    private func process(_ record: ConsumerRecord) throws {
         progress.input += 1
-        switch processor.process(record) {
+        let id = try taskID(of: TopicPartition(record.topic, record.partition))
+        let task = try tasks[id] ?? openTask(id)
+        guard let outcome = task.process(record, with: processor) else {
+            progress.skippedReplays += 1
+            return
+        }
+        switch outcome {
         case .outputs(let outputs):
             for output in outputs {
                 try send(output)
@@ -99,10 +119,37 @@ final class StreamThread: ConsumerRebalanceListener {
         try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
     }
 
-    /// Waits for every output so far to be acknowledged, then commits the processed offsets.
-    private func commit() throws(KafkaError) {
+    /// Waits for every output so far to be acknowledged, flushes the tasks' state, then commits the
+    /// processed offsets.
+    private func commit() throws {
         try awaitDeliveries()
+        for id in tasks.keys.sorted() { try tasks[id]!.flush(to: producer) }
         try consumer.commit()
+    }
+
+    // MARK: - Tasks
+
+    private func taskID(of partition: TopicPartition) throws(KafkaError) -> TaskID {
+        guard let subtopology = topology.subtopology(reading: partition.topic) else {
+            throw KafkaError(code: .consumerFailed, message: "assigned a partition of \(partition.topic), which no sub-topology reads", topicPartition: partition)
+        }
+        return TaskID(subtopology: subtopology.id, partition: partition.partition)
+    }
+
+    @discardableResult
+    private func openTask(_ id: TaskID) throws -> StreamTask {
+        let task = try StreamTask(id: id, topology: topology, configuration: configuration, logger: logger)
+        tasks[id] = task
+        for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
+        return task
+    }
+
+    private func closeTasks(_ ids: [TaskID]) {
+        for id in ids {
+            guard let task = tasks.removeValue(forKey: id) else { continue }
+            for store in task.state.stores.values { configuration.queryableStores.unregister(store, task: id) }
+            task.close()
+        }
     }
 
     private func awaitDeliveries() throws(KafkaError) {
@@ -120,15 +167,29 @@ final class StreamThread: ConsumerRebalanceListener {
 
     // MARK: - ConsumerRebalanceListener
 
+    func partitionsAssigned(_ partitions: [TopicPartition]) {
+        configuration.queryableStores.assigned(partitions, to: topology.applicationID)
+        // Restoring before the first record keeps restore time out of processing latency figures.
+        do {
+            for id in Set(try partitions.map(taskID)) where tasks[id] == nil { try openTask(id) }
+        } catch {
+            rebalanceFailure = error
+        }
+    }
+
     func partitionsRevoked(_ partitions: [TopicPartition]) {
         // The consumer commits these partitions' processed offsets right after this returns: their
-        // outputs must be acknowledged first, or the offsets withdrawn.
+        // outputs and state must be written first, or the offsets withdrawn.
+        let revokedTasks = Set(partitions.compactMap { try? taskID(of: $0) })
         do {
             try awaitDeliveries()
+            for id in revokedTasks.sorted() { try tasks[id]?.flush(to: producer) }
         } catch {
-            logger.error("outputs of revoked partitions failed; not committing them: \(error)")
+            logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
             consumer.forgetProcessed(partitions)
         }
+        closeTasks(Array(revokedTasks))
+        configuration.queryableStores.revoked(partitions, from: topology.applicationID)
     }
 
     func partitionStopped(_ partition: TopicPartition, error: KafkaError) {
@@ -140,12 +201,13 @@ final class StreamThread: ConsumerRebalanceListener {
     private struct ProgressCounts {
         var input = 0
         var deadLettered = 0
+        var skippedReplays = 0
         var outputsByTopic: [String: Int] = [:]
     }
 
     private func logProgress() {
         let outputs = progress.outputsByTopic.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        logger.info("progress: \(progress.input) records in; out: \(outputs.isEmpty ? "none" : outputs); dead-lettered: \(progress.deadLettered)",
+        logger.info("progress: \(progress.input) records in; out: \(outputs.isEmpty ? "none" : outputs); dead-lettered: \(progress.deadLettered); skipped as already applied: \(progress.skippedReplays)",
                     metadata: ["application": "\(topology.applicationID)"])
     }
 

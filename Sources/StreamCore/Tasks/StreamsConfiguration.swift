@@ -1,7 +1,13 @@
+import Foundation
+
 /// How a topology runs: where the cluster is and how often progress is committed.
 public struct StreamsConfiguration: Sendable {
     /// `host:port[,host:port...]` of the Kafka cluster.
     public var bootstrapServers: String
+    /// Where tasks keep their state stores: `<state-dir>/<application-id>/<task>/<store>`.
+    public var stateDirectory: String = FileManager.default.temporaryDirectory.appendingPathComponent("tributary").path
+    /// Where interactive queries find the stores of running tasks.
+    public var queryableStores = QueryableStores()
     /// How often outputs are flushed and processed offsets committed. Shorter means fewer records
     /// processed again after a crash; longer means fewer commits.
     public var commitInterval: Duration = .seconds(1)

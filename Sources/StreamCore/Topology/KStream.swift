@@ -53,4 +53,24 @@ public struct KStream {
     public func to(_ name: String, topic: String, keyFormat: RecordFormat = .string, valueFormat: RecordFormat = .json) {
         _ = then(name, .sink(topic: topic, keyFormat: keyFormat, valueFormat: valueFormat))
     }
+
+    /// Re-keys the stream through the internal topic `topic` (`<application-id>-<name>-repartition`), so
+    /// that all records of a key reach the same task. Returns the stream read back from that topic.
+    public func repartition(_ name: String, topic: String) -> KStream {
+        _ = then("\(name).sink", .repartitionSink(topic: topic))
+        let source = builder.add("\(name).source", .repartitionSource(topic: topic), parents: [])
+        builder.registerSource(source, topic: topic)
+        return KStream(builder: builder, node: source)
+    }
+
+    /// Aggregates the records per key (and window) in a state store; the stream after it carries the
+    /// aggregates (every update, or each window's final value).
+    public func aggregate(_ name: String, _ aggregation: Aggregation) -> KStream {
+        then(name, .aggregate(aggregation))
+    }
+
+    /// Keeps the latest value per key in `store` (a null value deletes the key) and passes records on.
+    public func toTable(_ name: String, store: String) -> KStream {
+        then(name, .toTable(store: store))
+    }
 }

@@ -18,16 +18,21 @@ public final class TopologyBuilder {
         self.applicationID = applicationID
     }
 
+    /// Records `topic` as read by `node`; a topic read twice is a build error.
+    func registerSource(_ node: TopologyNode.ID, topic: String) {
+        if sourceNodeByTopic[topic] != nil {
+            problems.append("topic '\(topic)' is read by two sources; read it once and branch instead")
+        }
+        sourceNodeByTopic[topic] = node
+    }
+
     /// A stream of the records of `topic`, decoded as the formats say.
     public func stream(
         _ name: String, topic: String, keyFormat: RecordFormat, valueFormat: RecordFormat,
         eventTime: (@Sendable (StreamRecord) throws -> Int64)? = nil
     ) -> KStream {
         let node = add(name, .source(topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime), parents: [])
-        if sourceNodeByTopic[topic] != nil {
-            problems.append("topic '\(topic)' is read by two sources; read it once and branch instead")
-        }
-        sourceNodeByTopic[topic] = node
+        registerSource(node, topic: topic)
         return KStream(builder: self, node: node)
     }
 
@@ -39,8 +44,37 @@ public final class TopologyBuilder {
         for node in nodes where !seen.insert(node.name).inserted {
             problems.append("two nodes are named '\(node.name)'")
         }
+        var stores: Set<String> = []
+        for node in nodes {
+            if let store = node.operation.storeName, !stores.insert(store).inserted {
+                problems.append("two steps write the state store '\(store)'; give each its own store name")
+            }
+        }
         guard problems.isEmpty else { throw BuildError(message: problems.joined(separator: "; ")) }
-        return Topology(applicationID: applicationID, nodes: nodes, sourceNodeByTopic: sourceNodeByTopic)
+        return Topology(applicationID: applicationID, nodes: nodes, sourceNodeByTopic: sourceNodeByTopic, subtopologies: subtopologies())
+    }
+
+    /// The connected parts of the graph, numbered in the order of their first node. Repartition topics
+    /// cut the graph, because the sink writing one and the source reading it are not linked.
+    private func subtopologies() -> [Subtopology] {
+        var component = Array(nodes.indices)
+        func root(_ id: Int) -> Int {
+            var id = id
+            while component[id] != id { id = component[id] }
+            return id
+        }
+        for node in nodes {
+            for child in node.children { component[root(child)] = root(node.id) }
+        }
+        var order: [Int] = []
+        for id in nodes.indices where !order.contains(root(id)) { order.append(root(id)) }
+        return order.enumerated().map { index, member in
+            let members = nodes.filter { root($0.id) == member }
+            return Subtopology(
+                id: index,
+                sourceTopics: members.compactMap(\.operation.sourceTopic).sorted(),
+                stores: members.compactMap(\.operation.storeName).sorted())
+        }
     }
 
     func add(_ name: String, _ operation: TopologyNode.Operation, parents: [TopologyNode.ID]) -> TopologyNode.ID {

@@ -4,7 +4,6 @@ extension Topology {
     /// The graph as indented text: each node with its kind and where its records go, then the topics.
     public func describe() -> String {
         var lines = ["Topology \(applicationID)"]
-        lines.append("  Sub-graphs by source:")
         var printed: Set<TopologyNode.ID> = []
         func visit(_ id: TopologyNode.ID, depth: Int) {
             let node = nodes[id]
@@ -13,7 +12,11 @@ extension Topology {
             lines.append("\(indent)\(node.name) [\(label(of: node))]" + (again ? " (see above)" : ""))
             if !again { node.children.forEach { visit($0, depth: depth + 1) } }
         }
-        for topic in sourceTopics { visit(sourceNodeByTopic[topic]!, depth: 0) }
+        for subtopology in subtopologies {
+            lines.append("  Sub-topology \(subtopology.id) (one task per partition of \(subtopology.sourceTopics.joined(separator: ", "))):")
+            for topic in subtopology.sourceTopics { visit(sourceNodeByTopic[topic]!, depth: 0) }
+            for store in subtopology.stores { lines.append("    store \(store), changelog \(changelogTopic(of: store))") }
+        }
         lines.append("  Topics read: \(sourceTopics.joined(separator: ", "))")
         lines.append("  Topics written: \(sinkTopics.joined(separator: ", "))")
         lines.append("  Dead letters: \(deadLetterTopic)")
@@ -30,8 +33,8 @@ extension Topology {
         for node in nodes {
             lines.append("  \(quoted(node.name)) [label=\(quoted("\(node.name)\\n\(node.operation.kind)"))];")
             switch node.operation {
-            case .source(let topic, _, _, _): lines.append("  \(quoted("topic:" + topic)) -> \(quoted(node.name));")
-            case .sink(let topic, _, _): lines.append("  \(quoted(node.name)) -> \(quoted("topic:" + topic));")
+            case .source(let topic, _, _, _), .repartitionSource(let topic): lines.append("  \(quoted("topic:" + topic)) -> \(quoted(node.name));")
+            case .sink(let topic, _, _), .repartitionSink(let topic): lines.append("  \(quoted(node.name)) -> \(quoted("topic:" + topic));")
             default: break
             }
             for child in node.children { lines.append("  \(quoted(node.name)) -> \(quoted(nodes[child].name));") }
@@ -50,6 +53,14 @@ extension Topology {
             "branch: \((names + (hasDefault ? ["default"] : [])).joined(separator: ", "))"
         case .require(_, let reason):
             "require: else dead-letter (\(reason))"
+        case .repartitionSink(let topic):
+            "repartition: by key through topic \(topic)"
+        case .repartitionSource(let topic):
+            "source: repartition topic \(topic)"
+        case .aggregate(let aggregation):
+            "\(node.operation.kind): store \(aggregation.store)" + (aggregation.windows.map { ", \($0)" } ?? "") + ", emit \(aggregation.emit.rawValue)"
+        case .toTable(let store):
+            "to-table: store \(store)"
         default:
             node.operation.kind
         }

@@ -34,6 +34,14 @@ public struct TopologyNode: Sendable {
         case peek(@Sendable (StreamRecord) -> Void)
         /// Writes records to a topic.
         case sink(topic: String, keyFormat: RecordFormat, valueFormat: RecordFormat)
+        /// Writes records to an internal topic, partitioned by key, with their origin in headers.
+        case repartitionSink(topic: String)
+        /// Reads an internal topic written by a ``repartitionSink``.
+        case repartitionSource(topic: String)
+        /// Aggregates records per key (and window) in a state store and forwards the results.
+        case aggregate(Aggregation)
+        /// Keeps the latest value per key in a state store (a null value deletes) and forwards the record.
+        case toTable(store: String)
 
         /// The Kafka Streams word for the operation, used by `describe`.
         public var kind: String {
@@ -48,7 +56,30 @@ public struct TopologyNode: Sendable {
             case .branchArm: "branch-arm"
             case .peek: "peek"
             case .sink: "sink"
+            case .repartitionSink: "repartition-sink"
+            case .repartitionSource: "repartition-source"
+            case .aggregate(let aggregation): aggregation.windows == nil ? "aggregate" : "windowed-aggregate"
+            case .toTable: "to-table"
             }
+        }
+    }
+}
+
+extension TopologyNode.Operation {
+    /// The state store the node writes, if any.
+    public var storeName: String? {
+        switch self {
+        case .aggregate(let aggregation): aggregation.store
+        case .toTable(let store): store
+        default: nil
+        }
+    }
+
+    /// The topic the node reads, for sources.
+    public var sourceTopic: String? {
+        switch self {
+        case .source(let topic, _, _, _), .repartitionSource(let topic): topic
+        default: nil
         }
     }
 }

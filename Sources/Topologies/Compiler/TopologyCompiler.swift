@@ -59,6 +59,9 @@ public enum TopologyCompiler {
         /// `to` or `branch`.
         var streams: [String: KStream?] = [:]
         var diagnostics: [TopologyDiagnostic] = []
+        /// Streams grouped for an aggregation (`group-by-key`, `group-by`), by node, with the window
+        /// a `window` step set; an aggregation step needs its input here.
+        var groupings: [TopologyNode.ID: WindowDefinition?] = [:]
 
         init(definition: TopologyDefinition, logger: Logger) {
             self.definition = definition
@@ -98,6 +101,13 @@ public enum TopologyCompiler {
             case .merge(let names): compileMerge(step, names, on: stream)
             case .log(let message, let level): compileLog(step, message: message, level: level, on: stream)
             case .to(let topic, let keyFormat, let valueFormat): compileTo(step, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, on: stream)
+            case .groupByKey: compileGroupByKey(step, on: stream)
+            case .groupBy(let key, let repartition, _): compileGroupBy(step, key: key, repartition: repartition, on: stream)
+            case .window(let window): compileWindow(step, window, on: stream)
+            case .count(let options): compileCount(step, options, on: stream)
+            case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)
+            case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
+            case .toTable(let store): compileToTable(step, store: store, on: stream)
             }
         }
 

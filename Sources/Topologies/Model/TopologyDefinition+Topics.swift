@@ -5,29 +5,81 @@ extension TopologyDefinition {
     /// auto-creation would (librdkafka's mock cluster creates unknown topics with 4 partitions).
     public static let defaultPartitions = 4
 
-    /// Every topic this topology reads or writes, its dead-letter topic included, with the partition
-    /// count the file declares (under `sources` or `topics`) or ``defaultPartitions``.
+    /// The internal topic a `group-by` named `name` re-keys through.
+    public static func repartitionTopic(application: String, name: String) -> String {
+        "\(application)-\(name)-repartition"
+    }
+
+    /// The changelog topic of store `store`.
+    public static func changelogTopic(application: String, store: String) -> String {
+        "\(application)-\(store)-changelog"
+    }
+
+    /// Every topic this topology reads or writes, with the partition count the file declares (under
+    /// `sources` or `topics`) or ``defaultPartitions``; the dead-letter topic; and the internal topics:
+    /// repartition topics (`partitions:` of their `group-by`, else their input's count) and changelogs
+    /// (the partition count of the input of the task that owns the store).
     public var topicPartitions: [String: Int] {
         var counts: [String: Int] = [:]
         for topic in writtenTopics(in: pipelines.flatMap(\.steps)) { counts[topic] = Self.defaultPartitions }
         counts["\(applicationID.value)-dlq"] = Self.defaultPartitions
         for source in sources { counts[source.topic.value] = source.partitions ?? Self.defaultPartitions }
         for declaration in topics { counts[declaration.name.value] = declaration.partitions }
+        for (topic, partitions) in internalTopicPartitions { counts[topic.value] = partitions }
         return counts
     }
 
-    /// A diagnostic for every topic whose partition count the file declares (under `sources` or `topics`)
-    /// and that exists in `existing` (name → partitions) with another count: keyed data would land in
-    /// other partitions than the topology's state and joins expect.
+    /// A diagnostic for every topic whose partition count the file declares (under `sources` or
+    /// `topics`) or implies (internal topics) and that exists in `existing` (name → partitions) with
+    /// another count: keyed data would land in other partitions than the topology's state and joins expect.
     public func partitionConflicts(with existing: [String: Int]) -> [TopologyDiagnostic] {
         let declared = sources.compactMap { source in source.partitions.map { (source.topic, $0) } }
             + topics.map { ($0.name, $0.partitions) }
+            + internalTopicPartitions
         return declared.compactMap { topic, partitions in
             guard let actual = existing[topic.value], actual != partitions else { return nil }
             return TopologyDiagnostic(
                 "topic '\(topic.value)' has \(actual) partitions on the cluster, but this topology declares \(partitions); change the declaration or the topic",
                 at: topic.location)
         }
+    }
+
+    /// Repartition and changelog topics with the partition counts their tasks need, located at the
+    /// name that implies them.
+    var internalTopicPartitions: [(Located<String>, Int)] {
+        var found: [(Located<String>, Int)] = []
+        var pipelineOutputs: [String: Int] = [:]
+        let sourcePartitions = Dictionary(sources.map { ($0.name.value, $0.partitions ?? Self.defaultPartitions) }, uniquingKeysWith: { first, _ in first })
+        let application = applicationID.value
+        func walk(_ steps: [StepDefinition], partitions: Int) -> Int {
+            var partitions = partitions
+            for step in steps {
+                switch step.kind {
+                case .groupBy(_, let name, let declared):
+                    partitions = declared ?? partitions
+                    found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
+                case .count(let options), .reduce(_, let options), .aggregate(_, _, _, let options):
+                    found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
+                case .toTable(let store):
+                    found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
+                case .branch(let branches, let defaultBranch):
+                    for branch in branches { _ = walk(branch.steps, partitions: partitions) }
+                    _ = walk(defaultBranch ?? [], partitions: partitions)
+                default:
+                    break
+                }
+            }
+            return partitions
+        }
+        // Pipelines in file order may read later ones; a few passes settle every input's count.
+        for _ in 0..<2 {
+            found.removeAll()
+            for pipeline in pipelines {
+                let inputs = pipeline.from.map { sourcePartitions[$0.value] ?? pipelineOutputs[$0.value] ?? Self.defaultPartitions }
+                pipelineOutputs[pipeline.name.value] = walk(pipeline.steps, partitions: inputs.max() ?? Self.defaultPartitions)
+            }
+        }
+        return found
     }
 
     private func writtenTopics(in steps: [StepDefinition]) -> [String] {

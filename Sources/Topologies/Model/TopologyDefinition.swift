@@ -117,6 +117,22 @@ public indirect enum StepKind: Sendable {
     case log(message: ExpressionText?, level: String)
     /// `to: TOPIC` or `to: { topic: TOPIC, key: FORMAT, value: FORMAT }` — writes to a topic (ends the chain).
     case to(topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat)
+    /// `group-by-key: {}` — groups by the current key for the aggregation that follows (no re-keying).
+    case groupByKey
+    /// `group-by: { key: EXPR, repartition: NAME, partitions: N }` — re-keys through the internal topic
+    /// `<application-id>-NAME-repartition`, so each key's records meet in one task.
+    case groupBy(key: ExpressionText, repartition: Located<String>, partitions: Int?)
+    /// `window: { tumbling: 1m, grace: 30s, retention: 2h }` (or `hopping` + `advance`, `session`, `sliding`)
+    /// — divides event time for the aggregation that follows.
+    case window(WindowDefinition)
+    /// `count: { store: NAME, emit: updates|final, late: drop|dead-letter }`
+    case count(AggregationOptions)
+    /// `reduce: { adder: EXPR, store: NAME, ... }` — the first value, then `adder` over `aggregate` and the record.
+    case reduce(adder: ExpressionText, AggregationOptions)
+    /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, store: NAME, ... }`
+    case aggregate(initial: ExpressionText, adder: ExpressionText, merger: ExpressionText?, AggregationOptions)
+    /// `to-table: { store: NAME }` — keeps the latest value per key (null deletes) and passes records on.
+    case toTable(store: Located<String>)
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -131,6 +147,13 @@ public indirect enum StepKind: Sendable {
         case .merge: "merge"
         case .log: "log"
         case .to: "to"
+        case .groupByKey: "group-by-key"
+        case .groupBy: "group-by"
+        case .window: "window"
+        case .count: "count"
+        case .reduce: "reduce"
+        case .aggregate: "aggregate"
+        case .toTable: "to-table"
         }
     }
 }

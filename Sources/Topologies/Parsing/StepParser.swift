@@ -233,6 +233,13 @@ struct StepKeyword: Sendable {
         StepKeyword("log") { parser, value, step in parser.log(value, step, keyword: "log") },
         StepKeyword("peek") { parser, value, step in parser.log(value, step, keyword: "peek") },
         StepKeyword("to", endsChain: true) { parser, value, step in parser.to(value, step) },
+        StepKeyword("group-by-key") { parser, value, step in parser.groupByKey(value, step) },
+        StepKeyword("group-by") { parser, value, step in parser.groupBy(value, step) },
+        StepKeyword("window") { parser, value, step in parser.window(value, step) },
+        StepKeyword("count") { parser, value, step in parser.count(value, step) },
+        StepKeyword("reduce") { parser, value, step in parser.reduce(value, step) },
+        StepKeyword("aggregate") { parser, value, step in parser.aggregate(value, step) },
+        StepKeyword("to-table") { parser, value, step in parser.toTable(value, step) },
     ]
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })

@@ -9,7 +9,7 @@ import StreamCore
 public enum TopologyParser {
     /// The names expressions in steps and sources may use: the record's parts. Scopes evaluating
     /// these expressions bind the same names in this order.
-    public static let recordRoots = ["key", "value", "headers", "timestamp"]
+    public static let recordRoots = ["key", "value", "headers", "timestamp", "window"]
     /// The names `flat-map`'s `key` and `value` may use: ``recordRoots``, then the array element
     /// (`item`) and its 0-based position (`index`).
     public static let itemRoots = recordRoots + ["item", "index"]

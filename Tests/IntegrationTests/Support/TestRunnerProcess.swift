@@ -4,10 +4,13 @@ import Foundation
 final class TestRunnerProcess: Sendable {
     private let child: ChildProcess
 
+    /// Without an `--http-port` in `extraArguments`, the endpoint listens on a free port, so that
+    /// tests running side by side do not compete for the default one.
     init(topology: String, bootstrapServers: String, extraArguments: [String] = []) throws {
+        let http = extraArguments.contains("--http-port") ? [] : ["--http-port", "0"]
         child = try ChildProcess(RunnerExecutable.path, [
             "run", "--topology", topology, "--bootstrap-servers", bootstrapServers, "--log-level", "warning",
-        ] + extraArguments)
+        ] + http + extraArguments)
     }
 
     /// Sends `signal` and returns the exit status (or the signal number for a kill).

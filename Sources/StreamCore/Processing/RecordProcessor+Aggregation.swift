@@ -1,0 +1,200 @@
+/// Stateful nodes: aggregations per key, per time window and per session, and tables.
+///
+/// Each windowed node keeps its own stream time (the largest event time it has seen, as Kafka Streams'
+/// window processors do) in the task checkpoint, so it survives restarts with the windows it governs.
+extension RecordProcessor {
+    func aggregate(_ record: StreamRecord, _ aggregation: Aggregation, at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
+        let store = state.store(aggregation.store)
+        let key = StoreKeyCodec.encode(record.key)
+        switch aggregation.windows {
+        case nil:
+            var result = record
+            result.value = try update(store, at: key, with: record, aggregation, node: node)
+            try forward(result, from: node.id, state: state, into: &outputs)
+        case .time(let windows):
+            try aggregate(record, key: key, in: windows, aggregation, store: store, at: node, state: state, into: &outputs)
+        case .session(let sessions):
+            try aggregate(record, key: key, in: sessions, aggregation, store: store, at: node, state: state, into: &outputs)
+        }
+    }
+
+    func materialize(_ record: StreamRecord, in store: KeyValueStore, at node: TopologyNode) throws(ProcessingError) {
+        let key = StoreKeyCodec.encode(record.key)
+        if record.value.isNull { store.delete(key) } else { store.put(key, JSONSerializer.serialize(record.value)) }
+    }
+
+    // MARK: - Time windows
+
+    private func aggregate(
+        _ record: StreamRecord, key: [UInt8], in windows: TimeWindows, _ aggregation: Aggregation, store: KeyValueStore,
+        at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        let previous = state.checkpoint.streamTimes[node.name]
+        let now = max(previous ?? record.timestamp, record.timestamp)
+        state.checkpoint.streamTimes[node.name] = now
+        let streamTime = StreamTime(current: now)
+
+        var isIncluded = false
+        for window in windows.windows(containing: record.timestamp) where !windows.isClosed(window, at: streamTime) {
+            let aggregate = try update(store, at: WindowStoreLayout.windowKey(start: window.start, key: key), with: record, aggregation, node: node)
+            isIncluded = true
+            if aggregation.emit == .updates {
+                var result = record
+                result.value = aggregate
+                result.window = window
+                try forward(result, from: node.id, state: state, into: &outputs)
+            }
+        }
+        if !isIncluded { try late(record, aggregation, at: node) }
+
+        // Windows close when stream time reaches end + grace: those whose start moved past this bound now.
+        func closedStartBound(_ time: Int64?) -> Int64 { time.map { $0 - windows.grace - windows.size + 1 } ?? 0 }
+        if aggregation.emit == .final, previous != now {
+            let range = WindowStoreLayout.timeRange(from: closedStartBound(previous), to: closedStartBound(now))
+            for entry in try entries(of: store, in: range, node: node, origin: record.origin) {
+                let (start, windowKey) = WindowStoreLayout.decodeWindowKey(entry.key)
+                let window = TimeWindow(start: start, end: start + windows.size)
+                try emit(window: window, key: windowKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
+            }
+        }
+        try expire(store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
+    }
+
+    // MARK: - Sessions
+
+    private func aggregate(
+        _ record: StreamRecord, key: [UInt8], in sessions: SessionWindows, _ aggregation: Aggregation, store: KeyValueStore,
+        at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        let previous = state.checkpoint.streamTimes[node.name]
+        let now = max(previous ?? record.timestamp, record.timestamp)
+        state.checkpoint.streamTimes[node.name] = now
+        let streamTime = StreamTime(current: now)
+        let timestamp = record.timestamp
+
+        // Sessions of this key that end late enough to merge with the record (time-first keys: filter by key).
+        let candidates = try entries(of: store, in: WindowStoreLayout.timeRange(from: timestamp - sessions.gap, to: .max), node: node, origin: record.origin)
+            .map { (WindowStoreLayout.decodeSessionKey($0.key), $0.value) }
+            .filter { $0.0.key == key }
+        let merging = sessions.sessionsToMerge(candidates.map(\.0.session), with: timestamp)
+        let merged = sessions.mergedSession(merging, with: timestamp)
+        guard !sessions.isClosed(merged, at: streamTime) else {
+            return try late(record, aggregation, at: node)
+        }
+        var aggregate: JSONValue?
+        for (entry, value) in candidates.sorted(by: { $0.0.session < $1.0.session }) where merging.contains(entry.session) {
+            let sessionAggregate = try decodeAggregate(value, node: node, origin: record.origin)
+            if let current = aggregate {
+                guard let merger = aggregation.merger else { preconditionFailure("session aggregations have a merger; the DSL requires one") }
+                aggregate = try run(node, origin: record.origin) { try merger(current, sessionAggregate) }
+            } else {
+                aggregate = sessionAggregate
+            }
+            guard entry.session != merged else { continue }
+            store.delete(WindowStoreLayout.sessionKey(entry.session, key: key))
+            if aggregation.emit == .updates {
+                // The merged-away session's result is withdrawn, as Kafka Streams does with a tombstone.
+                var removed = record
+                removed.value = .null
+                removed.window = entry.session
+                try forward(removed, from: node.id, state: state, into: &outputs)
+            }
+        }
+        let updated = try add(record, to: aggregate, aggregation, node: node)
+        store.put(WindowStoreLayout.sessionKey(merged, key: key), JSONSerializer.serialize(updated))
+        if aggregation.emit == .updates {
+            var result = record
+            result.value = updated
+            result.window = merged
+            try forward(result, from: node.id, state: state, into: &outputs)
+        }
+
+        // A session closes once stream time passes end + gap + grace.
+        func closedEndBound(_ time: Int64?) -> Int64 { time.map { $0 - sessions.gap - sessions.grace } ?? 0 }
+        if aggregation.emit == .final, previous != now {
+            for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: closedEndBound(previous), to: closedEndBound(now)), node: node, origin: record.origin) {
+                let (session, sessionKey) = WindowStoreLayout.decodeSessionKey(entry.key)
+                try emit(window: session, key: sessionKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
+            }
+        }
+        try expire(store, startingBefore: { $0.map { $0 - aggregation.retention } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
+    }
+
+    // MARK: - Shared steps
+
+    /// Applies `record` to the aggregate stored at `key` and stores the result.
+    private func update(_ store: KeyValueStore, at key: [UInt8], with record: StreamRecord, _ aggregation: Aggregation, node: TopologyNode) throws(ProcessingError) -> JSONValue {
+        let stored: [UInt8]?
+        do {
+            stored = try store.get(key)
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(store.name)': \(error)", node: node.name, origin: record.origin)
+        }
+        let current = try stored.map { bytes throws(ProcessingError) in try decodeAggregate(bytes, node: node, origin: record.origin) }
+        let updated = try add(record, to: current, aggregation, node: node)
+        store.put(key, JSONSerializer.serialize(updated))
+        return updated
+    }
+
+    /// The aggregate after `record`: the initializer's value (or the record's, for `reduce`) for a key
+    /// that has none yet, then the adder.
+    private func add(_ record: StreamRecord, to current: JSONValue?, _ aggregation: Aggregation, node: TopologyNode) throws(ProcessingError) -> JSONValue {
+        if let current {
+            return try run(node, origin: record.origin) { try aggregation.adder(current, record) }
+        }
+        guard let initializer = aggregation.initializer else { return record.value }
+        let initial = try run(node, origin: record.origin) { try initializer(record) }
+        return try run(node, origin: record.origin) { try aggregation.adder(initial, record) }
+    }
+
+    private func decodeAggregate(_ bytes: [UInt8], node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "stored aggregate is not JSON: \(error)", node: node.name, origin: origin)
+        }
+    }
+
+    private func entries(of store: KeyValueStore, in range: RocksDBKeyRange, node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> [(key: [UInt8], value: [UInt8])] {
+        do {
+            return try store.entries(in: range)
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(store.name)': \(error)", node: node.name, origin: origin)
+        }
+    }
+
+    /// Forwards a window's final result; its id names the store, key and window, not the record that
+    /// happened to close it.
+    private func emit(
+        window: TimeWindow, key: [UInt8], aggregate: [UInt8], from trigger: StreamRecord, _ aggregation: Aggregation,
+        at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        let groupKey = StoreKeyCodec.decode(key)
+        var result = StreamRecord(
+            key: groupKey, value: try decodeAggregate(aggregate, node: node, origin: trigger.origin),
+            timestamp: window.end, origin: trigger.origin)
+        result.window = window
+        result.resultID = "\(aggregation.store)/\(String(decoding: key, as: UTF8.self))/\(window.start)"
+        try forward(result, from: node.id, state: state, into: &outputs)
+    }
+
+    /// Deletes the entries whose leading time fell out of retention since `previous` stream time.
+    private func expire(
+        _ store: KeyValueStore, startingBefore bound: (Int64?) -> Int64, previous: Int64?, now: Int64, node: TopologyNode, origin: RecordOrigin
+    ) throws(ProcessingError) {
+        guard previous != now else { return }
+        let from = bound(previous)
+        let to = bound(now)
+        guard to > from else { return }
+        for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: from, to: to), node: node, origin: origin) {
+            store.delete(entry.key)
+        }
+    }
+
+    private func late(_ record: StreamRecord, _ aggregation: Aggregation, at node: TopologyNode) throws(ProcessingError) {
+        statistics[node.id].recordLate()
+        if aggregation.lateRecords == .deadLetter {
+            throw ProcessingError(kind: .lateRecord, message: "event time \(record.timestamp) is after every window it belongs to closed", node: node.name, origin: record.origin)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Synchronization
+
+/// The state stores of the tasks running in this process, for interactive queries from any thread.
+///
+/// Queries read what the stores have flushed (state as of the last commit), straight from RocksDB,
+/// which is safe beside the stream thread's writes; a store whose task is moving to another
+/// instance simply stops answering.
+public final class QueryableStores: Sendable {
+    /// How a store lays out its keys, which decides how it is queried.
+    public enum Kind: Sendable, Hashable, CustomStringConvertible {
+        case keyValue
+        /// Fixed-size time windows of `size` milliseconds.
+        case window(size: Int64)
+        case session
+
+        public var description: String {
+            switch self {
+            case .keyValue: "key-value"
+            case .window: "window"
+            case .session: "session"
+            }
+        }
+    }
+
+    /// A store of the topology, with the tasks that hold a part of it here.
+    public struct Store: Sendable {
+        public var name: String
+        public var application: String
+        public var kind: Kind
+        public var tasks: [TaskID]
+    }
+
+    /// One window's value, for window and session stores.
+    public struct WindowedValue: Sendable {
+        public var key: [UInt8]
+        public var window: TimeWindow
+        public var value: [UInt8]
+    }
+
+    /// A store the topology does not have.
+    public struct UnknownStore: Error, Sendable {
+        public var name: String
+    }
+
+    private struct Catalogue {
+        var stores: [String: (application: String, kind: Kind)] = [:]
+        var open: [String: [TaskID: RocksDBDatabase]] = [:]
+        var assignments: [String: Set<TopicPartition>] = [:]
+    }
+
+    private let catalogue = Mutex(Catalogue())
+
+    public init() {}
+
+    /// Makes `topology`'s stores known, so that a query for one of them is answered (empty) even
+    /// before a task holding it starts here.
+    public func declare(_ topology: Topology) {
+        catalogue.withLock { catalogue in
+            for node in topology.nodes {
+                guard let store = node.operation.storeName else { continue }
+                var kind = Kind.keyValue
+                if case .aggregate(let aggregation) = node.operation {
+                    switch aggregation.windows {
+                    case nil: kind = .keyValue
+                    case .time(let windows): kind = .window(size: windows.size)
+                    case .session: kind = .session
+                    }
+                }
+                catalogue.stores[store] = (topology.applicationID, kind)
+            }
+        }
+    }
+
+    func register(_ store: KeyValueStore, task: TaskID) {
+        catalogue.withLock { $0.open[store.name, default: [:]][task] = store.database }
+    }
+
+    func unregister(_ store: KeyValueStore, task: TaskID) {
+        catalogue.withLock { _ = $0.open[store.name]?.removeValue(forKey: task) }
+    }
+
+    func assigned(_ partitions: [TopicPartition], to application: String) {
+        catalogue.withLock { $0.assignments[application, default: []].formUnion(partitions) }
+    }
+
+    func revoked(_ partitions: [TopicPartition], from application: String) {
+        catalogue.withLock { $0.assignments[application]?.subtract(partitions) }
+    }
+
+    /// The input partitions each application processes in this instance.
+    public var assignments: [String: [TopicPartition]] {
+        catalogue.withLock { catalogue in
+            catalogue.assignments.mapValues { $0.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) } }
+        }
+    }
+
+    /// Every store, sorted by name.
+    public var stores: [Store] {
+        catalogue.withLock { catalogue in
+            catalogue.stores.map { name, entry in
+                Store(name: name, application: entry.application, kind: entry.kind, tasks: (catalogue.open[name] ?? [:]).keys.sorted())
+            }.sorted { $0.name < $1.name }
+        }
+    }
+
+    public func kind(of store: String) throws(UnknownStore) -> Kind {
+        guard let entry = catalogue.withLock({ $0.stores[store] }) else { throw UnknownStore(name: store) }
+        return entry.kind
+    }
+
+    /// The value of `key` in a key-value store.
+    public func value(of key: [UInt8], in store: String) throws -> [UInt8]? {
+        for database in try databases(of: store) {
+            if let value = try database.get(key, in: KeyValueStore.dataFamily) { return value }
+        }
+        return nil
+    }
+
+    /// The entries of a key-value store in `range`, in key order, at most `limit`.
+    public func entries(in range: RocksDBKeyRange, of store: String, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        var merged: [(key: [UInt8], value: [UInt8])] = []
+        for database in try databases(of: store) {
+            merged += try database.entries(in: range, columnFamily: KeyValueStore.dataFamily, limit: limit)
+        }
+        return Array(merged.sorted { $0.key.lexicographicallyPrecedes($1.key) }.prefix(limit))
+    }
+
+    /// The windows of `key` (every key when `nil`) that start in `from...to`, ordered by start.
+    public func windows(of key: [UInt8]?, in store: String, startingFrom from: Int64, to: Int64) throws -> [WindowedValue] {
+        let kind = try kind(of: store)
+        var found: [WindowedValue] = []
+        for database in try databases(of: store) {
+            switch kind {
+            case .keyValue:
+                return []
+            case .window(let size):
+                let range = WindowStoreLayout.timeRange(from: from, to: to == .max ? .max : to + 1)
+                for entry in try database.entries(in: range, columnFamily: KeyValueStore.dataFamily) {
+                    let (start, entryKey) = WindowStoreLayout.decodeWindowKey(entry.key)
+                    if key == nil || entryKey == key { found.append(WindowedValue(key: entryKey, window: TimeWindow(start: start, end: start + size), value: entry.value)) }
+                }
+            case .session:
+                // Sessions are laid out by end: a session starting in the range ends at or after `from`.
+                for entry in try database.entries(in: WindowStoreLayout.timeRange(from: from, to: .max), columnFamily: KeyValueStore.dataFamily) {
+                    let (session, entryKey) = WindowStoreLayout.decodeSessionKey(entry.key)
+                    if (key == nil || entryKey == key), session.start >= from, session.start <= to {
+                        found.append(WindowedValue(key: entryKey, window: session, value: entry.value))
+                    }
+                }
+            }
+        }
+        return found.sorted { ($0.window.start, $0.window.end) < ($1.window.start, $1.window.end) || ($0.window == $1.window && $0.key.lexicographicallyPrecedes($1.key)) }
+    }
+
+    private func databases(of store: String) throws -> [RocksDBDatabase] {
+        try catalogue.withLock { catalogue throws(UnknownStore) in
+            guard catalogue.stores[store] != nil else { throw UnknownStore(name: store) }
+            return (catalogue.open[store] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        }
+    }
+}

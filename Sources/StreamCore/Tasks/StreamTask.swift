@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+
+/// One task: a sub-topology applied to one partition number of its source topics, with that
+/// partition's state stores under `<state-dir>/<application-id>/<task>/<store>`.
+///
+/// A task skips the records its state already reflects (``TaskCheckpoint``): records read again after
+/// a restart, and records an upstream task re-produced into a repartition topic after a crash, which
+/// carry the same origin as the first copy. That is what keeps state exact under at-least-once.
+///
+/// - Important: Not thread-safe: the stream thread that owns the task makes every call.
+final class StreamTask {
+    let id: TaskID
+    let state: TaskState
+    private let repartitionTopics: Set<String>
+    private let logger: Logger
+    /// Records skipped as already applied, since the task opened.
+    private(set) var skippedReplays = 0
+
+    /// Opens the task's stores, restoring each from its changelog.
+    ///
+    /// - Throws: ``StateStoreError`` or ``RocksDBError`` when a store cannot be opened or restored.
+    init(id: TaskID, topology: Topology, configuration: StreamsConfiguration, logger: Logger) throws {
+        self.id = id
+        self.logger = logger
+        repartitionTopics = Set(topology.repartitionTopics)
+        let subtopology = topology.subtopologies[id.subtopology]
+        var stores: [String: KeyValueStore] = [:]
+        do {
+            for name in subtopology.stores {
+                let directory = URL(fileURLWithPath: configuration.stateDirectory)
+                    .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
+                let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
+                stores[name] = store
+                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, logger: logger)
+            }
+        } catch {
+            stores.values.forEach { $0.close() }
+            throw error
+        }
+        // Stores flush one after another: after a crash between two flushes, the one behind decides, so
+        // no input is skipped that a store has not applied.
+        let checkpoints = try stores.keys.sorted().compactMap { try stores[$0]!.taskCheckpoint }
+        let checkpoint = checkpoints.min { Self.isBehind($0, $1) } ?? TaskCheckpoint()
+        if Set(checkpoints).count > 1 {
+            logger.warning("the task's stores reflect different inputs (a crash between two flushes); resuming from the earliest", metadata: ["task": "\(id)"])
+        }
+        state = TaskState(stores: stores, checkpoint: checkpoint)
+        if !stores.isEmpty {
+            logger.info("task opened", metadata: ["task": "\(id)", "stores": "\(stores.keys.sorted().joined(separator: ","))", "applied": "\(checkpoint.applied)"])
+        }
+    }
+
+    /// Processes `input` unless the task's state already reflects it.
+    ///
+    /// - Returns: `nil` for a record skipped as already applied.
+    func process(_ input: ConsumerRecord, with processor: RecordProcessor) -> RecordProcessor.Outcome? {
+        var origin = (partition: TopicPartition(input.topic, input.partition), position: OriginPosition(offset: input.offset))
+        if repartitionTopics.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
+            origin = upstream
+        }
+        if state.checkpoint.hasApplied(origin.position, of: origin.partition) {
+            skippedReplays += 1
+            return nil
+        }
+        let outcome = processor.process(input, state: state)
+        state.checkpoint.applied[origin.partition] = origin.position
+        return outcome
+    }
+
+    /// Writes the stores' changes and the checkpoint: changelog first (acknowledged), then locally.
+    ///
+    /// - Important: Call only after the outputs of every processed record are acknowledged: the
+    ///   checkpoint claims those records are done.
+    func flush(to producer: KafkaProducer) throws(StateStoreError) {
+        for name in state.stores.keys.sorted() {
+            try state.stores[name]!.flush(to: producer, checkpoint: state.checkpoint)
+        }
+    }
+
+    func close() {
+        state.stores.values.forEach { $0.close() }
+    }
+
+    /// Whether `lhs` reflects less than `rhs` (some partition applied less far, or one missing).
+    private static func isBehind(_ lhs: TaskCheckpoint, _ rhs: TaskCheckpoint) -> Bool {
+        for (partition, position) in rhs.applied {
+            guard let other = lhs.applied[partition] else { return true }
+            if other < position { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,81 @@
+import StreamCore
+
+extension TopologyCompiler.Context {
+    /// `count` — the number of records per key (and window).
+    mutating func compileCount(_ step: StepDefinition, _ options: AggregationOptions, on stream: KStream) -> KStream? {
+        let sum: Aggregation.Merger = { aggregate, other in .int((aggregate.int64Value ?? 0) + (other.int64Value ?? 0)) }
+        let initializer: Aggregation.Initializer = { _ in .int(0) }
+        let add: Aggregation.Adder = { aggregate, _ in .int((aggregate.int64Value ?? 0) + 1) }
+        return compileAggregation(step, options, on: stream, initializer: initializer, adder: add, merger: sum)
+    }
+
+    /// `reduce` — the first value, then `adder` over `aggregate` and each record. Sessions merge by
+    /// applying `adder` with the other session's aggregate as `value`, as Kafka Streams' reducer does.
+    mutating func compileReduce(_ step: StepDefinition, adder: ExpressionText, _ options: AggregationOptions, on stream: KStream) -> KStream? {
+        let evaluator = RecordEvaluator(adder)
+        let add: Aggregation.Adder = { aggregate, record in try evaluator.evaluate(record, extra: [aggregate]) }
+        let merge: Aggregation.Merger = { aggregate, other in
+            let carrier = StreamRecord(key: .null, value: other, timestamp: 0, origin: RecordOrigin(topic: "", partition: 0, offset: 0))
+            return try evaluator.evaluate(carrier, extra: [aggregate])
+        }
+        return compileAggregation(step, options, on: stream, initializer: nil, adder: add, merger: merge)
+    }
+
+    /// `aggregate` — `initial` for a new key, then `adder` over `aggregate` and each record; sessions
+    /// need `merger` over `aggregate` and `other`.
+    mutating func compileAggregate(
+        _ step: StepDefinition, initial: ExpressionText, adder: ExpressionText, merger: ExpressionText?, _ options: AggregationOptions, on stream: KStream
+    ) -> KStream? {
+        let initialEvaluator = RecordEvaluator(initial)
+        let adderEvaluator = RecordEvaluator(adder)
+        let mergerExpression = merger?.expression
+        if case .some(.some(let window)) = groupings[stream.node], case .session = window.kind, merger == nil {
+            diagnostics.append(TopologyDiagnostic("'aggregate' over session windows needs a 'merger' (over 'aggregate' and 'other'): a record can join two sessions into one", at: step.location))
+            return nil
+        }
+        let initializer: Aggregation.Initializer = { record in try initialEvaluator.evaluate(record) }
+        let add: Aggregation.Adder = { aggregate, record in try adderEvaluator.evaluate(record, extra: [aggregate]) }
+        var merge: Aggregation.Merger?
+        if let mergerExpression {
+            merge = { aggregate, other in
+                try mergerExpression.evaluate(in: ExpressionScope(roots: StepParser.mergerRoots, values: [aggregate, other]))
+            }
+        }
+        return compileAggregation(step, options, on: stream, initializer: initializer, adder: add, merger: merge)
+    }
+
+    /// `to-table` — the latest value per key in a store.
+    mutating func compileToTable(_ step: StepDefinition, store: Located<String>, on stream: KStream) -> KStream {
+        stream.toTable(step.name, store: store.value)
+    }
+
+    private mutating func compileAggregation(
+        _ step: StepDefinition, _ options: AggregationOptions, on stream: KStream,
+        initializer: Aggregation.Initializer?, adder: @escaping Aggregation.Adder, merger: Aggregation.Merger?
+    ) -> KStream? {
+        guard case .some(let window) = groupings[stream.node] else {
+            diagnostics.append(TopologyDiagnostic(
+                "'\(step.kind.keyword)' needs grouped records: put 'group-by-key' or 'group-by' (and optionally 'window') right before it", at: step.location))
+            return nil
+        }
+        if options.emit == .final, window == nil {
+            diagnostics.append(TopologyDiagnostic("'emit: final' needs windows: a result is final when its window closes; add a 'window' step before '\(step.kind.keyword)'", at: options.store.location))
+            return nil
+        }
+        let aggregation = Aggregation(
+            store: options.store.value, windows: window.map(\.specification), retention: window?.retention,
+            initializer: initializer, adder: adder, merger: merger, emit: options.emit, lateRecords: options.lateRecords)
+        return stream.aggregate(step.name, aggregation)
+    }
+}
+
+extension WindowDefinition {
+    /// The engine's form of the window.
+    var specification: WindowSpecification {
+        switch kind {
+        case .tumbling(let size): .time(.tumbling(size: size, grace: grace))
+        case .hopping(let size, let advance): .time(.hopping(size: size, advance: advance, grace: grace))
+        case .session(let gap): .session(SessionWindows(gap: gap, grace: grace))
+        }
+    }
+}

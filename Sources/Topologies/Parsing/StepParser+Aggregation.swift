@@ -1,0 +1,155 @@
+import StreamCore
+
+/// The stateful steps: grouping, windows, aggregations and tables.
+extension StepParser {
+    /// What an `aggregate` or `reduce` adder may use: the record's roots, then the aggregate so far.
+    static let adderRoots = recordRoots + ["aggregate"]
+    /// What a session `merger` may use: the two aggregates being merged.
+    static let mergerRoots = ["aggregate", "other"]
+
+    /// `group-by-key: {}`
+    mutating func groupByKey(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard value.isEmpty || value.entries?.isEmpty == true else {
+            diagnostics.report("'group-by-key' takes no fields: write 'group-by-key: {}'", at: value.location)
+            return nil
+        }
+        return .groupByKey
+    }
+
+    /// `group-by: { key: EXPR, repartition: NAME, partitions: N }`
+    mutating func groupBy(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'group-by'", at: step.keywordLocation, allowed: ["key", "partitions", "repartition"], &diagnostics) else {
+            return nil
+        }
+        let key = fields.required("key", &diagnostics)?.expression(for: "key", roots: Self.recordRoots, &diagnostics)
+        let repartition = fields.required("repartition", &diagnostics).flatMap { internalName($0, for: "repartition") }
+        var isComplete = true
+        let partitions = optionalField(fields["partitions"], &isComplete) { $0.positiveInteger(for: "'partitions'", &$1) }
+        guard isComplete, let key, let repartition else { return nil }
+        return .groupBy(key: key, repartition: repartition, partitions: partitions)
+    }
+
+    /// `window: { tumbling: SIZE | hopping: SIZE, advance: ADVANCE | session: GAP, grace: G, retention: R }`
+    mutating func window(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        let kinds = ["hopping", "session", "tumbling"]
+        guard let fields = YAMLFields(value, of: "'window'", at: step.keywordLocation, allowed: kinds + ["advance", "grace", "retention"], &diagnostics) else {
+            return nil
+        }
+        let written = kinds.filter { fields[$0] != nil }
+        guard written.count == 1, let kindName = written.first else {
+            diagnostics.report("a window is exactly one of: tumbling, hopping, session; found \(written.isEmpty ? "none" : written.joined(separator: ", "))", at: step.keywordLocation)
+            return nil
+        }
+        guard let length = fields[kindName]?.duration(for: "'\(kindName)'", &diagnostics) else { return nil }
+        var isComplete = true
+        let advance = optionalField(fields["advance"], &isComplete) { $0.duration(for: "'advance'", &$1) }
+        let grace = optionalField(fields["grace"], &isComplete) { $0.duration(for: "'grace'", allowsZero: true, &$1) } ?? 0
+        let retention = optionalField(fields["retention"], &isComplete) { $0.duration(for: "'retention'", &$1) }
+        guard isComplete else { return nil }
+
+        let kind: WindowDefinition.Kind
+        switch kindName {
+        case "hopping":
+            guard let advance else {
+                diagnostics.report("missing required field 'advance' in 'window' (hopping windows start every 'advance')", at: step.keywordLocation)
+                return nil
+            }
+            guard advance <= length else {
+                diagnostics.report("'advance' must not be longer than the window (\(length) ms), or records would fall between windows", at: fields.key("advance")!.location)
+                return nil
+            }
+            kind = .hopping(size: length, advance: advance)
+        case "session":
+            kind = .session(gap: length)
+        default:
+            kind = .tumbling(size: length)
+        }
+        if kindName != "hopping", let advanceKey = fields.key("advance") {
+            diagnostics.report("'advance' belongs to hopping windows only", at: advanceKey.location)
+            return nil
+        }
+        let definition = WindowDefinition(kind: kind, grace: grace, retention: retention, location: step.keywordLocation)
+        if let retention, retention < definition.minimumRetention {
+            diagnostics.report("'retention' must be at least the window's length plus its grace (\(definition.minimumRetention) ms), or windows would vanish before they close", at: fields["retention"]!.location)
+            return nil
+        }
+        return .window(definition)
+    }
+
+    /// `count: { store: NAME, emit: updates|final, late: drop|dead-letter }`
+    mutating func count(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'count'", at: step.keywordLocation, allowed: ["emit", "late", "store"], &diagnostics) else { return nil }
+        return aggregationOptions(fields, step: "count").map { .count($0) }
+    }
+
+    /// `reduce: { adder: EXPR, store: NAME, emit: …, late: … }`
+    mutating func reduce(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'reduce'", at: step.keywordLocation, allowed: ["adder", "emit", "late", "store"], &diagnostics) else { return nil }
+        let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
+        let options = aggregationOptions(fields, step: "reduce")
+        guard let adder, let options else { return nil }
+        return .reduce(adder: adder, options)
+    }
+
+    /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, store: NAME, emit: …, late: … }`
+    mutating func aggregate(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        let allowed = ["adder", "emit", "initial", "late", "merger", "store"]
+        guard let fields = YAMLFields(value, of: "'aggregate'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
+        let initial = fields.required("initial", &diagnostics)?.expression(for: "initial", roots: Self.recordRoots, &diagnostics)
+        let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
+        var isComplete = true
+        let merger = optionalField(fields["merger"], &isComplete) { $0.expression(for: "merger", roots: Self.mergerRoots, &$1) }
+        let options = aggregationOptions(fields, step: "aggregate")
+        guard isComplete, let initial, let adder, let options else { return nil }
+        return .aggregate(initial: initial, adder: adder, merger: merger, options)
+    }
+
+    /// `to-table: { store: NAME }`
+    mutating func toTable(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'to-table'", at: step.keywordLocation, allowed: ["store"], &diagnostics) else { return nil }
+        return fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }.map { .toTable(store: $0) }
+    }
+
+    private mutating func aggregationOptions(_ fields: YAMLFields, step: String) -> AggregationOptions? {
+        let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
+        var isComplete = true
+        let emit = optionalField(fields["emit"], &isComplete) { node, diagnostics in
+            choice(node, for: "emit", of: EmitMode.allCases, &diagnostics)
+        }
+        let late = optionalField(fields["late"], &isComplete) { node, diagnostics in
+            choice(node, for: "late", of: LateRecordPolicy.allCases, &diagnostics)
+        }
+        guard isComplete, let store else { return nil }
+        return AggregationOptions(store: store, emit: emit ?? .updates, lateRecords: late ?? .drop)
+    }
+
+    /// A store or repartition name: it becomes part of a topic name and a directory name.
+    private mutating func internalName(_ node: YAMLNode, for field: String) -> Located<String>? {
+        guard let name = node.string("a name", for: "'\(field)'", &diagnostics) else { return nil }
+        guard KafkaNameRules.hasOnlyLegalCharacters(name.value) else {
+            diagnostics.report("'\(field)' may only contain letters, digits, '.', '_' and '-' (it names internal topics and directories)", at: name.location)
+            return nil
+        }
+        return name
+    }
+}
+
+/// One of the raw values of `cases`, or a diagnostic listing them.
+private func choice<Choice: RawRepresentable<String>>(_ node: YAMLNode, for field: String, of cases: [Choice], _ diagnostics: inout DiagnosticCollector) -> Choice? {
+    guard let text = node.string("a value", for: "'\(field)'", &diagnostics) else { return nil }
+    guard let value = Choice(rawValue: text.value) else {
+        diagnostics.report("unknown \(field) '\(text.value)'; expected one of: \(cases.map(\.rawValue).joined(separator: ", "))", at: text.location)
+        return nil
+    }
+    return value
+}
+
+extension WindowDefinition {
+    /// The shortest retention that keeps a window until it closes.
+    var minimumRetention: Int64 {
+        switch kind {
+        case .tumbling(let size), .hopping(let size, _): size + grace
+        case .session(let gap): gap + grace
+        }
+    }
+}
