@@ -72,10 +72,12 @@ extension RecordProcessor {
         let streamTime = StreamTime(current: now)
         let timestamp = record.timestamp
 
-        // Sessions of this key that end late enough to merge with the record (time-first keys: filter by key).
+        // Open sessions of this key that end late enough to merge with the record (time-first keys:
+        // filter by key). A closed session is final — its result may already be out — so it never
+        // merges, however long retention keeps it queryable.
         let candidates = try entries(of: store, in: WindowStoreLayout.timeRange(from: timestamp - sessions.gap, to: .max), node: node, origin: record.origin)
             .map { (WindowStoreLayout.decodeSessionKey($0.key), $0.value) }
-            .filter { $0.0.key == key }
+            .filter { $0.0.key == key && !sessions.isClosed($0.0.session, at: streamTime) }
         let merging = sessions.sessionsToMerge(candidates.map(\.0.session), with: timestamp)
         let merged = sessions.mergedSession(merging, with: timestamp)
         guard !sessions.isClosed(merged, at: streamTime) else {
