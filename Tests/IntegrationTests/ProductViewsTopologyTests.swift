@@ -1,0 +1,221 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import StreamCore
+import Testing
+
+/// `runner run` on `topologies/examples/product-views.yml` against a dev broker: final per-minute counts
+/// and the live store compared with an independent computation, across restarts, a lost state
+/// directory and kill -9.
+///
+/// The input topic has one partition, so every repartition partition receives its records in input
+/// order and the reference can compute each downstream task's stream time exactly.
+@Suite("product-views.yml end to end", .serialized)
+struct ProductViewsTopologyTests {
+    static let topology = repositoryRoot + "/topologies/examples/product-views.yml"
+    static let store = "product-views-1m"
+    static let output = "product-views-per-minute"
+
+    private func startBroker() throws -> TestDevBroker {
+        try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
+    }
+
+    private func produce(_ events: ArraySlice<GeneratedView>, to broker: TestDevBroker) async throws {
+        var logger = Logger(label: "product-views-test")
+        logger.logLevel = .warning
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        for event in events {
+            try await producer.send(ProducerRecord(topic: "customer-interactions", partition: 0, key: Array(event.user.utf8), value: Array(event.json.utf8)))
+        }
+        try producer.close()
+    }
+
+    private func runner(_ broker: TestDevBroker, state: TemporaryStateDirectory, port: Int) throws -> TestRunnerProcess {
+        try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
+            "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",
+        ])
+    }
+
+    /// Final results read so far, de-duplicated by `tributary.id` (at-least-once output may repeat a
+    /// result; the id says it is the same one), as `product|start|end|count`.
+    private func finalResults(_ broker: TestDevBroker, expecting reference: ProductViewsReference, timeout: Duration = .seconds(90)) async throws -> (results: [String: String], repeatsWithOtherContent: [String]) {
+        let records = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: timeout) { read in
+            Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count
+        }
+        var results: [String: String] = [:]
+        var conflicting: [String] = []
+        for record in records[Self.output, default: []] {
+            let result = Self.describe(record)
+            if let earlier = results[Self.id(record)], earlier != result { conflicting.append("\(earlier) then \(result)") }
+            results[Self.id(record)] = result
+        }
+        return (results, conflicting)
+    }
+
+    /// Polls the store over HTTP until it holds `expected` (product|start|end|count) or time runs out.
+    private func storeContents(port: Int, expected: Set<String>) async throws -> Set<String> {
+        var contents: Set<String> = []
+        for _ in 0..<100 {
+            let url = URL(string: "http://127.0.0.1:\(port)/stores/\(Self.store)/range?limit=100000")!
+            if let (body, _) = try? await URLSession.shared.data(from: url),
+               let windows = try? JSONSerialization.jsonObject(with: body) as? [[String: Any]] {
+                contents = Set(windows.map { "\($0["key"]!)|\($0["window_start"]!)|\($0["window_end"]!)|\($0["value"]!)" })
+                if contents == expected { break }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return contents
+    }
+
+    @Test func finalCountsAndTheStoreMatchAnIndependentComputation() async throws {
+        let events = GeneratedView.events(count: 3000, seed: 5)
+        let reference = ProductViewsReference(events, partitions: 4)
+        #expect(reference.late > 20 && reference.finalResults.count > 200, "the input exercises late records and many windows")
+        let broker = try startBroker()
+        try await produce(events[...], to: broker)
+        let state = TemporaryStateDirectory()
+        let port = Int.random(in: 20_000..<32_000)
+        let runner = try runner(broker, state: state, port: port)
+
+        let (results, conflicting) = try await finalResults(broker, expecting: reference)
+        #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
+        #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
+        let stored = try await storeContents(port: port, expected: reference.storeContents)
+        #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
+
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let late = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("tributary_late_records_total{") }.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+        #expect(late == reference.late, "late records are counted, not included")
+        #expect(runner.stop() == 0)
+    }
+
+    @Test func killRestartAndALostStateDirectoryKeepCountsExact() async throws {
+        let events = GeneratedView.events(count: 3000, seed: 9)
+        let reference = ProductViewsReference(events, partitions: 4)
+        let broker = try startBroker()
+        let state = TemporaryStateDirectory()
+
+        // kill -9 mid-stream: both sub-topologies (upstream and downstream of the repartition topic) are
+        // busy; outputs, repartition records and changelog records after the last commit are repeated.
+        try await produce(events[..<1500], to: broker)
+        let first = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
+        _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(60)) { $0[Self.output, default: []].count >= 50 }
+        first.stop(signal: SIGKILL)
+
+        // Restart on the same state, then stop cleanly mid-way through the second half.
+        try await produce(events[1500..<2200], to: broker)
+        let second = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
+        _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(90)) { read in
+            Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count / 2
+        }
+        #expect(second.stop() == 0)
+
+        // The state directory is lost: the stores are rebuilt from their changelogs.
+        try FileManager.default.removeItem(atPath: state.path)
+        try await produce(events[2200...], to: broker)
+        let port = Int.random(in: 20_000..<32_000)
+        let third = try runner(broker, state: state, port: port)
+        let (results, conflicting) = try await finalResults(broker, expecting: reference, timeout: .seconds(120))
+        #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
+        #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
+        let stored = try await storeContents(port: port, expected: reference.storeContents)
+        #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
+        #expect(third.stop() == 0)
+    }
+
+    private static func id(_ record: ConsumerRecord) -> String {
+        record.headers.last { $0.name == "tributary.id" }?.value.map { String(decoding: $0, as: UTF8.self) } ?? "no id"
+    }
+
+    private static func describe(_ record: ConsumerRecord) -> String {
+        guard let value = record.value, let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return "not JSON" }
+        return "\(object["product_id"] ?? "-")|\(object["window_start"] ?? "-")|\(object["window_end"] ?? "-")|\(object["count"] ?? "-")"
+    }
+}
+
+/// One generated interaction, in production order.
+struct GeneratedView {
+    let user: String
+    let event: String
+    let product: String?
+    /// Event time, epoch milliseconds.
+    let time: Int64
+    let json: String
+
+    /// `count` events over 30 minutes from 2026-11-27T10:00:00.000Z: about 70% `Product Viewed` of 30
+    /// products, about 3% out of order by up to 5 s, and in the last 5 minutes 1 in 15 arriving 20 to 25
+    /// minutes late.
+    static func events(count: Int, seed: UInt64) -> [GeneratedView] {
+        var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let start: Int64 = 1_795_773_600_000
+        let step = 30 * 60 * 1000 / Int64(count)
+        var clock = start
+        return (0..<count).map { index in
+            clock += Int64(next(Int(step) * 2 + 1))
+            var time = clock
+            if next(100) < 3 { time -= Int64(1 + next(5000)) }
+            if index % 15 == 14, clock - start > 25 * 60 * 1000 { time -= Int64(20 * 60 * 1000 + next(5 * 60 * 1000)) }
+            let user = "C\(next(200))"
+            let isView = next(10) < 7
+            let product = isView || next(2) == 0 ? "P\(1 + next(30))" : nil
+            let event = isView ? "Product Viewed" : ["Product Added", "Cart Viewed", "Products Searched"][next(3)]
+            let properties = product.map { #"{"product_id":"\#($0)","price":19.99}"# } ?? "{}"
+            let json = #"{"type":"track","event":"\#(event)","userId":"\#(user)","timestamp":"\#(iso(time))","properties":\#(properties)}"#
+            return GeneratedView(user: user, event: event, product: product, time: time, json: json)
+        }
+    }
+
+    static func iso(_ milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}
+
+/// What product-views.yml must compute, by Kafka Streams' rules, written without StreamCore: views
+/// re-keyed by product to partition murmur2(product) of 4; per partition, stream time is the largest
+/// event time seen so far; one-minute tumbling windows `[start, start + 60 s)`; a record is late when
+/// its window's end + 2 min grace <= stream time; a window's final count is out once end + grace <=
+/// its partition's stream time.
+struct ProductViewsReference {
+    /// `product|start|end|count` of every window still open or closed (the store).
+    private(set) var storeContents: Set<String> = []
+    /// The same, for closed windows only (the output topic).
+    private(set) var finalResults: Set<String> = []
+    private(set) var late = 0
+
+    init(_ events: [GeneratedView], partitions: Int) {
+        let size: Int64 = 60_000
+        let grace: Int64 = 120_000
+        var streamTime: [Int32: Int64] = [:]
+        var counts: [String: [Int64: Int]] = [:]
+        for event in events where event.event == "Product Viewed" {
+            guard let product = event.product else { continue }
+            let partition = JavaMurmur2.partition(forKey: Array(product.utf8), partitions: partitions)
+            let now = max(streamTime[partition] ?? event.time, event.time)
+            streamTime[partition] = now
+            let start = event.time - event.time % size
+            if start + size + grace <= now {
+                late += 1
+                continue
+            }
+            counts[product, default: [:]][start, default: 0] += 1
+        }
+        for (product, windows) in counts {
+            let closedBefore = streamTime[JavaMurmur2.partition(forKey: Array(product.utf8), partitions: partitions)]! - grace
+            for (start, count) in windows {
+                let entry = "\(product)|\(GeneratedView.iso(start))|\(GeneratedView.iso(start + size))|\(count)"
+                storeContents.insert(entry)
+                if start + size <= closedBefore { finalResults.insert(entry) }
+            }
+        }
+    }
+}
