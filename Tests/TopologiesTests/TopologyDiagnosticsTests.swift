@@ -31,7 +31,7 @@ struct InvalidFixture: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-private let stepKeywords = "aggregate, branch, count, filter, flat-map, group-by, group-by-key, log, map, map-values, merge, peek, reduce, require, select-key, to, to-table, window"
+private let stepKeywords = "aggregate, branch, count, filter, flat-map, group-by, group-by-key, log, map, map-values, merge, peek, reduce, require, select-key, to, to-stream, to-table, window"
 private let formats = "string, json, bytes"
 private let topicCharacters = "may only contain letters, digits, '.', '_' and '-'"
 
@@ -55,7 +55,7 @@ private let invalidFixtures: [InvalidFixture] = [
     InvalidFixture(
         "unknown-field.yml",
         "unknown-field.yml:3:3: missing required field 'topic' in source 'tracking'",
-        "unknown-field.yml:4:5: unknown field 'topik' in source 'tracking'; expected one of: event-time, key, partitions, topic, value"
+        "unknown-field.yml:4:5: unknown field 'topik' in source 'tracking'; expected one of: event-time, key, partitions, table, topic, value"
     ),
     InvalidFixture(
         "unknown-top-level-field.yml",

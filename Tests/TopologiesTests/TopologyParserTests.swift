@@ -71,6 +71,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "aggregate(\(initial.source), \(adder.source), merger: \(merger?.source ?? "-"), \(render(options)))"]
         case .toTable(let store):
             return [line + "to-table(\(store.value))"]
+        case .toStream:
+            return [line + "to-stream"]
         }
     }
 }

@@ -15,6 +15,8 @@ extension RecordProcessor {
             try aggregate(record, key: key, in: windows, aggregation, store: store, at: node, state: state, into: &outputs)
         case .session(let sessions):
             try aggregate(record, key: key, in: sessions, aggregation, store: store, at: node, state: state, into: &outputs)
+        case .sliding(let windows):
+            try aggregate(record, key: key, in: windows, aggregation, store: store, at: node, state: state, into: &outputs)
         }
     }
 
@@ -120,6 +122,66 @@ extension RecordProcessor {
             }
         }
         try expire(store, startingBefore: { $0.map { $0 - aggregation.retention } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
+    }
+
+    // MARK: - Sliding windows
+
+    /// Sliding windows exist where records put them, so the node keeps each key's records (while a window
+    /// holding them can still change) and recomputes every affected window from them, in time order.
+    private func aggregate(
+        _ record: StreamRecord, key: [UInt8], in windows: SlidingWindows, _ aggregation: Aggregation, store: KeyValueStore,
+        at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        let previous = state.checkpoint.streamTimes[node.name]
+        let now = max(previous ?? record.timestamp, record.timestamp)
+        state.checkpoint.streamTimes[node.name] = now
+        let streamTime = StreamTime(current: now)
+        let prefix = WindowStoreLayout.heldRecordPrefix(key: key)
+        var held = try entries(of: store, in: .prefix(prefix), node: node, origin: record.origin).map { entry in
+            (position: WindowStoreLayout.decodeHeldRecordKey(entry.key), value: entry.value)
+        }
+
+        if record.timestamp < 0 || windows.isLate(recordAt: record.timestamp, at: streamTime) {
+            try late(record, aggregation, at: node)
+        } else {
+            let affected = windows.windowsAffected(byRecordAt: record.timestamp, existing: held.map(\.position.time))
+            let sequence = (held.map(\.position.sequence).max() ?? -1) + 1
+            let value = JSONSerializer.serialize(record.value)
+            store.put(WindowStoreLayout.heldRecordKey(key: key, time: record.timestamp, sequence: sequence), value)
+            held.append(((record.timestamp, sequence), value))
+            held.sort { ($0.position.time, $0.position.sequence) < ($1.position.time, $1.position.sequence) }
+            for window in affected where !windows.isClosed(window, at: streamTime) {
+                var aggregate: JSONValue?
+                for entry in held where windows.contains(window, entry.position.time) {
+                    var member = record
+                    member.value = try decodeAggregate(entry.value, node: node, origin: record.origin)
+                    member.timestamp = entry.position.time
+                    aggregate = try add(member, to: aggregate, aggregation, node: node)
+                }
+                guard let aggregate else { continue }
+                store.put(WindowStoreLayout.windowKey(start: window.start, key: key), JSONSerializer.serialize(aggregate))
+                if aggregation.emit == .updates {
+                    var result = record
+                    result.value = aggregate
+                    result.window = window
+                    try forward(result, from: node.id, state: state, into: &outputs)
+                }
+            }
+        }
+
+        // A window [start, start + size] closes once stream time passes its end + grace.
+        func closedStartBound(_ time: Int64?) -> Int64 { time.map { $0 - windows.size - windows.grace } ?? 0 }
+        if aggregation.emit == .final, previous != now {
+            for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: closedStartBound(previous), to: closedStartBound(now)), node: node, origin: record.origin) {
+                let (start, windowKey) = WindowStoreLayout.decodeWindowKey(entry.key)
+                try emit(window: TimeWindow(start: start, end: start + windows.size), key: windowKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
+            }
+        }
+        try expire(store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
+        // Held records outlive every window that could still change with them; this key's are pruned here.
+        for entry in held where entry.position.time + windows.size + windows.grace + 1 < now {
+            store.delete(WindowStoreLayout.heldRecordKey(key: key, time: entry.position.time, sequence: entry.position.sequence))
+        }
     }
 
     // MARK: - Shared steps

@@ -64,6 +64,7 @@ public final class QueryableStores: Sendable {
                     case nil: kind = .keyValue
                     case .time(let windows): kind = .window(size: windows.size)
                     case .session: kind = .session
+                    case .sliding(let windows): kind = .window(size: windows.size)
                     }
                 }
                 catalogue.stores[store] = (topology.applicationID, kind)

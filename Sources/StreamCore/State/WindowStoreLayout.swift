@@ -4,6 +4,9 @@
 /// - Time windows: `start (8 bytes, big-endian) ‖ key`.
 /// - Sessions: `end (8 bytes) ‖ start (8 bytes) ‖ key` — sessions close by their end.
 ///
+/// - Records held by sliding-window aggregations: `0xFF ‖ key length (4 bytes) ‖ key ‖ time ‖ sequence`,
+///   after every time-first key (times stay below 2⁶³, so a time-first key never starts with 0xFF).
+///
 /// Times are never negative (windows start at 0 or later), so big-endian bytes sort like the numbers.
 public enum WindowStoreLayout {
     public static func windowKey(start: Int64, key: [UInt8]) -> [UInt8] {
@@ -22,6 +25,21 @@ public enum WindowStoreLayout {
     /// The session and key of a session entry.
     public static func decodeSessionKey(_ bytes: [UInt8]) -> (session: TimeWindow, key: [UInt8]) {
         (TimeWindow(start: readTime(bytes, at: 8), end: readTime(bytes, at: 0)), Array(bytes[16...]))
+    }
+
+    public static func heldRecordKey(key: [UInt8], time: Int64, sequence: Int64) -> [UInt8] {
+        heldRecordPrefix(key: key) + timeBytes(time) + timeBytes(sequence)
+    }
+
+    /// The held records of `key`, in time (then arrival) order.
+    public static func heldRecordPrefix(key: [UInt8]) -> [UInt8] {
+        let length = UInt32(key.count)
+        return [0xFF] + (0..<4).map { UInt8(truncatingIfNeeded: length >> (24 - 8 * $0)) } + key
+    }
+
+    /// The time and sequence number of a held record's key.
+    public static func decodeHeldRecordKey(_ bytes: [UInt8]) -> (time: Int64, sequence: Int64) {
+        (readTime(bytes, at: bytes.count - 16), readTime(bytes, at: bytes.count - 8))
     }
 
     /// Entries whose leading time is in `from..<to`.

@@ -57,6 +57,7 @@ public enum LateRecordPolicy: String, Sendable, CaseIterable {
 public enum WindowSpecification: Sendable, Hashable {
     case time(TimeWindows)
     case session(SessionWindows)
+    case sliding(SlidingWindows)
 }
 
 extension WindowSpecification {
@@ -65,6 +66,7 @@ extension WindowSpecification {
         switch self {
         case .time(let windows): windows.size + windows.grace
         case .session(let windows): windows.gap + windows.grace
+        case .sliding(let windows): windows.size + windows.grace + 1
         }
     }
 }
@@ -78,6 +80,8 @@ extension WindowSpecification: CustomStringConvertible {
             "hopping \(windows.size) ms every \(windows.advance) ms, grace \(windows.grace) ms"
         case .session(let windows):
             "sessions with gap \(windows.gap) ms, grace \(windows.grace) ms"
+        case .sliding(let windows):
+            "sliding \(windows.size) ms, grace \(windows.grace) ms"
         }
     }
 }

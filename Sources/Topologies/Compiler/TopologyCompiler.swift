@@ -62,6 +62,9 @@ public enum TopologyCompiler {
         /// Streams grouped for an aggregation (`group-by-key`, `group-by`), by node, with the window
         /// a `window` step set; an aggregation step needs its input here.
         var groupings: [TopologyNode.ID: WindowDefinition?] = [:]
+        /// Streams that are tables (a table source, `to-table`, and table `filter`/`map-values` after them):
+        /// their records are changes to the latest value per key.
+        var tables: Set<TopologyNode.ID> = []
 
         init(definition: TopologyDefinition, logger: Logger) {
             self.definition = definition
@@ -91,7 +94,9 @@ public enum TopologyCompiler {
 
         mutating func compile(_ step: StepDefinition, on stream: KStream) -> KStream? {
             switch step.kind {
+            case .filter(let condition) where tables.contains(stream.node): compileTableFilter(step, condition, on: stream)
             case .filter(let condition): compileFilter(step, condition, on: stream)
+            case .mapValues(let template) where tables.contains(stream.node): compileTableMapValues(step, template, on: stream)
             case .require(let condition, let reason): compileRequire(step, condition, reason: reason, on: stream)
             case .mapValues(let template): compileMapValues(step, template, on: stream)
             case .map(let key, let value): compileMap(step, key: key, value: value, on: stream)
@@ -108,6 +113,7 @@ public enum TopologyCompiler {
             case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)
             case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
             case .toTable(let store): compileToTable(step, store: store, on: stream)
+            case .toStream: compileToStream(step, on: stream)
             }
         }
 

@@ -9,6 +9,8 @@ public struct WindowDefinition: Sendable {
         case hopping(size: Int64, advance: Int64)
         /// `session: GAP` — inactivity gap.
         case session(gap: Int64)
+        /// `sliding: SIZE` — windows of SIZE (both ends included) around the records.
+        case sliding(size: Int64)
     }
 
     public var kind: Kind

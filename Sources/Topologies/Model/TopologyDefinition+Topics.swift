@@ -74,6 +74,10 @@ extension TopologyDefinition {
         // Pipelines in file order may read later ones; a few passes settle every input's count.
         for _ in 0..<2 {
             found.removeAll()
+            for source in sources {
+                guard let store = source.tableStore else { continue }
+                found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), source.partitions ?? Self.defaultPartitions))
+            }
             for pipeline in pipelines {
                 let inputs = pipeline.from.map { sourcePartitions[$0.value] ?? pipelineOutputs[$0.value] ?? Self.defaultPartitions }
                 pipelineOutputs[pipeline.name.value] = walk(pipeline.steps, partitions: inputs.max() ?? Self.defaultPartitions)

@@ -41,14 +41,21 @@ public struct SourceDefinition: Sendable {
     public var eventTime: ExpressionText?
     /// The partition count the topology expects, when it says (`runner dev-broker --topology` creates it so).
     public var partitions: Int?
+    /// `table: STORE` — the topic is read as a table: the latest value per key, kept in this store
+    /// (a null value deletes the key).
+    public var tableStore: Located<String>?
 
-    public init(name: Located<String>, topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat, eventTime: ExpressionText?, partitions: Int?) {
+    public init(
+        name: Located<String>, topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat, eventTime: ExpressionText?, partitions: Int?,
+        tableStore: Located<String>? = nil
+    ) {
         self.name = name
         self.topic = topic
         self.keyFormat = keyFormat
         self.valueFormat = valueFormat
         self.eventTime = eventTime
         self.partitions = partitions
+        self.tableStore = tableStore
     }
 }
 
@@ -133,6 +140,8 @@ public indirect enum StepKind: Sendable {
     case aggregate(initial: ExpressionText, adder: ExpressionText, merger: ExpressionText?, AggregationOptions)
     /// `to-table: { store: NAME }` — keeps the latest value per key (null deletes) and passes records on.
     case toTable(store: Located<String>)
+    /// `to-stream: {}` — reads a table's changes as a stream again.
+    case toStream
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -154,6 +163,7 @@ public indirect enum StepKind: Sendable {
         case .reduce: "reduce"
         case .aggregate: "aggregate"
         case .toTable: "to-table"
+        case .toStream: "to-stream"
         }
     }
 }

@@ -31,13 +31,13 @@ extension StepParser {
 
     /// `window: { tumbling: SIZE | hopping: SIZE, advance: ADVANCE | session: GAP, grace: G, retention: R }`
     mutating func window(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let kinds = ["hopping", "session", "tumbling"]
+        let kinds = ["hopping", "session", "sliding", "tumbling"]
         guard let fields = YAMLFields(value, of: "'window'", at: step.keywordLocation, allowed: kinds + ["advance", "grace", "retention"], &diagnostics) else {
             return nil
         }
         let written = kinds.filter { fields[$0] != nil }
         guard written.count == 1, let kindName = written.first else {
-            diagnostics.report("a window is exactly one of: tumbling, hopping, session; found \(written.isEmpty ? "none" : written.joined(separator: ", "))", at: step.keywordLocation)
+            diagnostics.report("a window is exactly one of: tumbling, hopping, session, sliding; found \(written.isEmpty ? "none" : written.joined(separator: ", "))", at: step.keywordLocation)
             return nil
         }
         guard let length = fields[kindName]?.duration(for: "'\(kindName)'", &diagnostics) else { return nil }
@@ -61,6 +61,8 @@ extension StepParser {
             kind = .hopping(size: length, advance: advance)
         case "session":
             kind = .session(gap: length)
+        case "sliding":
+            kind = .sliding(size: length)
         default:
             kind = .tumbling(size: length)
         }
@@ -123,8 +125,17 @@ extension StepParser {
         return AggregationOptions(store: store, emit: emit ?? .updates, lateRecords: late ?? .drop)
     }
 
+    /// `to-stream: {}`
+    mutating func toStream(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard value.isEmpty || value.entries?.isEmpty == true else {
+            diagnostics.report("'to-stream' takes no fields: write 'to-stream: {}'", at: value.location)
+            return nil
+        }
+        return .toStream
+    }
+
     /// A store or repartition name: it becomes part of a topic name and a directory name.
-    private mutating func internalName(_ node: YAMLNode, for field: String) -> Located<String>? {
+    mutating func internalName(_ node: YAMLNode, for field: String) -> Located<String>? {
         guard let name = node.string("a name", for: "'\(field)'", &diagnostics) else { return nil }
         guard KafkaNameRules.hasOnlyLegalCharacters(name.value) else {
             diagnostics.report("'\(field)' may only contain letters, digits, '.', '_' and '-' (it names internal topics and directories)", at: name.location)
@@ -150,6 +161,7 @@ extension WindowDefinition {
         switch kind {
         case .tumbling(let size), .hopping(let size, _): size + grace
         case .session(let gap): gap + grace
+        case .sliding(let size): size + grace + 1
         }
     }
 }

@@ -240,6 +240,7 @@ struct StepKeyword: Sendable {
         StepKeyword("reduce") { parser, value, step in parser.reduce(value, step) },
         StepKeyword("aggregate") { parser, value, step in parser.aggregate(value, step) },
         StepKeyword("to-table") { parser, value, step in parser.toTable(value, step) },
+        StepKeyword("to-stream") { parser, value, step in parser.toStream(value, step) },
     ]
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })

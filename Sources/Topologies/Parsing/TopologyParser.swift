@@ -143,9 +143,9 @@ public enum TopologyParser {
         return entries
     }
 
-    /// `NAME: { topic: TOPIC, key: FORMAT, value: FORMAT, event-time: EXPR, partitions: N }`
+    /// `NAME: { topic: TOPIC, key: FORMAT, value: FORMAT, event-time: EXPR, partitions: N, table: STORE }`
     private static func source(named name: Located<String>, _ node: YAMLNode, _ parser: inout StepParser) -> SourceDefinition? {
-        let allowed = ["event-time", "key", "partitions", "topic", "value"]
+        let allowed = ["event-time", "key", "partitions", "table", "topic", "value"]
         guard let fields = YAMLFields(node, of: "source '\(name.value)'", at: name.location, allowed: allowed, &parser.diagnostics) else { return nil }
         let topic = fields.required("topic", &parser.diagnostics).flatMap { parser.topicName($0, for: "topic") }
         let keyFormat = fields["key"] == nil ? .string : parser.format(fields["key"], for: "key")
@@ -161,8 +161,14 @@ public enum TopologyParser {
             partitions = node.positiveInteger(for: "'partitions'", &parser.diagnostics)
             isComplete = isComplete && partitions != nil
         }
+        var tableStore: Located<String>?
+        if let node = fields["table"] {
+            tableStore = parser.internalName(node, for: "table")
+            isComplete = isComplete && tableStore != nil
+        }
         guard isComplete, let topic, let keyFormat, let valueFormat else { return nil }
-        return SourceDefinition(name: name, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime, partitions: partitions)
+        return SourceDefinition(
+            name: name, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime, partitions: partitions, tableStore: tableStore)
     }
 
     /// `TOPIC: N` or `TOPIC: { partitions: N }` under `topics:`.

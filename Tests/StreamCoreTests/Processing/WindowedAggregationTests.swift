@@ -107,6 +107,26 @@ struct WindowedAggregationTests {
         #expect(harness.send("v", at: 8_001) == ["u=2@[0,2000]"])
     }
 
+    @Test func slidingWindowsAreDefinedByTheRecordsWithBothEndsIncluded() throws {
+        // Kafka Streams' javadoc example: time difference 5000, records at 8000, 9200 and 12400.
+        let harness = try Harness(Self.count(.sliding(SlidingWindows(size: 5_000, grace: 100_000))))
+        #expect(harness.send("k", at: 8_000) == ["k=1@[3000,8000]"])
+        #expect(harness.send("k", at: 9_200) == ["k=2@[4200,9200]", "k=1@[8001,13001]"], "9200 is in 8000's right window")
+        #expect(harness.send("k", at: 12_400) == ["k=3@[7400,12400]", "k=2@[8001,13001]", "k=1@[9201,14201]"])
+        // Out of order: early records share [0, 5000]; 3000 is in [3000, 8000] (ends included) and its own
+        // right window [3001, 8001] now exists, holding 8000.
+        #expect(harness.send("k", at: 3_000) == ["k=1@[0,5000]", "k=2@[3000,8000]", "k=1@[3001,8001]"])
+    }
+
+    @Test func slidingFinalResultsCloseAfterEndPlusGrace() throws {
+        let harness = try Harness(Self.count(.sliding(SlidingWindows(size: 1_000, grace: 0)), emit: .final))
+        #expect(harness.send("k", at: 5_000) == [])
+        #expect(harness.send("j", at: 5_000) == [], "[4000, 5000] is open while stream time is at its end")
+        #expect(harness.send("j", at: 5_001) == ["j=1@[4000,5000]", "k=1@[4000,5000]"], "and closes once stream time passes it")
+        #expect(harness.send("k", at: 3_999) == [], "its last possible window [3999, 4999] has closed")
+        #expect(harness.late == 1)
+    }
+
     @Test func aggregatesPerKeyWithoutWindowsEmitEveryUpdate() throws {
         let harness = try Harness(Self.count(nil))
         #expect(harness.send("a", at: 5) == ["a=1"])

@@ -44,11 +44,6 @@ extension TopologyCompiler.Context {
         return compileAggregation(step, options, on: stream, initializer: initializer, adder: add, merger: merge)
     }
 
-    /// `to-table` — the latest value per key in a store.
-    mutating func compileToTable(_ step: StepDefinition, store: Located<String>, on stream: KStream) -> KStream {
-        stream.toTable(step.name, store: store.value)
-    }
-
     private mutating func compileAggregation(
         _ step: StepDefinition, _ options: AggregationOptions, on stream: KStream,
         initializer: Aggregation.Initializer?, adder: @escaping Aggregation.Adder, merger: Aggregation.Merger?
@@ -76,6 +71,7 @@ extension WindowDefinition {
         case .tumbling(let size): .time(.tumbling(size: size, grace: grace))
         case .hopping(let size, let advance): .time(.hopping(size: size, advance: advance, grace: grace))
         case .session(let gap): .session(SessionWindows(gap: gap, grace: grace))
+        case .sliding(let size): .sliding(SlidingWindows(size: size, grace: grace))
         }
     }
 }

@@ -1,8 +1,9 @@
 import StreamCore
 
 extension TopologyCompiler.Context {
-    /// `sources:` — a topic read as a stream, with its event time.
-    func compileSource(_ source: SourceDefinition) -> KStream {
+    /// `sources:` — a topic read as a stream, with its event time; with `table:`, as a table kept in
+    /// that store.
+    mutating func compileSource(_ source: SourceDefinition) -> KStream {
         let eventTime: (@Sendable (StreamRecord) throws -> Int64)? = source.eventTime.map { text in
             let evaluator = RecordEvaluator(text)
             return { record in
@@ -13,6 +14,10 @@ extension TopologyCompiler.Context {
                 return milliseconds
             }
         }
-        return builder.stream(source.name.value, topic: source.topic.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat, eventTime: eventTime)
+        let stream = builder.stream(source.name.value, topic: source.topic.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat, eventTime: eventTime)
+        guard let store = source.tableStore else { return stream }
+        let table = stream.toTable("\(source.name.value).table", store: store.value)
+        tables.insert(table.node)
+        return table
     }
 }

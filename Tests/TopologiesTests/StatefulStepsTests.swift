@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import StreamCore
+import Testing
+import Topologies
+
+/// Stateful steps from YAML to results: parse, compile, and process records against real RocksDB
+/// stores; and the diagnostics for stateful steps written wrongly.
+@Suite("Stateful steps")
+struct StatefulStepsTests {
+    /// A compiled file with every store its topology writes opened in a temporary directory.
+    final class Compiled {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stateful-\(UUID().uuidString)").path
+        let processor: RecordProcessor
+        let state: TaskState
+        private var offset: Int64 = 0
+
+        init(_ yaml: String) throws {
+            let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+            processor = RecordProcessor(topology: topology)
+            var stores: [String: KeyValueStore] = [:]
+            for name in topology.subtopologies.flatMap(\.stores) {
+                stores[name] = try KeyValueStore(name: name, directory: "\(directory)/\(name)", changelog: TopicPartition(topology.changelogTopic(of: name), 0))
+            }
+            state = TaskState(stores: stores)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        /// Outputs of one input as `topic key=value`.
+        func send(_ key: String, _ value: String?, topic: String = "in") -> [String] {
+            offset += 1
+            let input = ConsumerRecord(topic: topic, partition: 0, offset: offset, key: Array(key.utf8), value: value.map { Array($0.utf8) }, timestamp: 1_000)
+            switch processor.process(input, state: state) {
+            case .outputs(let records):
+                return records.map { "\($0.topic) \(String(decoding: $0.key ?? [], as: UTF8.self))=\($0.value.map { String(decoding: $0, as: UTF8.self) } ?? "null")" }
+            case .deadLetter(_, let error):
+                return ["dead-letter \(error.kind): \(error.message)"]
+            }
+        }
+
+        func stored(_ store: String, _ key: String) throws -> String? {
+            try state.stores[store]?.get(Array(key.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    @Test func aTableSourceKeepsTheLatestValueAndTableStepsTurnFilteredKeysIntoDeletions() throws {
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              stock: { topic: in, table: stock }
+            pipelines:
+              low:
+                from: stock
+                steps:
+                  - filter: value.available < 5
+                  - map-values: { left: value.available }
+                  - to-stream: {}
+                  - to: low-stock
+            """)
+        #expect(compiled.send("P1", #"{"available":3}"#) == [#"low-stock P1={"left":3}"#])
+        #expect(compiled.send("P1", #"{"available":9}"#) == ["low-stock P1=null"], "no longer low: deleted downstream")
+        #expect(try compiled.stored("stock", "P1") == #"{"available":9}"#)
+        #expect(compiled.send("P1", nil) == ["low-stock P1=null"], "a null value deletes the key")
+        #expect(try compiled.stored("stock", "P1") == nil)
+    }
+
+    @Test func groupByReKeysThroughTheRepartitionTopicAndAggregatesDownstream() throws {
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              orders: { topic: in }
+            pipelines:
+              totals:
+                from: orders
+                steps:
+                  - group-by: { key: value.customer, repartition: by-customer }
+                  - aggregate: { initial: 0, adder: aggregate + value.total, store: totals }
+                  - to: customer-totals
+            """)
+        let rekeyed = compiled.send("O1", #"{"customer":"C1","total":5}"#)
+        #expect(rekeyed == [#"app-by-customer-repartition C1={"customer":"C1","total":5}"#])
+        #expect(compiled.send("C1", #"{"customer":"C1","total":5}"#, topic: "app-by-customer-repartition") == ["customer-totals C1=5"])
+        #expect(compiled.send("C1", #"{"customer":"C1","total":2.5}"#, topic: "app-by-customer-repartition") == ["customer-totals C1=7.5"])
+    }
+
+    @Test func reduceStartsFromTheFirstValue() throws {
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              prices: { topic: in }
+            pipelines:
+              highest:
+                from: prices
+                steps:
+                  - group-by-key: {}
+                  - reduce: { adder: 'if(value > aggregate, value, aggregate)', store: highest }
+                  - to: highest-price
+            """)
+        #expect(compiled.send("P1", "7") == ["highest-price P1=7"])
+        #expect(compiled.send("P1", "3") == ["highest-price P1=7"])
+        #expect(compiled.send("P1", "11") == ["highest-price P1=11"])
+    }
+
+    @Test func windowedResultsExposeTheirWindowToLaterSteps() throws {
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              views: { topic: in, event-time: value.at }
+            pipelines:
+              per-minute:
+                from: views
+                steps:
+                  - group-by-key: {}
+                  - window: { tumbling: 1m }
+                  - count: { store: counts }
+                  - map-values: { start: window.start, end: window.end, start_ms: window.start_ms, n: value }
+                  - to: out
+            """)
+        #expect(compiled.send("P1", #"{"at":"2026-11-27T10:00:59.999Z"}"#)
+            == [#"out P1={"start":"2026-11-27T10:00:00.000Z","end":"2026-11-27T10:01:00.000Z","start_ms":1795773600000,"n":1}"#])
+    }
+
+    @Test func statefulStepsWrittenWronglyAreReportedWhereTheyAre() {
+        let yaml = """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              a:
+                from: in
+                steps:
+                  - count: { store: c1 }
+                  - to: x
+              b:
+                from: in
+                steps:
+                  - group-by-key: {}
+                  - count: { store: c2, emit: final }
+                  - to: y
+              c:
+                from: in
+                steps:
+                  - group-by-key: {}
+                  - window: { session: 5m }
+                  - aggregate: { initial: 0, adder: aggregate + 1, store: c3 }
+                  - to: z
+            """
+        #expect(compileErrors(yaml) == [
+            "t.yml:8:9: 'count' needs grouped records: put 'group-by-key' or 'group-by' (and optionally 'window') right before it",
+            "t.yml:14:25: 'emit: final' needs windows: a result is final when its window closes; add a 'window' step before 'count'",
+            "t.yml:21:9: 'aggregate' over session windows needs a 'merger' (over 'aggregate' and 'other'): a record can join two sessions into one",
+        ])
+        #expect(parseErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              a:
+                from: in
+                steps:
+                  - group-by-key: {}
+                  - window: { tumbling: 1m, hopping: 2m }
+                  - window: { hopping: 1m, advance: 2m }
+                  - window: { tumbling: 90x }
+                  - window: { tumbling: 1m, grace: 1m, retention: 90s }
+                  - count: { store: 'no spaces', emit: sometimes }
+            """) == [
+            "t.yml:9:9: a window is exactly one of: tumbling, hopping, session, sliding; found hopping, tumbling",
+            "t.yml:10:32: 'advance' must not be longer than the window (60000 ms), or records would fall between windows",
+            "t.yml:11:29: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'tumbling', got '90x'",
+            "t.yml:12:55: 'retention' must be at least the window's length plus its grace (120000 ms), or windows would vanish before they close",
+            "t.yml:13:25: 'store' may only contain letters, digits, '.', '_' and '-' (it names internal topics and directories)",
+            "t.yml:13:44: unknown emit 'sometimes'; expected one of: updates, final",
+        ])
+    }
+
+    private func compileErrors(_ yaml: String) -> [String] {
+        do {
+            _ = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+            return []
+        } catch let diagnostics as TopologyDiagnostics {
+            return diagnostics.diagnostics.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+}
