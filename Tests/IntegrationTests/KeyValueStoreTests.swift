@@ -96,6 +96,29 @@ struct KeyValueStoreTests {
         #expect(try reopened.changelogOffset == 6)
     }
 
+    @Test func localStateAheadOfItsChangelogIsDiscardedAndRebuilt() async throws {
+        let directory = TemporaryStateDirectory()
+        do {
+            let first = try TestDevBroker(topics: ["app-counts-changelog:2"])
+            let producer = try KafkaProducer(configuration: .init(bootstrapServers: first.bootstrapServers), logger: logger)
+            let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+            store.put(bytes("stale"), bytes("1"))
+            try store.flush(to: producer, checkpoint: TaskCheckpoint(applied: [TopicPartition("in", 1): OriginPosition(offset: 9)]))
+            try producer.close()
+            store.close()
+        }
+        // Another cluster (or a recreated topic): its changelog holds one record, the local state claims two.
+        let second = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: second.bootstrapServers), logger: logger)
+        try await producer.send(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes("fresh"), value: bytes("2")))
+        try producer.close()
+        let reopened = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
+        #expect(try ChangelogRestorer.restore(reopened, bootstrapServers: second.bootstrapServers, logger: logger) == 1)
+        #expect(try reopened.entries().map { String(decoding: $0.key, as: UTF8.self) } == ["fresh"])
+        #expect(try reopened.taskCheckpoint == nil, "the stale checkpoint went with the stale state")
+        #expect(try reopened.changelogOffset == 1)
+    }
+
     @Test func aChangelogTruncatedByRetentionIsALoudErrorNotAPartialStore() async throws {
         let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)

@@ -86,9 +86,14 @@ struct ProductViewsTopologyTests {
         #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
 
         let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        let late = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
+        let metricsText = String(decoding: metrics, as: UTF8.self)
+        let late = metricsText.split(separator: "\n")
             .filter { $0.hasPrefix("tributary_late_records_total{") }.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
         #expect(late == reference.late, "late records are counted, not included")
+        for name in ["tributary_consumer_lag{", "tributary_store_entries{", "tributary_commit_seconds", "tributary_node_records_total{"] {
+            #expect(metricsText.contains(name), "metrics export \(name)")
+        }
+        try await checkQueryAnswers(port: port, reference: reference)
         #expect(runner.stop() == 0)
     }
 
@@ -124,6 +129,40 @@ struct ProductViewsTopologyTests {
         let stored = try await storeContents(port: port, expected: reference.storeContents)
         #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
         #expect(third.stop() == 0)
+    }
+
+    /// The query endpoints' shapes and errors: window fetches by ISO or epoch bounds, 404 and 400 with
+    /// a JSON error naming what was wrong.
+    private func checkQueryAnswers(port: Int, reference: ProductViewsReference) async throws {
+        func get(_ path: String) async throws -> (status: Int, json: Any?) {
+            let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONSerialization.jsonObject(with: body))
+        }
+        let stores = try await get("/stores")
+        let listed = (stores.json as? [[String: Any]])?.first
+        #expect(stores.status == 200 && listed?["name"] as? String == Self.store && listed?["kind"] as? String == "window")
+        #expect((listed?["tasks"] as? [String])?.sorted() == ["1_0", "1_1", "1_2", "1_3"], "one task per repartition partition")
+
+        // The windows of one product starting in [10:05, 10:10], asked with an ISO and an epoch bound.
+        let product = reference.storeContents.first!.split(separator: "|")[0]
+        let from = "2026-11-27T10:05:00.000Z", to = 1_795_773_600_000 + 10 * 60_000
+        let windows = try await get("/stores/\(Self.store)/windows/\(product)?from=\(from)&to=\(to)")
+        let answered = (windows.json as? [[String: Any]] ?? []).map { "\($0["key"]!)|\($0["window_start"]!)|\($0["window_end"]!)|\($0["value"]!)" }
+        let expected = reference.storeContents.filter { entry in
+            let fields = entry.split(separator: "|")
+            return fields[0] == product && String(fields[1]) >= from && String(fields[1]) <= "2026-11-27T10:10:00.000Z"
+        }.sorted()
+        #expect(windows.status == 200 && answered == expected, "ordered by start")
+
+        let unknownStore = try await get("/stores/no-such-store/windows/P1")
+        #expect(unknownStore.status == 404 && ((unknownStore.json as? [String: Any])?["error"] as? String)?.contains("no-such-store") == true)
+        let badTime = try await get("/stores/\(Self.store)/windows/P1?from=yesterday")
+        #expect(badTime.status == 400 && ((badTime.json as? [String: Any])?["error"] as? String)?.contains("'from'") == true)
+        let badLimit = try await get("/stores/\(Self.store)/range?limit=-3")
+        #expect(badLimit.status == 400 && ((badLimit.json as? [String: Any])?["error"] as? String)?.contains("'limit'") == true)
+        let metadata = try await get("/metadata")
+        let partitions = ((metadata.json as? [String: Any])?["applications"] as? [[String: Any]])?.first?["partitions"] as? [String]
+        #expect(partitions?.contains("customer-interactions-0") == true && partitions?.count == 5)
     }
 
     private static func id(_ record: ConsumerRecord) -> String {

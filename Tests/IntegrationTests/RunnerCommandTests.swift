@@ -9,8 +9,10 @@ struct RunnerCommandTests {
     private let invalidFixtures = repositoryRoot + "/Tests/TopologiesTests/Fixtures/invalid"
 
     @Test func validateAcceptsEveryShopTopology() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/topologies")
-            .filter { $0.hasSuffix(".yml") }.map { repositoryRoot + "/topologies/" + $0 }
+        let files = try ["topologies", "topologies/examples"].flatMap { folder in
+            try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/" + folder)
+                .filter { $0.hasSuffix(".yml") }.map { repositoryRoot + "/\(folder)/" + $0 }
+        }
         #expect(!files.isEmpty)
         let result = try runRunner(["validate"] + files)
         #expect(result.status == 0, "\(result.errors)")
@@ -58,6 +60,16 @@ struct RunnerTopicCheckTests {
         let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning", "--no-http"])
         #expect(result.status == 1)
         #expect(result.errors.contains("\(file):13:12: topic 'tracking-events' has 2 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
+    }
+
+    @Test func internalTopicsWithAnotherPartitionCountThanTheTasksNeedStopTheRunner() throws {
+        // The repartition topic feeds four tasks, whose stores' changelogs need four partitions each.
+        let broker = try TestDevBroker(topics: ["product-views-by-product-repartition:2", "product-views-product-views-1m-changelog:3"])
+        let file = repositoryRoot + "/topologies/examples/product-views.yml"
+        let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning", "--no-http"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("\(file):25:24: topic 'product-views-by-product-repartition' has 2 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
+        #expect(result.errors.contains("\(file):28:25: topic 'product-views-product-views-1m-changelog' has 3 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
     }
 }
 

@@ -78,6 +78,17 @@ public final class KafkaConsumer {
         try client.watermarks(of: partition, timeout: timeout)
     }
 
+    /// Records not yet handed out per assigned partition: the high watermark last seen in a fetch minus
+    /// the next offset to hand out (partitions not fetched from yet are left out).
+    public var lag: [TopicPartition: Int64] {
+        var lag: [TopicPartition: Int64] = [:]
+        for partition in assignment {
+            guard let high = client.cachedHighWatermark(of: partition), let position = positions[partition] ?? committed[partition] else { continue }
+            lag[partition] = max(0, high - position)
+        }
+        return lag
+    }
+
     /// Waits up to `timeout` for records and returns at most `maxRecords` of them, in order per partition.
     /// An empty result means none arrived in time. Rebalances are handled inside.
     ///

@@ -21,6 +21,7 @@ final class StreamThread: ConsumerRebalanceListener {
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
     private var tasks: [TaskID: StreamTask] = [:]
+    private var metrics: StreamThreadMetrics
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
 
@@ -29,6 +30,7 @@ final class StreamThread: ConsumerRebalanceListener {
         self.configuration = configuration
         self.logger = logger
         processor = RecordProcessor(topology: topology)
+        metrics = StreamThreadMetrics(application: topology.applicationID)
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
@@ -122,9 +124,13 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Waits for every output so far to be acknowledged, flushes the tasks' state, then commits the
     /// processed offsets.
     private func commit() throws {
+        let started = ContinuousClock.now
         try awaitDeliveries()
         for id in tasks.keys.sorted() { try tasks[id]!.flush(to: producer) }
         try consumer.commit()
+        metrics.recordCommit(ContinuousClock.now - started)
+        metrics.recordLag(consumer.lag)
+        metrics.recordStoreSizes(tasks.values)
     }
 
     // MARK: - Tasks

@@ -301,6 +301,15 @@ final class RDKafkaClient: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The high watermark last seen in a fetch response for `partition` (no broker round trip); `nil`
+    /// before the first fetch.
+    func cachedHighWatermark(of partition: TopicPartition) -> Int64? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let result = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
+        return result.isError || high < 0 ? nil : high
+    }
+
     // MARK: - Metadata and admin
 
     /// Partition counts of every topic the cluster knows. Asks for all topics, never for one by

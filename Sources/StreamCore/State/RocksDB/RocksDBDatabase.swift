@@ -204,6 +204,17 @@ public final class RocksDBDatabase: Sendable {
         }
     }
 
+    /// RocksDB's estimate of the number of keys in `columnFamily` (`rocksdb.estimate-num-keys`): cheap,
+    /// approximate (deletes and overwrites not yet compacted are counted), for metrics.
+    public func estimatedKeyCount(in columnFamily: String = defaultColumnFamily) throws(RocksDBError) -> Int {
+        try withOpenHandles { handles throws(RocksDBError) in
+            let family = try family(columnFamily, in: handles)
+            guard let text = rocksdb_property_value_cf(handles.database, family, "rocksdb.estimate-num-keys") else { return 0 }
+            defer { rocksdb_free(text) }
+            return Int(String(cString: text)) ?? 0
+        }
+    }
+
     // MARK: - C plumbing
 
     private func withOpenHandles<Result: Sendable>(_ body: (borrowing Handles) throws(RocksDBError) -> Result) throws(RocksDBError) -> Result {
