@@ -13,7 +13,7 @@
 # RUNNER=PATH uses that runner binary instead of building .build/release/runner.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-events=${1:-10000}   # ~2.4 MB on the one input partition: the dev broker keeps only ~5 MB per partition
+events=${1:-50000}
 seed=${2:-2026}
 topology=topologies/examples/product-views.yml
 reference=scripts/accept/product_views_reference.py
@@ -101,12 +101,26 @@ check() {
 
 python3 "$reference" generate "$events" "$seed" > "$work/input.tsv"
 
-# a. The whole input first, then one run over it.
+# The one input partition holds only ~5 MB (~20,000 events) on the dev broker: the input goes in
+# chunks while the runner consumes, so nothing is dropped before it is read.
+split -n l/10 -d "$work/input.tsv" "$work/chunk."
+produce_in_chunks() {
+    local chunk_number=0
+    for chunk in "$work"/chunk.*; do
+        chunk_number=$((chunk_number + 1))
+        kcat -b "$bootstrap" -t customer-interactions -P -K $'\t' -l "$chunk"
+        "$@" "$chunk_number"
+        sleep 1
+    done
+}
+nothing() { :; }
+
+# a. One run over the whole input.
 start_broker
-kcat -b "$bootstrap" -t customer-interactions -P -K $'\t' -l "$work/input.tsv"
-echo "produced $events events with kcat" >&2
 state=$work/state
 start_runner
+produce_in_chunks nothing
+echo "produced $events events with kcat in 10 chunks" >&2
 check "a. first run: outputs, store, late-record metric"
 
 # b. A clean restart on the same state: the store answers the same, and nothing is emitted again.
@@ -128,25 +142,21 @@ stop_runner
 stop_broker
 start_broker
 state=$work/state-d
-split -n l/10 -d "$work/input.tsv" "$work/chunk."
 RANDOM=$seed   # the same kill points for the same seed (the moments still vary with timing)
 declare -A kill_after=()
 kills=$((2 + RANDOM % 2))
 while [ "${#kill_after[@]}" -lt "$kills" ]; do kill_after[$((1 + RANDOM % 10))]=1; done
-start_runner
-chunk_number=0
-for chunk in "$work"/chunk.*; do
-    chunk_number=$((chunk_number + 1))
-    kcat -b "$bootstrap" -t customer-interactions -P -K $'\t' -l "$chunk"
-    if [ -n "${kill_after[$chunk_number]:-}" ]; then
+kill_if_chosen() {
+    if [ -n "${kill_after[$1]:-}" ]; then
         sleep "$((RANDOM % 3)).$((RANDOM % 10))"
         kill -9 "$runner_pid" 2>/dev/null || echo "runner #$runs had already exited" >&2
         { wait "$runner_pid"; } 2>/dev/null || true   # without bash's "Killed" job notice
-        echo "kill -9 runner #$runs after chunk $chunk_number" >&2
+        echo "kill -9 runner #$runs after chunk $1" >&2
         start_runner
     fi
-    sleep 0.5
-done
+}
+start_runner
+produce_in_chunks kill_if_chosen
 echo "produced $events events with kcat in 10 chunks, $kills kill -9s" >&2
 # A restarted member waits for the killed one's session to time out: allow more time.
 check "d. kill -9 while producing: outputs after de-duplication, store" --parts outputs,store --allow-duplicates --timeout 300

@@ -31,34 +31,21 @@ extension RecordProcessor {
         _ record: StreamRecord, key: [UInt8], in windows: TimeWindows, _ aggregation: Aggregation, store: KeyValueStore,
         at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
     ) throws(ProcessingError) {
-        let previous = state.checkpoint.streamTimes[node.name]
-        let now = max(previous ?? record.timestamp, record.timestamp)
-        state.checkpoint.streamTimes[node.name] = now
+        let (previous, now) = observeStreamTime(of: record, at: node, state: state)
         let streamTime = StreamTime(current: now)
 
         var isIncluded = false
         for window in windows.windows(containing: record.timestamp) where !windows.isClosed(window, at: streamTime) {
             let aggregate = try update(store, at: WindowStoreLayout.windowKey(start: window.start, key: key), with: record, aggregation, node: node)
             isIncluded = true
-            if aggregation.emit == .updates {
-                var result = record
-                result.value = aggregate
-                result.window = window
-                try forward(result, from: node.id, state: state, into: &outputs)
-            }
+            if aggregation.emit == .updates { try forward(record, as: aggregate, in: window, from: node, state: state, into: &outputs) }
         }
         if !isIncluded { try late(record, aggregation, at: node) }
 
         // Windows close when stream time reaches end + grace: those whose start moved past this bound now.
-        func closedStartBound(_ time: Int64?) -> Int64 { time.map { $0 - windows.grace - windows.size + 1 } ?? 0 }
-        if aggregation.emit == .final, previous != now {
-            let range = WindowStoreLayout.timeRange(from: closedStartBound(previous), to: closedStartBound(now))
-            for entry in try entries(of: store, in: range, node: node, origin: record.origin) {
-                let (start, windowKey) = WindowStoreLayout.decodeWindowKey(entry.key)
-                let window = TimeWindow(start: start, end: start + windows.size)
-                try emit(window: window, key: windowKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
-            }
-        }
+        try emitClosedWindows(
+            of: store, between: previous, and: now, leadingTimeBound: { $0 - windows.grace - windows.size + 1 },
+            decode: { WindowStoreLayout.decodeWindowKey($0, size: windows.size) }, triggeredBy: record, aggregation, at: node, state: state, into: &outputs)
         try expire(store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
     }
 
@@ -68,9 +55,7 @@ extension RecordProcessor {
         _ record: StreamRecord, key: [UInt8], in sessions: SessionWindows, _ aggregation: Aggregation, store: KeyValueStore,
         at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
     ) throws(ProcessingError) {
-        let previous = state.checkpoint.streamTimes[node.name]
-        let now = max(previous ?? record.timestamp, record.timestamp)
-        state.checkpoint.streamTimes[node.name] = now
+        let (previous, now) = observeStreamTime(of: record, at: node, state: state)
         let streamTime = StreamTime(current: now)
         let timestamp = record.timestamp
 
@@ -98,29 +83,17 @@ extension RecordProcessor {
             store.delete(WindowStoreLayout.sessionKey(entry.session, key: key))
             if aggregation.emit == .updates {
                 // The merged-away session's result is withdrawn, as Kafka Streams does with a tombstone.
-                var removed = record
-                removed.value = .null
-                removed.window = entry.session
-                try forward(removed, from: node.id, state: state, into: &outputs)
+                try forward(record, as: .null, in: entry.session, from: node, state: state, into: &outputs)
             }
         }
         let updated = try add(record, to: aggregate, aggregation, node: node)
         store.put(WindowStoreLayout.sessionKey(merged, key: key), JSONSerializer.serialize(updated))
-        if aggregation.emit == .updates {
-            var result = record
-            result.value = updated
-            result.window = merged
-            try forward(result, from: node.id, state: state, into: &outputs)
-        }
+        if aggregation.emit == .updates { try forward(record, as: updated, in: merged, from: node, state: state, into: &outputs) }
 
         // A session closes once stream time passes end + gap + grace.
-        func closedEndBound(_ time: Int64?) -> Int64 { time.map { $0 - sessions.gap - sessions.grace } ?? 0 }
-        if aggregation.emit == .final, previous != now {
-            for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: closedEndBound(previous), to: closedEndBound(now)), node: node, origin: record.origin) {
-                let (session, sessionKey) = WindowStoreLayout.decodeSessionKey(entry.key)
-                try emit(window: session, key: sessionKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
-            }
-        }
+        try emitClosedWindows(
+            of: store, between: previous, and: now, leadingTimeBound: { $0 - sessions.gap - sessions.grace },
+            decode: WindowStoreLayout.decodeSessionKey, triggeredBy: record, aggregation, at: node, state: state, into: &outputs)
         try expire(store, startingBefore: { $0.map { $0 - aggregation.retention } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
     }
 
@@ -132,9 +105,7 @@ extension RecordProcessor {
         _ record: StreamRecord, key: [UInt8], in windows: SlidingWindows, _ aggregation: Aggregation, store: KeyValueStore,
         at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
     ) throws(ProcessingError) {
-        let previous = state.checkpoint.streamTimes[node.name]
-        let now = max(previous ?? record.timestamp, record.timestamp)
-        state.checkpoint.streamTimes[node.name] = now
+        let (previous, now) = observeStreamTime(of: record, at: node, state: state)
         let streamTime = StreamTime(current: now)
         let prefix = WindowStoreLayout.heldRecordPrefix(key: key)
         var held = try entries(of: store, in: .prefix(prefix), node: node, origin: record.origin).map { entry in
@@ -160,23 +131,14 @@ extension RecordProcessor {
                 }
                 guard let aggregate else { continue }
                 store.put(WindowStoreLayout.windowKey(start: window.start, key: key), JSONSerializer.serialize(aggregate))
-                if aggregation.emit == .updates {
-                    var result = record
-                    result.value = aggregate
-                    result.window = window
-                    try forward(result, from: node.id, state: state, into: &outputs)
-                }
+                if aggregation.emit == .updates { try forward(record, as: aggregate, in: window, from: node, state: state, into: &outputs) }
             }
         }
 
         // A window [start, start + size] closes once stream time passes its end + grace.
-        func closedStartBound(_ time: Int64?) -> Int64 { time.map { $0 - windows.size - windows.grace } ?? 0 }
-        if aggregation.emit == .final, previous != now {
-            for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: closedStartBound(previous), to: closedStartBound(now)), node: node, origin: record.origin) {
-                let (start, windowKey) = WindowStoreLayout.decodeWindowKey(entry.key)
-                try emit(window: TimeWindow(start: start, end: start + windows.size), key: windowKey, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
-            }
-        }
+        try emitClosedWindows(
+            of: store, between: previous, and: now, leadingTimeBound: { $0 - windows.size - windows.grace },
+            decode: { WindowStoreLayout.decodeWindowKey($0, size: windows.size) }, triggeredBy: record, aggregation, at: node, state: state, into: &outputs)
         try expire(store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
         // Held records outlive every window that could still change with them; this key's are pruned here.
         for entry in held where entry.position.time + windows.size + windows.grace + 1 < now {
@@ -185,6 +147,40 @@ extension RecordProcessor {
     }
 
     // MARK: - Shared steps
+
+    /// Advances the node's stream time with `record`; returns it before and after.
+    private func observeStreamTime(of record: StreamRecord, at node: TopologyNode, state: TaskState) -> (previous: Int64?, now: Int64) {
+        let previous = state.checkpoint.streamTimes[node.name]
+        let now = max(previous ?? record.timestamp, record.timestamp)
+        state.checkpoint.streamTimes[node.name] = now
+        return (previous, now)
+    }
+
+    /// Forwards an update of `window`'s aggregate (null withdraws it), as the record that caused it.
+    private func forward(
+        _ record: StreamRecord, as aggregate: JSONValue, in window: TimeWindow, from node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        var result = record
+        result.value = aggregate
+        result.window = window
+        try forward(result, from: node.id, state: state, into: &outputs)
+    }
+
+    /// With `emit: final`, forwards the windows that closed as stream time moved from `previous` to
+    /// `now`: the store entries whose leading time (start, or end for sessions) lies between the bound
+    /// at `previous` (included) and the bound at `now` (excluded). Earlier ones were emitted before.
+    private func emitClosedWindows(
+        of store: KeyValueStore, between previous: Int64?, and now: Int64, leadingTimeBound bound: (Int64) -> Int64,
+        decode: ([UInt8]) -> (TimeWindow, [UInt8]), triggeredBy record: StreamRecord, _ aggregation: Aggregation,
+        at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        guard aggregation.emit == .final, previous != now else { return }
+        let range = WindowStoreLayout.timeRange(from: previous.map(bound) ?? 0, to: bound(now))
+        for entry in try entries(of: store, in: range, node: node, origin: record.origin) {
+            let (window, key) = decode(entry.key)
+            try emit(window: window, key: key, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
+        }
+    }
 
     /// Applies `record` to the aggregate stored at `key` and stores the result.
     private func update(_ store: KeyValueStore, at key: [UInt8], with record: StreamRecord, _ aggregation: Aggregation, node: TopologyNode) throws(ProcessingError) -> JSONValue {

@@ -137,8 +137,8 @@ public final class QueryableStores: Sendable {
             case .window(let size):
                 let range = WindowStoreLayout.timeRange(from: from, to: to == .max ? .max : to + 1)
                 for entry in try database.entries(in: range, columnFamily: KeyValueStore.dataFamily) {
-                    let (start, entryKey) = WindowStoreLayout.decodeWindowKey(entry.key)
-                    if key == nil || entryKey == key { found.append(WindowedValue(key: entryKey, window: TimeWindow(start: start, end: start + size), value: entry.value)) }
+                    let (window, entryKey) = WindowStoreLayout.decodeWindowKey(entry.key, size: size)
+                    if key == nil || entryKey == key { found.append(WindowedValue(key: entryKey, window: window, value: entry.value)) }
                 }
             case .session:
                 // Sessions are laid out by end: a session starting in the range ends at or after `from`.

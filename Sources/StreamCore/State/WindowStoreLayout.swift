@@ -18,6 +18,12 @@ public enum WindowStoreLayout {
         (readTime(bytes, at: 0), Array(bytes[8...]))
     }
 
+    /// The window (of `size` milliseconds) and key of a time-window entry.
+    public static func decodeWindowKey(_ bytes: [UInt8], size: Int64) -> (window: TimeWindow, key: [UInt8]) {
+        let (start, key) = decodeWindowKey(bytes)
+        return (TimeWindow(start: start, end: start + size), key)
+    }
+
     public static func sessionKey(_ session: TimeWindow, key: [UInt8]) -> [UInt8] {
         timeBytes(session.end) + timeBytes(session.start) + key
     }
