@@ -26,6 +26,7 @@ struct KeyValueStoreTests {
         #expect(store.dirtyCount == 2)
         let checkpoint = TaskCheckpoint(applied: [TopicPartition("in", 1): OriginPosition(offset: 100)], streamTimes: ["window": 42])
         try store.flush(to: producer, checkpoint: checkpoint)
+        try store.flush(to: producer, checkpoint: checkpoint)   // nothing changed: nothing written
         try producer.close()
 
         let records = try await TopicReader.read([changelog.topic], bootstrapServers: broker.bootstrapServers, timeout: .seconds(20)) { $0.values.joined().count >= 3 }

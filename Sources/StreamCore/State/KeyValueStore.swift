@@ -23,6 +23,9 @@ public final class KeyValueStore {
     private var cache: [[UInt8]: [UInt8]?] = [:]
     /// The cache entries as they were before the current input record, while one is being processed.
     private var undoLog: [[UInt8]: [UInt8]??]?
+    /// What the last flush wrote: a flush with no changes and the same checkpoint writes nothing, so an
+    /// idle store does not grow its changelog (which the dev broker never compacts) every commit.
+    private var flushedCheckpoint: TaskCheckpoint?
 
     static let dataFamily = "data"
     static let metadataFamily = "metadata"
@@ -112,6 +115,7 @@ public final class KeyValueStore {
     /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged: nothing is written
     ///   locally then, and the cache keeps the entries for the next attempt.
     public func flush(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) {
+        guard !cache.isEmpty || checkpoint != flushedCheckpoint else { return }
         let acknowledgements = DeliveryResults()
         let encodedCheckpoint = checkpoint.encoded
         do throws(KafkaError) {
@@ -143,6 +147,7 @@ public final class KeyValueStore {
             throw StateStoreError(store: name, changelog: changelog, message: "local write failed: \(error)")
         }
         cache.removeAll(keepingCapacity: true)
+        flushedCheckpoint = checkpoint
     }
 
     /// Removes every entry and checkpoint, on disk and in the cache: local state that belongs to another
