@@ -14,8 +14,6 @@ final class StreamTask {
     let state: TaskState
     private let repartitionTopics: Set<String>
     private let logger: Logger
-    /// Records skipped as already applied, since the task opened.
-    private(set) var skippedReplays = 0
 
     /// Opens the task's stores, restoring each from its changelog.
     ///
@@ -59,10 +57,7 @@ final class StreamTask {
         if repartitionTopics.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
             origin = upstream
         }
-        if state.checkpoint.hasApplied(origin.position, of: origin.partition) {
-            skippedReplays += 1
-            return nil
-        }
+        if state.checkpoint.hasApplied(origin.position, of: origin.partition) { return nil }
         let outcome = processor.process(input, state: state)
         state.checkpoint.applied[origin.partition] = origin.position
         return outcome

@@ -39,9 +39,4 @@ public struct Topology: Sendable {
     public func subtopology(reading topic: String) -> Subtopology? {
         subtopologies.first { $0.sourceTopics.contains(topic) }
     }
-
-    /// The node that writes `store`.
-    public func node(writing store: String) -> TopologyNode? {
-        nodes.first { $0.operation.storeName == store }
-    }
 }
