@@ -73,6 +73,18 @@ start_runner() {
     echo "runner #$runs started (pid $runner_pid, http $http)" >&2
 }
 
+# Waits until the runner processes the input partition: the dev broker keeps only ~5 MB of it, so input
+# produced while no member reads (the first join, a killed member's session running out) must not
+# outgrow that.
+wait_until_consuming() {
+    for _ in $(seq 1 600); do
+        if curl -sf "$http/metadata" 2>/dev/null | grep -q '"customer-interactions-0"'; then return 0; fi
+        sleep 0.1
+    done
+    echo "runner #$runs never got customer-interactions-0 assigned" >&2
+    failed+=("runner #$runs assignment")
+}
+
 stop_runner() {
     kill -TERM "$runner_pid" 2>/dev/null || true   # if it already died, wait reports how
     local rc=0
@@ -119,6 +131,7 @@ nothing() { :; }
 start_broker
 state=$work/state
 start_runner
+wait_until_consuming
 produce_in_chunks nothing
 echo "produced $events events with kcat in 10 chunks" >&2
 check "a. first run: outputs, store, late-record metric"
@@ -153,9 +166,11 @@ kill_if_chosen() {
         { wait "$runner_pid"; } 2>/dev/null || true   # without bash's "Killed" job notice
         echo "kill -9 runner #$runs after chunk $1" >&2
         start_runner
+        wait_until_consuming
     fi
 }
 start_runner
+wait_until_consuming
 produce_in_chunks kill_if_chosen
 echo "produced $events events with kcat in 10 chunks, $kills kill -9s" >&2
 # A restarted member waits for the killed one's session to time out: allow more time.
