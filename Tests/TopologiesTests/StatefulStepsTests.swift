@@ -121,6 +121,57 @@ struct StatefulStepsTests {
             == [#"out P1={"start":"2026-11-27T10:00:00.000Z","end":"2026-11-27T10:01:00.000Z","start_ms":1795773600000,"n":1}"#])
     }
 
+    @Test func streamTableJoinsLookUpTheKeysCurrentTableValue() throws {
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              clicks: { topic: in }
+              customers: { topic: customers, table: customers }
+            pipelines:
+              inner:
+                from: clicks
+                steps:
+                  - join: { table: customers, value: 'concat(value.page, " by ", other.name)' }
+                  - to: inner-out
+              left:
+                from: clicks
+                steps:
+                  - join: { table: customers, kind: left, when: 'other.active', value: 'with(value, "name", other.name)' }
+                  - to: left-out
+            """)
+        #expect(compiled.send("C1", #"{"page":"home"}"#) == [#"left-out C1={"page":"home","name":null}"#], "no table value yet: only the left join emits")
+        #expect(compiled.send("C1", #"{"name":"Ada","active":true}"#, topic: "customers") == [], "table updates emit nothing")
+        #expect(compiled.send("C1", #"{"page":"cart"}"#) == [#"inner-out C1="cart by Ada""#, #"left-out C1={"page":"cart","name":"Ada"}"#])
+        #expect(compiled.send("C1", #"{"name":"Ada","active":false}"#, topic: "customers") == [])
+        #expect(compiled.send("C1", #"{"page":"shoes"}"#) == [#"inner-out C1="shoes by Ada""#, #"left-out C1={"page":"shoes","name":null}"#], "the condition decides the left join's match")
+        #expect(compiled.send("C1", nil, topic: "customers") == [])
+        #expect(compiled.send("C1", #"{"page":"exit"}"#) == [#"left-out C1={"page":"exit","name":null}"#], "a deleted key no longer joins")
+    }
+
+    @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
+        let yaml = """
+            application-id: app
+            sources:
+              orders: { topic: order-events, partitions: 6 }
+              customers: { topic: identifies, table: customers, partitions: 4 }
+            pipelines:
+              enriched:
+                from: orders
+                steps:
+                  - join: { table: customers, value: other }
+                  - to: out
+              fixed:
+                from: orders
+                steps:
+                  - repartition: { key: key, name: by-user, partitions: 4 }
+                  - join: { table: customers, value: other }
+                  - to: out2
+            """
+        #expect(compileErrors(yaml) == [
+            "t.yml:9:24: the stream (topic 'order-events', 6 partitions) and table 'customers' (topic 'identifies', 4 partitions) are not co-partitioned, so a key's records and table value would meet in different tasks; re-key the stream with 'repartition' (partitions: 4) or give both topics the same partition count",
+        ])
+    }
+
     @Test func statefulStepsWrittenWronglyAreReportedWhereTheyAre() {
         let yaml = """
             application-id: app

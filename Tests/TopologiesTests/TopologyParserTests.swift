@@ -73,6 +73,10 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "to-table(\(store.value))"]
         case .toStream:
             return [line + "to-stream"]
+        case .repartition(let key, let name, let partitions):
+            return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
+        case .join(let table, let kind, let condition, let value):
+            return [line + "join(\(table.value), \(kind.rawValue), when: \(condition?.source ?? "-"), value: \(render(value)))"]
         }
     }
 }

@@ -207,7 +207,7 @@ extension RecordProcessor {
         return try run(node, origin: record.origin) { try aggregation.adder(initial, record) }
     }
 
-    private func decodeAggregate(_ bytes: [UInt8], node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> JSONValue {
+    func decodeAggregate(_ bytes: [UInt8], node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> JSONValue {
         do {
             return try JSONParser.parse(bytes)
         } catch {

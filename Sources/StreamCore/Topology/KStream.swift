@@ -73,4 +73,9 @@ public struct KStream {
     public func toTable(_ name: String, store: String) -> KStream {
         then(name, .toTable(store: store))
     }
+
+    /// Joins each record with the current value of its key in the table materialized in `join.store`.
+    public func join(_ name: String, _ join: StreamTableJoin) -> KStream {
+        then(name, .streamTableJoin(join))
+    }
 }

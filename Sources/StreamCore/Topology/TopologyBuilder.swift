@@ -55,7 +55,8 @@ public final class TopologyBuilder {
     }
 
     /// The connected parts of the graph, numbered in the order of their first node. Repartition topics
-    /// cut the graph, because the sink writing one and the source reading it are not linked.
+    /// cut the graph, because the sink writing one and the source reading it are not linked; a join
+    /// links the stream to the table it reads.
     private func subtopologies() -> [Subtopology] {
         var component = Array(nodes.indices)
         func root(_ id: Int) -> Int {
@@ -65,6 +66,13 @@ public final class TopologyBuilder {
         }
         for node in nodes {
             for child in node.children { component[root(child)] = root(node.id) }
+        }
+        // A store's readers (joins) run in the task of its writer.
+        var storeUsers: [String: Int] = [:]
+        for node in nodes {
+            for store in node.operation.storesUsed {
+                if let user = storeUsers[store] { component[root(node.id)] = root(user) } else { storeUsers[store] = node.id }
+            }
         }
         var order: [Int] = []
         for id in nodes.indices where !order.contains(root(id)) { order.append(root(id)) }

@@ -61,6 +61,8 @@ extension Topology {
             "\(node.operation.kind): store \(aggregation.store)" + (aggregation.windows.map { ", \($0)" } ?? "") + ", emit \(aggregation.emit.rawValue)"
         case .toTable(let store):
             "to-table: store \(store)"
+        case .streamTableJoin(let join):
+            "\(node.operation.kind): table store \(join.store)"
         default:
             node.operation.kind
         }

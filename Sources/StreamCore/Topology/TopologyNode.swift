@@ -42,6 +42,8 @@ public struct TopologyNode: Sendable {
         case aggregate(Aggregation)
         /// Keeps the latest value per key in a state store (a null value deletes) and forwards the record.
         case toTable(store: String)
+        /// Joins each record with the value of its key in a table's store.
+        case streamTableJoin(StreamTableJoin)
 
         /// The Kafka Streams word for the operation, used by `describe`.
         public var kind: String {
@@ -60,6 +62,7 @@ public struct TopologyNode: Sendable {
             case .repartitionSource: "repartition-source"
             case .aggregate(let aggregation): aggregation.windows == nil ? "aggregate" : "windowed-aggregate"
             case .toTable: "to-table"
+            case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             }
         }
     }
@@ -72,6 +75,16 @@ extension TopologyNode.Operation {
         case .aggregate(let aggregation): aggregation.store
         case .toTable(let store): store
         default: nil
+        }
+    }
+
+    /// The state stores the node reads (or writes): nodes sharing a store run in the same task.
+    public var storesUsed: [String] {
+        switch self {
+        case .aggregate(let aggregation): [aggregation.store]
+        case .toTable(let store): [store]
+        case .streamTableJoin(let join): [join.store]
+        default: []
         }
     }
 

@@ -45,7 +45,7 @@ struct RecordEvaluator: Sendable {
         try expression.evaluate(in: RecordScope.scope(for: record, roots: expression.roots, readsHeaders: readsHeaders, extra: extra))
     }
 
-    func isSatisfied(_ record: StreamRecord) throws -> Bool {
-        try expression.isSatisfied(in: RecordScope.scope(for: record, roots: expression.roots, readsHeaders: readsHeaders))
+    func isSatisfied(_ record: StreamRecord, extra: [JSONValue] = []) throws -> Bool {
+        try expression.isSatisfied(in: RecordScope.scope(for: record, roots: expression.roots, readsHeaders: readsHeaders, extra: extra))
     }
 }

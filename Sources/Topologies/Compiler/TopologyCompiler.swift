@@ -44,6 +44,7 @@ public enum TopologyCompiler {
         steps.flatMap { step -> [Located<String>] in
             switch step.kind {
             case .merge(let names): names
+            case .join(let table, _, _, _): [table]
             case .branch(let branches, let defaultBranch): branches.flatMap { mergedNames($0.steps) } + mergedNames(defaultBranch ?? [])
             default: []
             }
@@ -65,6 +66,10 @@ public enum TopologyCompiler {
         /// Streams that are tables (a table source, `to-table`, and table `filter`/`map-values` after them):
         /// their records are changes to the latest value per key.
         var tables: Set<TopologyNode.ID> = []
+        /// The store that materializes each table stream that has one (table sources, `to-table`).
+        var tableStores: [TopologyNode.ID: String] = [:]
+        /// Partition count and topic of the input each stream's records come from, for co-partitioning checks.
+        var streamInputs: [TopologyNode.ID: (topic: String, partitions: Int)] = [:]
 
         init(definition: TopologyDefinition, logger: Logger) {
             self.definition = definition
@@ -79,6 +84,7 @@ public enum TopologyCompiler {
                 return
             }
             let start = inputs.count == 1 ? first : first.merge("\(pipeline.name.value).from", with: Array(inputs.dropFirst()))
+            if streamInputs[start.node] == nil { streamInputs[start.node] = streamInputs[first.node] }
             streams[pipeline.name.value] = compile(pipeline.steps, on: start)
         }
 
@@ -88,6 +94,7 @@ public enum TopologyCompiler {
             for step in steps {
                 guard let input = current else { break }
                 current = compile(step, on: input)
+                if let output = current, streamInputs[output.node] == nil { streamInputs[output.node] = streamInputs[input.node] }
             }
             return current
         }
@@ -107,13 +114,15 @@ public enum TopologyCompiler {
             case .log(let message, let level): compileLog(step, message: message, level: level, on: stream)
             case .to(let topic, let keyFormat, let valueFormat): compileTo(step, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, on: stream)
             case .groupByKey: compileGroupByKey(step, on: stream)
-            case .groupBy(let key, let repartition, _): compileGroupBy(step, key: key, repartition: repartition, on: stream)
+            case .groupBy(let key, let repartition, let partitions): compileGroupBy(step, key: key, repartition: repartition, partitions: partitions, on: stream)
+            case .repartition(let key, let name, let partitions): compileRepartition(step, key: key, name: name, partitions: partitions, on: stream)
             case .window(let window): compileWindow(step, window, on: stream)
             case .count(let options): compileCount(step, options, on: stream)
             case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)
             case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
             case .toTable(let store): compileToTable(step, store: store, on: stream)
             case .toStream: compileToStream(step, on: stream)
+            case .join(let table, let kind, let condition, let value): compileJoin(step, table: table, kind: kind, condition: condition, value: value, on: stream)
             }
         }
 

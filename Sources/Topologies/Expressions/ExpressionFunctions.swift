@@ -184,6 +184,23 @@ extension ExpressionFunction {
             case .object: "object"
             }
         },
+        ExpressionFunction("with", atLeast: 3) { arguments throws(ExpressionEvaluationError) in
+            // `with(object, name, value, ...)`: a copy of the object with those fields set (added at the
+            // end, or replaced in place), so a step can enrich a value without listing every field.
+            guard case .object(var object) = try arguments.value(at: 0) else {
+                throw arguments.mismatch(argument: 0, expected: "an object", got: try arguments.value(at: 0))
+            }
+            guard arguments.count % 2 == 1 else {
+                throw arguments.mismatch(argument: arguments.count - 1, expected: "a field name followed by its value", got: try arguments.value(at: arguments.count - 1))
+            }
+            for index in stride(from: 1, to: arguments.count, by: 2) {
+                guard case .string(let name) = try arguments.value(at: index) else {
+                    throw arguments.mismatch(argument: index, expected: "a field name (a string)", got: try arguments.value(at: index))
+                }
+                object[name] = try arguments.value(at: index + 1)
+            }
+            return .object(object)
+        },
         ExpressionFunction("coalesce", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             for index in 0..<arguments.count {
                 let value = try arguments.value(at: index)

@@ -55,7 +55,7 @@ extension TopologyDefinition {
             var partitions = partitions
             for step in steps {
                 switch step.kind {
-                case .groupBy(_, let name, let declared):
+                case .groupBy(_, let name, let declared), .repartition(_, let name, let declared):
                     partitions = declared ?? partitions
                     found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
                 case .count(let options), .reduce(_, let options), .aggregate(_, _, _, let options):

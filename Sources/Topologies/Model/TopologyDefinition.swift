@@ -129,6 +129,9 @@ public indirect enum StepKind: Sendable {
     /// `group-by: { key: EXPR, repartition: NAME, partitions: N }` — re-keys through the internal topic
     /// `<application-id>-NAME-repartition`, so each key's records meet in one task.
     case groupBy(key: ExpressionText, repartition: Located<String>, partitions: Int?)
+    /// `repartition: { key: EXPR, name: NAME, partitions: N }` — re-keys (or just redistributes by the
+    /// current key) through the internal topic `<application-id>-NAME-repartition`, for a join.
+    case repartition(key: ExpressionText?, name: Located<String>, partitions: Int?)
     /// `window: { tumbling: 1m, grace: 30s, retention: 2h }` (or `hopping` + `advance`, `session`, `sliding`)
     /// — divides event time for the aggregation that follows.
     case window(WindowDefinition)
@@ -142,6 +145,9 @@ public indirect enum StepKind: Sendable {
     case toTable(store: Located<String>)
     /// `to-stream: {}` — reads a table's changes as a stream again.
     case toStream
+    /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }` — each record joined with
+    /// its key's current value in a table (`other` in `when` and `value`).
+    case join(table: Located<String>, kind: StreamTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate)
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -164,6 +170,8 @@ public indirect enum StepKind: Sendable {
         case .aggregate: "aggregate"
         case .toTable: "to-table"
         case .toStream: "to-stream"
+        case .join: "join"
+        case .repartition: "repartition"
         }
     }
 }

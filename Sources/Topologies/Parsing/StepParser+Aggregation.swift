@@ -29,6 +29,19 @@ extension StepParser {
         return .groupBy(key: key, repartition: repartition, partitions: partitions)
     }
 
+    /// `repartition: { key: EXPR, name: NAME, partitions: N }`
+    mutating func repartition(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'repartition'", at: step.keywordLocation, allowed: ["key", "name", "partitions"], &diagnostics) else {
+            return nil
+        }
+        let name = fields.required("name", &diagnostics).flatMap { internalName($0, for: "name") }
+        var isComplete = true
+        let key = optionalField(fields["key"], &isComplete) { $0.expression(for: "key", roots: Self.recordRoots, &$1) }
+        let partitions = optionalField(fields["partitions"], &isComplete) { $0.positiveInteger(for: "'partitions'", &$1) }
+        guard isComplete, let name else { return nil }
+        return .repartition(key: key, name: name, partitions: partitions)
+    }
+
     /// `window: { tumbling: SIZE | hopping: SIZE, advance: ADVANCE | session: GAP, grace: G, retention: R }`
     mutating func window(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
         let kinds = ["hopping", "session", "sliding", "tumbling"]
@@ -123,6 +136,23 @@ extension StepParser {
         }
         guard isComplete, let store else { return nil }
         return AggregationOptions(store: store, emit: emit ?? .updates, lateRecords: late ?? .drop)
+    }
+
+    /// What a join's `when` and `value` may use: the record's roots, then the table's value.
+    static let joinRoots = recordRoots + ["other"]
+
+    /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }`
+    mutating func join(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'join'", at: step.keywordLocation, allowed: ["kind", "table", "value", "when"], &diagnostics) else { return nil }
+        let table = fields.required("table", &diagnostics).flatMap { $0.string("a source or pipeline name", for: "'table'", &diagnostics) }
+        let template = fields.required("value", &diagnostics)?.template(for: "value", roots: Self.joinRoots, &diagnostics)
+        var isComplete = true
+        let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
+            choice(node, for: "kind", of: StreamTableJoin.Kind.allCases, &diagnostics)
+        }
+        let condition = optionalField(fields["when"], &isComplete) { $0.expression(for: "when", roots: Self.joinRoots, &$1) }
+        guard isComplete, let table, let template else { return nil }
+        return .join(table: table, kind: kind ?? .inner, condition: condition, value: template)
     }
 
     /// `to-stream: {}`

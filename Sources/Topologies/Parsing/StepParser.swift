@@ -241,6 +241,8 @@ struct StepKeyword: Sendable {
         StepKeyword("aggregate") { parser, value, step in parser.aggregate(value, step) },
         StepKeyword("to-table") { parser, value, step in parser.toTable(value, step) },
         StepKeyword("to-stream") { parser, value, step in parser.toStream(value, step) },
+        StepKeyword("join") { parser, value, step in parser.join(value, step) },
+        StepKeyword("repartition") { parser, value, step in parser.repartition(value, step) },
     ]
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })

@@ -87,13 +87,15 @@ enum ReferenceValidator {
         return diagnostics
     }
 
-    /// The `from` names of a pipeline and the `merge` names anywhere in its steps, in written order.
+    /// The `from` names of a pipeline and the `merge` and `join` names anywhere in its steps, in written order.
     private static func references(of pipeline: PipelineDefinition) -> [Reference] {
         func merges(in steps: [StepDefinition]) -> [Reference] {
             steps.flatMap { step -> [Reference] in
                 switch step.kind {
                 case .merge(let names):
                     return names.map { Reference(field: "merge", name: $0) }
+                case .join(let table, _, _, _):
+                    return [Reference(field: "join", name: table)]
                 case .branch(let branches, let defaultBranch):
                     return branches.flatMap { merges(in: $0.steps) } + merges(in: defaultBranch ?? [])
                 default:

@@ -15,9 +15,12 @@ extension TopologyCompiler.Context {
             }
         }
         let stream = builder.stream(source.name.value, topic: source.topic.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat, eventTime: eventTime)
+        streamInputs[stream.node] = (source.topic.value, source.partitions ?? TopologyDefinition.defaultPartitions)
         guard let store = source.tableStore else { return stream }
         let table = stream.toTable("\(source.name.value).table", store: store.value)
         tables.insert(table.node)
+        tableStores[table.node] = store.value
+        streamInputs[table.node] = streamInputs[stream.node]
         return table
     }
 }

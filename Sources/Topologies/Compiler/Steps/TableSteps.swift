@@ -7,6 +7,7 @@ extension TopologyCompiler.Context {
     mutating func compileToTable(_ step: StepDefinition, store: Located<String>, on stream: KStream) -> KStream {
         let table = stream.toTable(step.name, store: store.value)
         tables.insert(table.node)
+        tableStores[table.node] = store.value
         return table
     }
 

@@ -1,0 +1,20 @@
+/// Joins: a stream record looks up its key in a table's store.
+extension RecordProcessor {
+    /// The record joined with its key's table value, or `nil` when an inner join finds no match.
+    func join(_ record: StreamRecord, _ join: StreamTableJoin, at node: TopologyNode, state: TaskState) throws(ProcessingError) -> StreamRecord? {
+        let stored: [UInt8]?
+        do {
+            stored = try state.store(join.store).get(StoreKeyCodec.encode(record.key))
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(join.store)': \(error)", node: node.name, origin: record.origin)
+        }
+        var other = try stored.map { bytes throws(ProcessingError) in try decodeAggregate(bytes, node: node, origin: record.origin) }
+        if let value = other, let condition = join.condition, !(try run(node, origin: record.origin, { try condition(record, value) })) {
+            other = nil
+        }
+        if other == nil, join.kind == .inner { return nil }
+        var joined = record
+        joined.value = try run(node, origin: record.origin) { try join.joiner(record, other ?? .null) }
+        return joined
+    }
+}

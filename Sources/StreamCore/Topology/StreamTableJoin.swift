@@ -1,0 +1,31 @@
+/// A stream joined with a table on the record key: each stream record looks up the table's current
+/// value for its key in the table's store (Kafka Streams' `KStream#join(KTable)` and `leftJoin`).
+///
+/// Table updates never emit; only stream records do. The table must be co-partitioned with the stream
+/// (same partition count and key partitioner), so that a key's table value is in the same task.
+public struct StreamTableJoin: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Only stream records whose key has a (matching) table value.
+        case inner
+        /// Every stream record; the table side is null when the key has no (matching) value.
+        case left
+    }
+
+    /// Whether a table value matches the record, beyond key equality; `nil` accepts every value.
+    public typealias Condition = @Sendable (StreamRecord, JSONValue) throws -> Bool
+    /// The joined value from the stream record and the table value (null for a left join's non-match).
+    public typealias Joiner = @Sendable (StreamRecord, JSONValue) throws -> JSONValue
+
+    /// The store that materializes the table.
+    public var store: String
+    public var kind: Kind
+    public var condition: Condition?
+    public var joiner: Joiner
+
+    public init(store: String, kind: Kind, condition: Condition? = nil, joiner: @escaping Joiner) {
+        self.store = store
+        self.kind = kind
+        self.condition = condition
+        self.joiner = joiner
+    }
+}
