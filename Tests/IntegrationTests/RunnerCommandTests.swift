@@ -93,6 +93,14 @@ struct DevBrokerCommandTests {
                         steps: [to: declared-out]
                       default:
                         steps: [to: undeclared-out]
+              per-user:
+                from: clicks
+                steps:
+                  - to-table: { store: latest }
+                  - to-stream: {}
+                  - group-by: { key: value.user, repartition: by-user, partitions: 5 }
+                  - count: { store: clicks-per-user }
+                  - to: declared-out
             """.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let broker = try TestDevBroker(topics: ["extra:2"], topologies: [file])
@@ -104,6 +112,9 @@ struct DevBrokerCommandTests {
         #expect(counts["undeclared-out"] == 4, "topics without a declared count get the dev broker's default")
         #expect(counts["counting-dlq"] == 4)
         #expect(counts["extra"] == 2)
+        #expect(counts["counting-latest-changelog"] == 6, "a changelog has one partition per task of its store")
+        #expect(counts["counting-by-user-repartition"] == 5)
+        #expect(counts["counting-clicks-per-user-changelog"] == 5, "the count runs in the tasks of the repartition topic")
         #expect(broker.stop() == 0, "SIGTERM stops the broker cleanly")
     }
 }
