@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
-        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Runner"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Runner"]),
     ],
     swiftLanguageModes: [.v6]
 )

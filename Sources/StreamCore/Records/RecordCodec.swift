@@ -37,3 +37,21 @@ enum RecordCodec {
 struct RecordCodecError: Error, Sendable {
     var message: String
 }
+
+extension RecordFormat {
+    /// `value` written in this format (`nil` for null): how test inputs become record bytes.
+    public func encode(_ value: JSONValue) -> [UInt8]? {
+        RecordCodec.encode(value, arrived: nil, as: self)
+    }
+
+    /// `bytes` read in this format.
+    ///
+    /// - Throws: a description of why the bytes are not valid in this format.
+    public func decode(_ bytes: [UInt8]?) throws -> JSONValue {
+        do {
+            return try RecordCodec.decode(bytes, as: self)
+        } catch {
+            throw StepFailure(.undecodable, error.message)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Topologies
+
+/// `runner test FILE...`: runs each topology's test cases (its sibling `NAME.test.yml`) in-process.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the test cases in each topology's NAME.test.yml, in-process; exit 1 if any fails.",
+        discussion: "Inputs go through the same operators and RocksDB stores as under `runner run`, without a broker."
+    )
+
+    @Argument(help: "Topology files; each needs a NAME.test.yml next to it.")
+    var files: [String]
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        let logger = logging.makeLogger(label: "tributary.test")
+        var failures = 0
+        var total = 0
+        for loaded in try TopologyLoader.loadAll(files, logger: logger) {
+            let testFile = TopologyTestParser.testFile(for: loaded.file)
+            let suite: TopologyTestSuite
+            do {
+                suite = try TopologyTestParser.parse(fileAt: testFile)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(1)
+            }
+            for result in try TopologyTestRunner.run(suite, definition: loaded.definition, topology: loaded.topology) {
+                total += 1
+                if result.passed {
+                    print("PASS \(loaded.file): \(result.name)")
+                } else {
+                    failures += 1
+                    print("FAIL \(loaded.file): \(result.name)")
+                    for difference in result.differences { print("    \(difference)") }
+                }
+            }
+        }
+        print("\(total - failures) of \(total) test cases passed")
+        if failures > 0 { throw ExitCode(1) }
+    }
+}

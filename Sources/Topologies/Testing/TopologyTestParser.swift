@@ -1,0 +1,107 @@
+import Foundation
+import StreamCore
+
+/// Reads a `NAME.test.yml` file:
+///
+/// ```yaml
+/// tests:
+///   - name: counts a view
+///     inputs:
+///       - { topic: customer-interactions, key: C1, timestamp: 2026-11-27T10:00:00.000Z, value: { event: Product Viewed } }
+///     expected:
+///       product-views-per-minute:
+///         - { key: P1, value: { count: 1 } }
+/// ```
+///
+/// Values are YAML read as JSON: plain `42`, `1.5`, `true`, `null` are numbers, booleans and null;
+/// anything quoted, and any other plain text, is a string.
+public enum TopologyTestParser {
+    /// The test file next to a topology file: `x.yml` → `x.test.yml`.
+    public static func testFile(for topologyFile: String) -> String {
+        (topologyFile.hasSuffix(".yml") ? String(topologyFile.dropLast(4)) : topologyFile) + ".test.yml"
+    }
+
+    public static func parse(fileAt path: String) throws(TopologyDiagnostics) -> TopologyTestSuite {
+        guard let data = FileManager.default.contents(atPath: path), let yaml = String(validating: data, as: UTF8.self) else {
+            throw TopologyDiagnostics([TopologyDiagnostic("cannot read the test file", at: SourceLocation(file: path, line: 1, column: 1))])
+        }
+        return try parse(yaml: yaml, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws(TopologyDiagnostics) -> TopologyTestSuite {
+        let root: YAMLNode?
+        do {
+            root = try YAMLSource.compose(yaml: yaml, file: file)
+        } catch {
+            throw TopologyDiagnostics([error])
+        }
+        var diagnostics = DiagnosticCollector()
+        var cases: [TopologyTestCase] = []
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        if let root, let fields = YAMLFields(root, of: "the test file", at: start, allowed: ["tests"], &diagnostics),
+           let tests = fields.required("tests", &diagnostics)?.sequence(for: "'tests'", &diagnostics) {
+            for test in tests {
+                if let parsed = testCase(test, &diagnostics) { cases.append(parsed) }
+            }
+        } else if root == nil {
+            diagnostics.report("the test file is empty; expected a mapping with 'tests'", at: start)
+        }
+        guard diagnostics.isEmpty else { throw TopologyDiagnostics(diagnostics.diagnostics) }
+        return TopologyTestSuite(file: file, cases: cases)
+    }
+
+    private static func testCase(_ node: YAMLNode, _ diagnostics: inout DiagnosticCollector) -> TopologyTestCase? {
+        guard let fields = YAMLFields(node, of: "a test", at: node.location, allowed: ["expected", "inputs", "name"], &diagnostics) else { return nil }
+        let name = fields.required("name", &diagnostics)?.string(for: "'name'", &diagnostics)
+        let inputs = fields.required("inputs", &diagnostics)?.sequence(for: "'inputs'", &diagnostics)?.compactMap { input in
+            record(input, topic: nil, allowsTimestamp: true, &diagnostics)
+        }
+        var expected: [(topic: String, records: [TestRecord])] = []
+        if let outputs = fields.required("expected", &diagnostics)?.mapping(for: "'expected'", &diagnostics) {
+            for output in outputs {
+                guard let topic = output.key.string("a topic name", for: "'expected'", &diagnostics)?.value else { continue }
+                let records = output.value.isEmpty ? [] : output.value.sequence(for: "the records expected on '\(topic)'", &diagnostics)?.compactMap { element in
+                    record(element, topic: topic, allowsTimestamp: false, &diagnostics)
+                }
+                expected.append((topic, records ?? []))
+            }
+        }
+        guard let name, let inputs else { return nil }
+        return TopologyTestCase(name: name.value, location: node.location, inputs: inputs, expected: expected)
+    }
+
+    private static func record(_ node: YAMLNode, topic: String?, allowsTimestamp: Bool, _ diagnostics: inout DiagnosticCollector) -> TestRecord? {
+        let allowed = (topic == nil ? ["topic"] : []) + ["key", "value"] + (allowsTimestamp ? ["timestamp"] : [])
+        guard let fields = YAMLFields(node, of: topic == nil ? "an input record" : "an expected record", at: node.location, allowed: allowed, &diagnostics) else {
+            return nil
+        }
+        let recordTopic = topic ?? fields.required("topic", &diagnostics)?.string("a topic name", for: "'topic'", &diagnostics)?.value
+        var timestamp: Int64?
+        if let node = fields["timestamp"] {
+            timestamp = EventTimestamp.milliseconds(from: json(node))
+            if timestamp == nil { diagnostics.report("expected an ISO-8601 time or epoch milliseconds for 'timestamp', got \(node.shapeDescription)", at: node.location) }
+        }
+        guard let recordTopic else { return nil }
+        return TestRecord(topic: recordTopic, key: fields["key"].map(json) ?? .null, value: fields["value"].map(json) ?? .null, timestamp: timestamp, location: node.location)
+    }
+
+    /// YAML as JSON: mappings are objects, sequences arrays; plain scalars that read as numbers,
+    /// booleans or null are those; everything else is a string.
+    static func json(_ node: YAMLNode) -> JSONValue {
+        if let entries = node.entries {
+            return .object(JSONObject(entries.map { ($0.key.text ?? "", json($0.value)) }))
+        }
+        if let elements = node.elements { return .array(elements.map(json)) }
+        let text = node.text ?? ""
+        guard node.node.scalar?.style == .plain else { return .string(text) }
+        switch text {
+        case "", "null", "~": return .null
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        default:
+            if let integer = Int64(text) { return .int(integer) }
+            if let double = Double(text), text.contains(where: { ".eE".contains($0) }) { return .double(double) }
+            return .string(text)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import StreamCore
+
+/// What one test case found.
+public struct TopologyTestResult: Sendable {
+    public var name: String
+    public var location: SourceLocation
+    /// Empty when the case passed; otherwise one line per difference, in topic and record order.
+    public var differences: [String]
+    public var passed: Bool { differences.isEmpty }
+}
+
+/// Runs test cases through a ``TopologyTestDriver``: inputs encoded in their sources' formats, outputs
+/// decoded in their sinks' formats and compared with the expected records, JSON numbers by value.
+public enum TopologyTestRunner {
+    public static func run(_ suite: TopologyTestSuite, definition: TopologyDefinition, topology: Topology) throws -> [TopologyTestResult] {
+        try suite.cases.map { testCase in try run(testCase, definition: definition, topology: topology) }
+    }
+
+    static func run(_ testCase: TopologyTestCase, definition: TopologyDefinition, topology: Topology) throws -> TopologyTestResult {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+
+        let sources = Dictionary(definition.sources.map { ($0.topic.value, $0) }, uniquingKeysWith: { first, _ in first })
+        var differences: [String] = []
+        var written: [ProducerRecord] = []
+        var timestamp: Int64 = 0
+        for input in testCase.inputs {
+            guard let source = sources[input.topic] else {
+                differences.append("\(input.location): no source reads topic '\(input.topic)'; sources read: \(sources.keys.sorted().joined(separator: ", "))")
+                continue
+            }
+            timestamp = input.timestamp ?? timestamp
+            written += driver.pipe(topic: input.topic, key: source.keyFormat.encode(input.key), value: source.valueFormat.encode(input.value), timestamp: timestamp)
+        }
+
+        let formats = sinkFormats(of: topology)
+        for (topic, expected) in testCase.expected {
+            let format = formats[topic] ?? (key: .string, value: .json)
+            let actual = written.filter { $0.topic == topic }.map { record in
+                (key: decode(record.key, as: format.key), value: decode(record.value, as: format.value))
+            }
+            for index in 0..<max(expected.count, actual.count) {
+                switch (index < expected.count ? expected[index] : nil, index < actual.count ? actual[index] : nil) {
+                case let (want?, got?) where !(want.key.isEquivalent(to: got.key) && want.value.isEquivalent(to: got.value)):
+                    differences.append("\(want.location): \(topic) record \(index + 1): expected key \(want.key) value \(want.value)\n      got key \(got.key) value \(got.value)")
+                case let (want?, nil):
+                    differences.append("\(want.location): \(topic) record \(index + 1) missing: expected key \(want.key) value \(want.value)")
+                case let (nil, got?):
+                    differences.append("\(testCase.location): \(topic) record \(index + 1) not expected: key \(got.key) value \(got.value)")
+                default:
+                    break
+                }
+            }
+        }
+        return TopologyTestResult(name: testCase.name, location: testCase.location, differences: differences)
+    }
+
+    private static func sinkFormats(of topology: Topology) -> [String: (key: RecordFormat, value: RecordFormat)] {
+        var formats: [String: (key: RecordFormat, value: RecordFormat)] = [:]
+        for node in topology.nodes {
+            if case .sink(let topic, let key, let value) = node.operation { formats[topic] = (key, value) }
+        }
+        return formats
+    }
+
+    /// Output bytes as JSON in their format; bytes that are not valid in it are shown as text.
+    private static func decode(_ bytes: [UInt8]?, as format: RecordFormat) -> JSONValue {
+        (try? format.decode(bytes)) ?? .string(String(decoding: bytes ?? [], as: UTF8.self))
+    }
+}

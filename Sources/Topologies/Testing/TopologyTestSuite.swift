@@ -1,0 +1,28 @@
+import StreamCore
+
+/// The test cases of a topology file, from its sibling `NAME.test.yml`: input records per topic and
+/// the records expected on output topics, run by `runner test`.
+public struct TopologyTestSuite: Sendable {
+    public var file: String
+    public var cases: [TopologyTestCase]
+}
+
+/// One test: records written to input topics in order, and what must come out.
+public struct TopologyTestCase: Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var inputs: [TestRecord]
+    /// Per output topic, the records expected on it in order; topics not named here are not checked.
+    public var expected: [(topic: String, records: [TestRecord])]
+}
+
+/// A record in a test: key and value as JSON (encoded in the topic's declared formats), and for inputs
+/// an event timestamp.
+public struct TestRecord: Sendable {
+    public var topic: String
+    public var key: JSONValue
+    public var value: JSONValue
+    /// Epoch milliseconds; `nil` keeps the previous input's (0 for the first).
+    public var timestamp: Int64?
+    public var location: SourceLocation
+}
