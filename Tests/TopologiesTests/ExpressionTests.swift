@@ -429,6 +429,8 @@ struct ExpressionFunctionTests {
         ("one_of(null, 1, null)", true),
         ("one_of(value.event, 'Product Viewed', 1 / 0)", true),
         ("with({a: 1, b: 2}, 'b', 3, 'c', null)", .object(["a": 1, "b": 3, "c": nil])),
+        ("union([1, 2], [2.0, 3], null, [1])", .array([1, 2, 3])),
+        ("union(null)", .array([])),
     ] as [(String, JSONValue)])
     func nullAndChoiceFunctions(source: String, expected: JSONValue) throws {
         #expect(try evaluate(source) == expected)
@@ -475,6 +477,7 @@ struct ExpressionEvaluationErrorTests {
         ("length(1)", "function 'length' expects a string, an array or an object for argument 1, got int"),
         ("to_number(true)", "function 'to_number' expects a string or a number for argument 1, got bool"),
         ("if(1, 2, 3)", "function 'if' expects a bool or null for argument 1, got int"),
+        ("union([1], 'a')", "function 'union' expects an array or null for argument 2, got string"),
         ("with(value.tags, 'a', 1)", "function 'with' expects an object for argument 1, got array"),
         ("with({}, 1, 2)", "function 'with' expects a field name (a string) for argument 2, got int"),
         ("with({}, 'a', 1, 'b')", "function 'with' expects a field name followed by its value for argument 4, got string"),
@@ -599,10 +602,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, upper, with",
+            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, union, upper, with",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, upper, with", 0),
+        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, union, upper, with", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

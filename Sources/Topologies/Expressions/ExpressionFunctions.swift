@@ -136,6 +136,22 @@ extension ExpressionFunction {
             }
             return .string(result)
         },
+        ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            // The distinct elements of the arrays, in first-seen order: sets kept as arrays in state
+            // (products viewed in a session). Null arguments count as empty.
+            var result: [JSONValue] = []
+            for index in 0..<arguments.count {
+                switch try arguments.value(at: index) {
+                case .null:
+                    continue
+                case .array(let elements):
+                    for element in elements where !result.contains(where: { $0.isEquivalent(to: element) }) { result.append(element) }
+                case let other:
+                    throw arguments.mismatch(argument: index, expected: "an array or null", got: other)
+                }
+            }
+            return .array(result)
+        },
         ExpressionFunction("length", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             switch try arguments.value(at: 0) {
             case .null: return .null
