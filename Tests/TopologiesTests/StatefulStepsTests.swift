@@ -230,10 +230,8 @@ struct StatefulStepsTests {
         do {
             _ = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
             return []
-        } catch let diagnostics as TopologyDiagnostics {
-            return diagnostics.diagnostics.map(\.description)
         } catch {
-            return ["\(error)"]
+            return error.diagnostics.map(\.description)
         }
     }
 }

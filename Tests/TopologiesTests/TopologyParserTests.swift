@@ -73,6 +73,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "to-table(\(store.value))"]
         case .toStream:
             return [line + "to-stream"]
+        case .timer(let timer):
+            return [line + "timer(\(timer.store.value), after: \(timer.delay), start: \(timer.startsWhen.source), cancel: \(timer.cancelsWhen?.source ?? "-"))"]
         case .repartition(let key, let name, let partitions):
             return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
         case .join(let table, let kind, let condition, let value):

@@ -215,7 +215,7 @@ extension RecordProcessor {
         }
     }
 
-    private func entries(of store: KeyValueStore, in range: RocksDBKeyRange, node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> [(key: [UInt8], value: [UInt8])] {
+    func entries(of store: KeyValueStore, in range: RocksDBKeyRange, node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> [(key: [UInt8], value: [UInt8])] {
         do {
             return try store.entries(in: range)
         } catch {

@@ -159,6 +159,8 @@ public final class RecordProcessor {
         case .toTable(let store):
             try materialize(record, in: state.store(store), at: node)
             try forward(record, from: id, state: state, into: &outputs)
+        case .timers(let schedule):
+            try runTimers(record, schedule, at: node, state: state, into: &outputs)
         case .streamTableJoin(let join):
             if let joined = try self.join(record, join, at: node, state: state) {
                 try forward(joined, from: id, state: state, into: &outputs)

@@ -78,4 +78,9 @@ public struct KStream {
     public func join(_ name: String, _ join: StreamTableJoin) -> KStream {
         then(name, .streamTableJoin(join))
     }
+
+    /// Starts and cancels per-key timers on stream time; the stream after it carries the fired timers.
+    public func timers(_ name: String, _ schedule: TimerSchedule) -> KStream {
+        then(name, .timers(schedule))
+    }
 }

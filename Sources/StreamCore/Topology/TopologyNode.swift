@@ -44,6 +44,8 @@ public struct TopologyNode: Sendable {
         case toTable(store: String)
         /// Joins each record with the value of its key in a table's store.
         case streamTableJoin(StreamTableJoin)
+        /// Starts and cancels per-key timers; forwards a record when one fires.
+        case timers(TimerSchedule)
 
         /// The Kafka Streams word for the operation, used by `describe`.
         public var kind: String {
@@ -63,6 +65,7 @@ public struct TopologyNode: Sendable {
             case .aggregate(let aggregation): aggregation.windows == nil ? "aggregate" : "windowed-aggregate"
             case .toTable: "to-table"
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
+            case .timers: "timers"
             }
         }
     }
@@ -74,6 +77,7 @@ extension TopologyNode.Operation {
         switch self {
         case .aggregate(let aggregation): aggregation.store
         case .toTable(let store): store
+        case .timers(let schedule): schedule.store
         default: nil
         }
     }
@@ -84,6 +88,7 @@ extension TopologyNode.Operation {
         case .aggregate(let aggregation): [aggregation.store]
         case .toTable(let store): [store]
         case .streamTableJoin(let join): [join.store]
+        case .timers(let schedule): [schedule.store]
         default: []
         }
     }

@@ -116,6 +116,7 @@ public enum TopologyCompiler {
             case .groupByKey: compileGroupByKey(step, on: stream)
             case .groupBy(let key, let repartition, let partitions): compileGroupBy(step, key: key, repartition: repartition, partitions: partitions, on: stream)
             case .repartition(let key, let name, let partitions): compileRepartition(step, key: key, name: name, partitions: partitions, on: stream)
+            case .timer(let timer): compileTimer(step, timer, on: stream)
             case .window(let window): compileWindow(step, window, on: stream)
             case .count(let options): compileCount(step, options, on: stream)
             case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)

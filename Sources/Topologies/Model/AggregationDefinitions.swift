@@ -43,3 +43,25 @@ public struct AggregationOptions: Sendable {
         self.lateRecords = lateRecords
     }
 }
+
+/// A `timer` step.
+public struct TimerDefinition: Sendable {
+    /// `store:` — where pending timers are kept (with a changelog), so they survive restarts.
+    public var store: Located<String>
+    /// `after:` — from the starting record's event time to when the timer fires, in milliseconds.
+    public var delay: Int64
+    public var startsWhen: ExpressionText
+    public var cancelsWhen: ExpressionText?
+    /// `id:` — several timers per key, one per id; without it, one per key.
+    public var identifier: ExpressionText?
+    public var value: ValueTemplate
+
+    public init(store: Located<String>, delay: Int64, startsWhen: ExpressionText, cancelsWhen: ExpressionText?, identifier: ExpressionText?, value: ValueTemplate) {
+        self.store = store
+        self.delay = delay
+        self.startsWhen = startsWhen
+        self.cancelsWhen = cancelsWhen
+        self.identifier = identifier
+        self.value = value
+    }
+}

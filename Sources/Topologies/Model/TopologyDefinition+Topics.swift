@@ -60,6 +60,8 @@ extension TopologyDefinition {
                     found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
                 case .count(let options), .reduce(_, let options), .aggregate(_, _, _, let options):
                     found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
+                case .timer(let timer):
+                    found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
                 case .toTable(let store):
                     found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
                 case .branch(let branches, let defaultBranch):

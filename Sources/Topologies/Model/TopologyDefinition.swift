@@ -129,6 +129,9 @@ public indirect enum StepKind: Sendable {
     /// `group-by: { key: EXPR, repartition: NAME, partitions: N }` — re-keys through the internal topic
     /// `<application-id>-NAME-repartition`, so each key's records meet in one task.
     case groupBy(key: ExpressionText, repartition: Located<String>, partitions: Int?)
+    /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
+    /// — per-key timers on stream time; the stream after it carries the fired timers' values.
+    case timer(TimerDefinition)
     /// `repartition: { key: EXPR, name: NAME, partitions: N }` — re-keys (or just redistributes by the
     /// current key) through the internal topic `<application-id>-NAME-repartition`, for a join.
     case repartition(key: ExpressionText?, name: Located<String>, partitions: Int?)
@@ -172,6 +175,7 @@ public indirect enum StepKind: Sendable {
         case .toStream: "to-stream"
         case .join: "join"
         case .repartition: "repartition"
+        case .timer: "timer"
         }
     }
 }

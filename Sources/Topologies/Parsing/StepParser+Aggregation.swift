@@ -155,6 +155,21 @@ extension StepParser {
         return .join(table: table, kind: kind ?? .inner, condition: condition, value: template)
     }
 
+    /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
+    mutating func timer(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        let allowed = ["after", "cancel-when", "id", "start-when", "store", "value"]
+        guard let fields = YAMLFields(value, of: "'timer'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
+        let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
+        let delay = fields.required("after", &diagnostics)?.duration(for: "'after'", &diagnostics)
+        let startsWhen = fields.required("start-when", &diagnostics)?.expression(for: "start-when", roots: Self.recordRoots, &diagnostics)
+        let template = fields.required("value", &diagnostics)?.template(for: "value", roots: Self.recordRoots, &diagnostics)
+        var isComplete = true
+        let cancelsWhen = optionalField(fields["cancel-when"], &isComplete) { $0.expression(for: "cancel-when", roots: Self.recordRoots, &$1) }
+        let identifier = optionalField(fields["id"], &isComplete) { $0.expression(for: "id", roots: Self.recordRoots, &$1) }
+        guard isComplete, let store, let delay, let startsWhen, let template else { return nil }
+        return .timer(TimerDefinition(store: store, delay: delay, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template))
+    }
+
     /// `to-stream: {}`
     mutating func toStream(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
         guard value.isEmpty || value.entries?.isEmpty == true else {

@@ -243,6 +243,7 @@ struct StepKeyword: Sendable {
         StepKeyword("to-stream") { parser, value, step in parser.toStream(value, step) },
         StepKeyword("join") { parser, value, step in parser.join(value, step) },
         StepKeyword("repartition") { parser, value, step in parser.repartition(value, step) },
+        StepKeyword("timer") { parser, value, step in parser.timer(value, step) },
     ]
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })

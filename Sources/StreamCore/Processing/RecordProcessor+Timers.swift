@@ -1,0 +1,50 @@
+/// Timers: a record cancels or starts its key's timers, then every timer due by the node's stream time
+/// fires, in due-time order.
+extension RecordProcessor {
+    func runTimers(_ record: StreamRecord, _ schedule: TimerSchedule, at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]) throws(ProcessingError) {
+        let store = state.store(schedule.store)
+        let key = StoreKeyCodec.encode(record.key)
+        let previous = state.checkpoint.streamTimes[node.name]
+        let now = max(previous ?? record.timestamp, record.timestamp)
+        state.checkpoint.streamTimes[node.name] = now
+
+        // Cancelling first: a cancelling record at exactly the due time still counts as in time.
+        if let cancelsWhen = schedule.cancelsWhen, try run(node, origin: record.origin, { try cancelsWhen(record) }) {
+            for entry in try entries(of: store, in: .prefix(TimerStoreLayout.byKeyPrefix(key)), node: node, origin: record.origin) {
+                let id = Array(entry.key.dropFirst(TimerStoreLayout.byKeyPrefix(key).count))
+                store.delete(TimerStoreLayout.dueKey(due: WindowStoreLayout.readTime(entry.value, at: 0), key: key, id: id))
+                store.delete(entry.key)
+            }
+        } else if try run(node, origin: record.origin, { try schedule.startsWhen(record) }) {
+            var id: [UInt8] = []
+            if let identifier = schedule.identifier {
+                id = StoreKeyCodec.encode(try run(node, origin: record.origin) { try identifier(record) })
+            }
+            // A restarted timer replaces the pending one of the same key and id.
+            if let pending = try storedValue(store, TimerStoreLayout.byKey(key: key, id: id), node: node, origin: record.origin) {
+                store.delete(TimerStoreLayout.dueKey(due: WindowStoreLayout.readTime(pending, at: 0), key: key, id: id))
+            }
+            let due = record.timestamp + schedule.delay
+            let payload = try run(node, origin: record.origin) { try schedule.payload(record) }
+            store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), JSONSerializer.serialize(payload))
+            store.put(TimerStoreLayout.byKey(key: key, id: id), WindowStoreLayout.timeBytes(due))
+        }
+
+        for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: 0, to: now + 1), node: node, origin: record.origin) {
+            let (due, timerKey, id) = TimerStoreLayout.decodeDueKey(entry.key)
+            store.delete(entry.key)
+            store.delete(TimerStoreLayout.byKey(key: timerKey, id: id))
+            var fired = StreamRecord(key: StoreKeyCodec.decode(timerKey), value: try decodeAggregate(entry.value, node: node, origin: record.origin), timestamp: due, origin: record.origin)
+            fired.resultID = "\(schedule.store)/\(String(decoding: timerKey, as: UTF8.self))/\(String(decoding: id, as: UTF8.self))/\(due)"
+            try forward(fired, from: node.id, state: state, into: &outputs)
+        }
+    }
+
+    private func storedValue(_ store: KeyValueStore, _ key: [UInt8], node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> [UInt8]? {
+        do {
+            return try store.get(key)
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(store.name)': \(error)", node: node.name, origin: origin)
+        }
+    }
+}

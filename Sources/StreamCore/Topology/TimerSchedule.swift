@@ -1,0 +1,31 @@
+/// Per-key timers on stream time: records start or cancel a key's timers, and a timer fires — emits
+/// a record — once the node's stream time reaches its due time. Timers live in a state store, so they
+/// survive restarts and move with their task. For timeouts, expiry and inactivity (a cart with no
+/// order within two hours).
+public struct TimerSchedule: Sendable {
+    public typealias Predicate = @Sendable (StreamRecord) throws -> Bool
+    /// The timer's id within its key (several timers per key), from the record that starts it.
+    public typealias Identifier = @Sendable (StreamRecord) throws -> JSONValue
+    /// The value the timer emits when it fires, computed from the record that started it.
+    public typealias Payload = @Sendable (StreamRecord) throws -> JSONValue
+
+    public var store: String
+    /// Milliseconds of event time from the starting record's timestamp to the timer's due time.
+    public var delay: Int64
+    /// Records that start (or restart) the timer of their key and id.
+    public var startsWhen: Predicate
+    /// Records that cancel every pending timer of their key; checked before `startsWhen`.
+    public var cancelsWhen: Predicate?
+    /// `nil`: one timer per key.
+    public var identifier: Identifier?
+    public var payload: Payload
+
+    public init(store: String, delay: Int64, startsWhen: @escaping Predicate, cancelsWhen: Predicate?, identifier: Identifier?, payload: @escaping Payload) {
+        self.store = store
+        self.delay = delay
+        self.startsWhen = startsWhen
+        self.cancelsWhen = cancelsWhen
+        self.identifier = identifier
+        self.payload = payload
+    }
+}
