@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between commits of processed offsets.")
     var commitIntervalMs: Int = 1000
 
+    @Option(help: "Milliseconds a task reading several partitions (joins, merged inputs) waits for one without data before processing the others in timestamp order.")
+    var maxTaskIdleMs: Int = 0
+
     @Option(help: "When a committed position is gone from the broker: fail (stop the partition), earliest or latest.")
     var offsetOutOfRange: OffsetOutOfRangeArgument = .fail
 
@@ -101,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = StreamsConfiguration(bootstrapServers: servers)
         configuration.commitInterval = .milliseconds(commitIntervalMs)
         configuration.stateDirectory = stateDir
+        configuration.maxTaskIdle = .milliseconds(maxTaskIdleMs)
         configuration.queryableStores = stores
         configuration.offsetOutOfRange = offsetOutOfRange.policy
         if progressIntervalSeconds > 0 {

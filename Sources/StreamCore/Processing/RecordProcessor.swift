@@ -49,6 +49,16 @@ public final class RecordProcessor {
         }
     }
 
+    /// The event time `input` will be processed at: its source's `event-time`, else its timestamp (also
+    /// when the record cannot be read — processing will dead-letter it). What a task orders its
+    /// partitions' records by.
+    public func eventTime(of input: ConsumerRecord) -> Int64 {
+        guard let sourceID = topology.sourceNodeByTopic[input.topic],
+              case .source(_, _, _, .some) = topology.nodes[sourceID].operation else { return input.timestamp }
+        let origin = RecordOrigin(topic: input.topic, partition: input.partition, offset: input.offset)
+        return (try? decode(input, at: topology.nodes[sourceID], origin: origin).timestamp) ?? input.timestamp
+    }
+
     /// Records received and dropped per node, in node order.
     public var nodeCounts: [(node: String, received: Int, dropped: Int)] {
         zip(topology.nodes, statistics).map { ($0.name, $1.received, $1.dropped) }

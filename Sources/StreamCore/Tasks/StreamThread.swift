@@ -21,6 +21,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
     private var tasks: [TaskID: StreamTask] = [:]
+    /// Fetched records not yet processed, per task, for processing in timestamp order.
+    private var buffered: [TaskID: PartitionGroup] = [:]
     private var metrics: StreamThreadMetrics
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
@@ -61,11 +63,10 @@ final class StreamThread: ConsumerRebalanceListener {
         do {
             while !shouldStop() {
                 for record in try consumer.poll(maxRecords: configuration.maxPollRecords, timeout: .milliseconds(100)) {
-                    if let rebalanceFailure { throw rebalanceFailure }
-                    try process(record)
-                    consumer.markProcessed(record)
+                    try buffer(record)
                 }
                 if let rebalanceFailure { throw rebalanceFailure }
+                try processBuffered()
                 if clock.now >= nextCommit {
                     try commit()
                     nextCommit = clock.now + configuration.commitInterval
@@ -88,6 +89,26 @@ final class StreamThread: ConsumerRebalanceListener {
             throw error
         }
         logSummary()
+    }
+
+    /// Adds a fetched record to its task's partition group; tasks reading one partition need no ordering.
+    private func buffer(_ record: ConsumerRecord) throws {
+        let id = try taskID(of: record.topicPartition)
+        if buffered[id] == nil {
+            buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskID(of: $0) == id }))
+        }
+        let ordersByTime = buffered[id]!.partitions.count > 1
+        buffered[id]!.add(record, timestamp: ordersByTime ? processor.eventTime(of: record) : record.timestamp)
+    }
+
+    /// Processes every buffered record each task may process now, smallest timestamp first per task.
+    private func processBuffered() throws {
+        for id in buffered.keys.sorted() {
+            while let record = buffered[id]?.next(now: .now, maxIdle: configuration.maxTaskIdle) {
+                try process(record)
+                consumer.markProcessed(record)
+            }
+        }
     }
 
     private func process(_ record: ConsumerRecord) throws {
@@ -135,6 +156,15 @@ final class StreamThread: ConsumerRebalanceListener {
 
     // MARK: - Tasks
 
+    /// Keeps each partition group's partitions in step with the assignment; records buffered for
+    /// partitions that left are dropped (never marked processed, so their next owner reads them).
+    private func reassignBuffers(without revoked: Set<TopicPartition> = []) {
+        for id in buffered.keys {
+            let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskID(of: $0)) == id }
+            buffered[id]!.assign(Set(assigned))
+        }
+    }
+
     private func taskID(of partition: TopicPartition) throws(KafkaError) -> TaskID {
         guard let subtopology = topology.subtopology(reading: partition.topic) else {
             throw KafkaError(code: .consumerFailed, message: "assigned a partition of \(partition.topic), which no sub-topology reads", topicPartition: partition)
@@ -175,6 +205,7 @@ final class StreamThread: ConsumerRebalanceListener {
 
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         configuration.queryableStores.assigned(partitions, to: topology.applicationID)
+        reassignBuffers()
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
             for id in Set(try partitions.map(taskID)) where tasks[id] == nil { try openTask(id) }
@@ -196,6 +227,7 @@ final class StreamThread: ConsumerRebalanceListener {
         }
         closeTasks(Array(revokedTasks))
         configuration.queryableStores.revoked(partitions, from: topology.applicationID)
+        reassignBuffers(without: Set(partitions))
     }
 
     func partitionStopped(_ partition: TopicPartition, error: KafkaError) {

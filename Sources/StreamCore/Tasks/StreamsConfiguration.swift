@@ -15,6 +15,10 @@ public struct StreamsConfiguration: Sendable {
     public var offsetOutOfRange: KafkaConsumerConfiguration.OffsetOutOfRangePolicy = .fail
     /// How long the group waits for a silent instance before moving its partitions.
     public var sessionTimeout: Duration = .seconds(10)
+    /// How long a task with several input partitions waits for a partition without buffered records
+    /// before processing the others' (in timestamp order) without it. Longer makes joins and timers
+    /// less dependent on fetch timing; zero never waits.
+    public var maxTaskIdle: Duration = .zero
     /// How many records one poll hands to processing at most.
     public var maxPollRecords: Int = 1000
     /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.

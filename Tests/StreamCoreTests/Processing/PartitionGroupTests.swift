@@ -1,0 +1,61 @@
+import Testing
+@testable import StreamCore
+
+/// Which buffered record a task with several input partitions processes next.
+@Suite("Partition group (time-ordered input)")
+struct PartitionGroupTests {
+    private let left = TopicPartition("orders", 0)
+    private let right = TopicPartition("payments", 0)
+
+    private func record(_ partition: TopicPartition, offset: Int64) -> ConsumerRecord {
+        ConsumerRecord(topic: partition.topic, partition: partition.partition, offset: offset, key: nil, value: nil, timestamp: 0)
+    }
+
+    private func drain(_ group: inout PartitionGroup, at now: ContinuousClock.Instant, maxIdle: Duration = .zero) -> [String] {
+        var order: [String] = []
+        while let next = group.next(now: now, maxIdle: maxIdle) { order.append("\(next.topic)@\(next.offset)") }
+        return order
+    }
+
+    @Test func theSmallestTimestampAmongPartitionsWithDataGoesFirstAndEachPartitionKeepsItsOrder() {
+        var group = PartitionGroup(partitions: [left, right])
+        group.add(record(left, offset: 0), timestamp: 10)
+        group.add(record(left, offset: 1), timestamp: 5)      // out of order within its partition: stays second
+        group.add(record(left, offset: 2), timestamp: 40)
+        group.add(record(right, offset: 0), timestamp: 20)
+        group.add(record(right, offset: 1), timestamp: 30)
+        // Once `right` runs dry only `left` has data: with no idle time allowed it goes on alone.
+        #expect(drain(&group, at: .now) == ["orders@0", "orders@1", "payments@0", "payments@1", "orders@2"])
+        #expect(group.isEmpty)
+    }
+
+    @Test func equalTimestampsGoToThePartitionThatSortsFirst() {
+        var group = PartitionGroup(partitions: [left, right])
+        group.add(record(right, offset: 0), timestamp: 7)
+        group.add(record(left, offset: 0), timestamp: 7)
+        #expect(drain(&group, at: .now) == ["orders@0", "payments@0"])
+    }
+
+    @Test func aTaskWaitsForAnEmptyPartitionAtMostMaxIdle() {
+        var group = PartitionGroup(partitions: [left, right])
+        group.add(record(left, offset: 0), timestamp: 100)
+        let start = ContinuousClock.now
+        #expect(group.next(now: start, maxIdle: .milliseconds(500)) == nil, "payments may still bring an earlier record")
+        #expect(group.next(now: start + .milliseconds(499), maxIdle: .milliseconds(500)) == nil)
+        group.add(record(right, offset: 0), timestamp: 50)
+        #expect(drain(&group, at: start + .milliseconds(499), maxIdle: .milliseconds(500)) == ["payments@0"], "it did: processed first")
+        // `orders@0` waits again for payments, from the moment payments ran dry.
+        let dry = start + .milliseconds(499)
+        #expect(group.next(now: dry + .milliseconds(499), maxIdle: .milliseconds(500)) == nil)
+        #expect(group.next(now: dry + .milliseconds(500), maxIdle: .milliseconds(500))?.offset == 0, "then goes on without it")
+    }
+
+    @Test func revokedPartitionsLoseTheirBufferedRecords() {
+        var group = PartitionGroup(partitions: [left, right])
+        group.add(record(left, offset: 0), timestamp: 1)
+        group.add(record(right, offset: 0), timestamp: 2)
+        group.assign([right])
+        #expect(drain(&group, at: .now) == ["payments@0"])
+        #expect(group.isEmpty)
+    }
+}
