@@ -431,6 +431,7 @@ struct ExpressionFunctionTests {
         ("with({a: 1, b: 2}, 'b', 3, 'c', null)", .object(["a": 1, "b": 3, "c": nil])),
         ("union([1, 2], [2.0, 3], null, [1])", .array([1, 2, 3])),
         ("union(null)", .array([])),
+        ("pluck([{id: 1}, {id: 2, x: 0}, 3], 'id')", .array([1, 2, nil])),
     ] as [(String, JSONValue)])
     func nullAndChoiceFunctions(source: String, expected: JSONValue) throws {
         #expect(try evaluate(source) == expected)
@@ -602,10 +603,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, union, upper, with",
+            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, to_number, to_string, trim, type_of, union, upper, with",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, starts_with, to_number, to_string, trim, type_of, union, upper, with", 0),
+        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, to_number, to_string, trim, type_of, union, upper, with", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

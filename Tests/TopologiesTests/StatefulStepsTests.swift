@@ -148,6 +148,34 @@ struct StatefulStepsTests {
         #expect(compiled.send("C1", #"{"page":"exit"}"#) == [#"left-out C1={"page":"exit","name":null}"#], "a deleted key no longer joins")
     }
 
+    @Test func streamStreamJoinsMatchWithinTheWindowAndEmitNonMatchesWhenItCloses() throws {
+        func pipeline(_ kind: String) -> String {
+            """
+              \(kind):
+                from: a
+                steps:
+                  - join: { stream: b, kind: \(kind), window: { within: 10s }, store: \(kind)-join, value: 'concat(value.n, "+", other.n)' }
+                  - to: \(kind)-out
+            """
+        }
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              a: { topic: a, event-time: value.t }
+              b: { topic: b, event-time: value.t }
+            pipelines:
+            \(pipeline("inner"))
+            \(pipeline("left"))
+            \(pipeline("outer"))
+            """)
+        #expect(compiled.send("k", #"{"n":"a1","t":0}"#, topic: "a") == [], "no match yet, and non-matches wait for the window to close")
+        #expect(compiled.send("k", #"{"n":"b1","t":10000}"#, topic: "b") == [#"inner-out k="a1+b1""#, #"left-out k="a1+b1""#, #"outer-out k="a1+b1""#], "10 s apart: ends included")
+        #expect(compiled.send("j", #"{"n":"b0","t":10000}"#, topic: "b") == [], "other keys do not join")
+        #expect(compiled.send("k", #"{"n":"a2","t":30000}"#, topic: "a") == [#"outer-out j="+b0""#], "a1 and b1 matched: nothing more for them; b0's window closed unmatched")
+        #expect(compiled.send("k", #"{"n":"b2","t":60000}"#, topic: "b") == [#"left-out k="a2+""#, #"outer-out k="a2+""#], "a2's window closed without a match")
+        #expect(compiled.send("k", #"{"n":"a3","t":100000}"#, topic: "a") == [#"outer-out k="+b2""#], "outer joins also emit the right side's non-matches")
+    }
+
     @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
         let yaml = """
             application-id: app

@@ -73,6 +73,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "to-table(\(store.value))"]
         case .toStream:
             return [line + "to-stream"]
+        case .streamJoin(let join):
+            return [line + "join(stream: \(join.stream.value), \(join.kind.rawValue), before: \(join.before), after: \(join.after), store: \(join.store.value))"]
         case .timer(let timer):
             return [line + "timer(\(timer.store.value), after: \(timer.delay), start: \(timer.startsWhen.source), cancel: \(timer.cancelsWhen?.source ?? "-"))"]
         case .repartition(let key, let name, let partitions):

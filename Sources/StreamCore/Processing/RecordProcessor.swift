@@ -22,7 +22,11 @@ public final class RecordProcessor {
         self.topology = topology
         statistics = topology.nodes.map { node in
             var isWindowed = false
-            if case .aggregate(let aggregation) = node.operation { isWindowed = aggregation.windows != nil }
+            switch node.operation {
+            case .aggregate(let aggregation): isWindowed = aggregation.windows != nil
+            case .streamStreamJoin: isWindowed = true
+            default: break
+            }
             return NodeStatistics(application: topology.applicationID, node: node.name, countsLateRecords: isWindowed)
         }
     }
@@ -169,6 +173,8 @@ public final class RecordProcessor {
         case .toTable(let store):
             try materialize(record, in: state.store(store), at: node)
             try forward(record, from: id, state: state, into: &outputs)
+        case .streamStreamJoin(let join, let side):
+            try joinStreams(record, join, side: side, at: node, state: state, into: &outputs)
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
         case .streamTableJoin(let join):

@@ -83,4 +83,12 @@ public struct KStream {
     public func timers(_ name: String, _ schedule: TimerSchedule) -> KStream {
         then(name, .timers(schedule))
     }
+
+    /// Joins this stream (the left side) with `other` within a window of event time; the stream after
+    /// it carries the joined records of both sides.
+    public func join(_ name: String, _ other: KStream, _ join: StreamStreamJoin) -> KStream {
+        let left = then("\(name).left", .streamStreamJoin(join, side: .left))
+        let right = other.then("\(name).right", .streamStreamJoin(join, side: .right))
+        return left.merge(name, with: [right])
+    }
 }

@@ -61,6 +61,8 @@ extension Topology {
             "\(node.operation.kind): store \(aggregation.store)" + (aggregation.windows.map { ", \($0)" } ?? "") + ", emit \(aggregation.emit.rawValue)"
         case .toTable(let store):
             "to-table: store \(store)"
+        case .streamStreamJoin(let join, let side):
+            "\(node.operation.kind): other side within \(join.before) ms before and \(join.after) ms after, grace \(join.grace) ms, store \(join.store(of: side))"
         case .timers(let schedule):
             "timers: store \(schedule.store), fire \(schedule.delay) ms of event time after they start"
         case .streamTableJoin(let join):

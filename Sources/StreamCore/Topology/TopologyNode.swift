@@ -46,6 +46,9 @@ public struct TopologyNode: Sendable {
         case streamTableJoin(StreamTableJoin)
         /// Starts and cancels per-key timers; forwards a record when one fires.
         case timers(TimerSchedule)
+        /// One side of a windowed stream-stream join: stores this side's records and joins them with
+        /// the other side's.
+        case streamStreamJoin(StreamStreamJoin, side: StreamStreamJoin.Side)
 
         /// The Kafka Streams word for the operation, used by `describe`.
         public var kind: String {
@@ -66,6 +69,7 @@ public struct TopologyNode: Sendable {
             case .toTable: "to-table"
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             case .timers: "timers"
+            case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
             }
         }
     }
@@ -78,6 +82,7 @@ extension TopologyNode.Operation {
         case .aggregate(let aggregation): aggregation.store
         case .toTable(let store): store
         case .timers(let schedule): schedule.store
+        case .streamStreamJoin(let join, let side): join.store(of: side)
         default: nil
         }
     }
@@ -89,6 +94,7 @@ extension TopologyNode.Operation {
         case .toTable(let store): [store]
         case .streamTableJoin(let join): [join.store]
         case .timers(let schedule): [schedule.store]
+        case .streamStreamJoin(let join, _): [join.store(of: .left), join.store(of: .right)]
         default: []
         }
     }

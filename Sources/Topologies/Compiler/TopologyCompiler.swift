@@ -45,6 +45,7 @@ public enum TopologyCompiler {
             switch step.kind {
             case .merge(let names): names
             case .join(let table, _, _, _): [table]
+            case .streamJoin(let join): [join.stream]
             case .branch(let branches, let defaultBranch): branches.flatMap { mergedNames($0.steps) } + mergedNames(defaultBranch ?? [])
             default: []
             }
@@ -117,6 +118,7 @@ public enum TopologyCompiler {
             case .groupBy(let key, let repartition, let partitions): compileGroupBy(step, key: key, repartition: repartition, partitions: partitions, on: stream)
             case .repartition(let key, let name, let partitions): compileRepartition(step, key: key, name: name, partitions: partitions, on: stream)
             case .timer(let timer): compileTimer(step, timer, on: stream)
+            case .streamJoin(let join): compileStreamJoin(step, join, on: stream)
             case .window(let window): compileWindow(step, window, on: stream)
             case .count(let options): compileCount(step, options, on: stream)
             case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)

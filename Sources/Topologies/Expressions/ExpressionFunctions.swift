@@ -136,6 +136,16 @@ extension ExpressionFunction {
             }
             return .string(result)
         },
+        ExpressionFunction("pluck", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `pluck(array, name)`: the field `name` of each object element (null for other elements),
+            // so `contains(pluck(value.products, "product_id"), "P7")` asks about a field of a list.
+            guard let name = try arguments.string(at: 1) else { return .null }
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .array(let elements): return .array(elements.map { element in element[name] ?? .null })
+            case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
+            }
+        },
         ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             // The distinct elements of the arrays, in first-seen order: sets kept as arrays in state
             // (products viewed in a session). Null arguments count as empty.

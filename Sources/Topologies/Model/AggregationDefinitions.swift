@@ -65,3 +65,29 @@ public struct TimerDefinition: Sendable {
         self.value = value
     }
 }
+
+/// A `join` step with another stream, within a window of event time.
+public struct StreamJoinDefinition: Sendable {
+    /// The other stream: a source or pipeline.
+    public var stream: Located<String>
+    public var kind: StreamStreamJoin.Kind
+    /// Milliseconds the other record may be earlier, and later, than this one (both ends included).
+    public var before: Int64
+    public var after: Int64
+    public var grace: Int64
+    /// The stores of both sides are `STORE-left` and `STORE-right`.
+    public var store: Located<String>
+    public var condition: ExpressionText?
+    public var value: ValueTemplate
+
+    public init(stream: Located<String>, kind: StreamStreamJoin.Kind, before: Int64, after: Int64, grace: Int64, store: Located<String>, condition: ExpressionText?, value: ValueTemplate) {
+        self.stream = stream
+        self.kind = kind
+        self.before = before
+        self.after = after
+        self.grace = grace
+        self.store = store
+        self.condition = condition
+        self.value = value
+    }
+}

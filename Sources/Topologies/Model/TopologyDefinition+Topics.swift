@@ -60,6 +60,10 @@ extension TopologyDefinition {
                     found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
                 case .count(let options), .reduce(_, let options), .aggregate(_, _, _, let options):
                     found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
+                case .streamJoin(let join):
+                    for side in ["left", "right"] {
+                        found.append((Located(Self.changelogTopic(application: application, store: "\(join.store.value)-\(side)"), at: join.store.location), partitions))
+                    }
                 case .timer(let timer):
                     found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
                 case .toTable(let store):

@@ -129,6 +129,10 @@ public indirect enum StepKind: Sendable {
     /// `group-by: { key: EXPR, repartition: NAME, partitions: N }` — re-keys through the internal topic
     /// `<application-id>-NAME-repartition`, so each key's records meet in one task.
     case groupBy(key: ExpressionText, repartition: Located<String>, partitions: Int?)
+    /// `join: { stream: NAME, window: { before: D, after: D, grace: D }, kind: inner|left|outer, store: NAME,
+    /// when: EXPR, value: TEMPLATE }` — records joined with the other stream's records of the same key
+    /// within the window.
+    case streamJoin(StreamJoinDefinition)
     /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
     /// — per-key timers on stream time; the stream after it carries the fired timers' values.
     case timer(TimerDefinition)
@@ -176,6 +180,7 @@ public indirect enum StepKind: Sendable {
         case .join: "join"
         case .repartition: "repartition"
         case .timer: "timer"
+        case .streamJoin: "join"
         }
     }
 }

@@ -141,18 +141,60 @@ extension StepParser {
     /// What a join's `when` and `value` may use: the record's roots, then the table's value.
     static let joinRoots = recordRoots + ["other"]
 
-    /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }`
+    /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }`, or with another stream
+    /// `join: { stream: NAME, window: { before: D, after: D, grace: D }, kind: inner|left|outer, store: NAME, when: EXPR, value: TEMPLATE }`
     mutating func join(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        guard let fields = YAMLFields(value, of: "'join'", at: step.keywordLocation, allowed: ["kind", "table", "value", "when"], &diagnostics) else { return nil }
-        let table = fields.required("table", &diagnostics).flatMap { $0.string("a source or pipeline name", for: "'table'", &diagnostics) }
+        let allowed = ["kind", "store", "stream", "table", "value", "when", "window"]
+        guard let fields = YAMLFields(value, of: "'join'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
+        guard (fields["table"] == nil) != (fields["stream"] == nil) else {
+            diagnostics.report("a join names exactly one of 'table' (a table to look keys up in) and 'stream' (a stream to join within a window)", at: step.keywordLocation)
+            return nil
+        }
         let template = fields.required("value", &diagnostics)?.template(for: "value", roots: Self.joinRoots, &diagnostics)
         var isComplete = true
-        let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
-            choice(node, for: "kind", of: StreamTableJoin.Kind.allCases, &diagnostics)
-        }
         let condition = optionalField(fields["when"], &isComplete) { $0.expression(for: "when", roots: Self.joinRoots, &$1) }
-        guard isComplete, let table, let template else { return nil }
-        return .join(table: table, kind: kind ?? .inner, condition: condition, value: template)
+        if let table = fields["table"] {
+            for field in ["store", "window"] where fields[field] != nil {
+                diagnostics.report("'\(field)' belongs to joins with a 'stream'; a table join uses the table's own store", at: fields.key(field)!.location)
+                isComplete = false
+            }
+            let name = table.string("a source or pipeline name", for: "'table'", &diagnostics)
+            let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
+                choice(node, for: "kind", of: StreamTableJoin.Kind.allCases, &diagnostics)
+            }
+            guard isComplete, let name, let template else { return nil }
+            return .join(table: name, kind: kind ?? .inner, condition: condition, value: template)
+        }
+        let stream = fields["stream"]!.string("a source or pipeline name", for: "'stream'", &diagnostics)
+        let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
+        let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
+            choice(node, for: "kind", of: StreamStreamJoin.Kind.allCases, &diagnostics)
+        }
+        let window = fields.required("window", &diagnostics).flatMap { joinWindow($0) }
+        guard isComplete, let stream, let store, let window, let template else { return nil }
+        return .streamJoin(StreamJoinDefinition(
+            stream: stream, kind: kind ?? .inner, before: window.before, after: window.after, grace: window.grace,
+            store: store, condition: condition, value: template))
+    }
+
+    /// `{ within: D }` (both ways) or `{ before: D, after: D }`, with an optional `grace: D`.
+    private mutating func joinWindow(_ node: YAMLNode) -> (before: Int64, after: Int64, grace: Int64)? {
+        guard let fields = YAMLFields(node, of: "the join 'window'", at: node.location, allowed: ["after", "before", "grace", "within"], &diagnostics) else { return nil }
+        var isComplete = true
+        let within = optionalField(fields["within"], &isComplete) { $0.duration(for: "'within'", allowsZero: true, &$1) }
+        let before = optionalField(fields["before"], &isComplete) { $0.duration(for: "'before'", allowsZero: true, &$1) }
+        let after = optionalField(fields["after"], &isComplete) { $0.duration(for: "'after'", allowsZero: true, &$1) }
+        let grace = optionalField(fields["grace"], &isComplete) { $0.duration(for: "'grace'", allowsZero: true, &$1) } ?? 0
+        guard isComplete else { return nil }
+        if within != nil, before != nil || after != nil {
+            diagnostics.report("'within' sets both 'before' and 'after': give either 'within' or 'before'/'after'", at: node.location)
+            return nil
+        }
+        guard within != nil || before != nil || after != nil else {
+            diagnostics.report("a join window needs 'within', or 'before' and/or 'after'", at: node.location)
+            return nil
+        }
+        return (within ?? before ?? 0, within ?? after ?? 0, grace)
     }
 
     /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`

@@ -96,6 +96,8 @@ enum ReferenceValidator {
                     return names.map { Reference(field: "merge", name: $0) }
                 case .join(let table, _, _, _):
                     return [Reference(field: "join", name: table)]
+                case .streamJoin(let join):
+                    return [Reference(field: "join", name: join.stream)]
                 case .branch(let branches, let defaultBranch):
                     return branches.flatMap { merges(in: $0.steps) } + merges(in: defaultBranch ?? [])
                 default:

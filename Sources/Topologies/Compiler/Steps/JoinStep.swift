@@ -28,3 +28,42 @@ extension TopologyCompiler.Context {
         return stream.join(step.name, StreamTableJoin(store: store, kind: kind, condition: matches, joiner: joiner))
     }
 }
+
+extension TopologyCompiler.Context {
+    /// `join` with a `stream` — records joined with the other stream's records of the same key within
+    /// the window; both must be co-partitioned.
+    mutating func compileStreamJoin(_ step: StepDefinition, _ join: StreamJoinDefinition, on stream: KStream) -> KStream? {
+        guard let other = self.stream(named: join.stream) else { return nil }
+        if let left = streamInputs[stream.node], let right = streamInputs[other.node], left.partitions != right.partitions {
+            diagnostics.append(TopologyDiagnostic(
+                "the stream (topic '\(left.topic)', \(left.partitions) partitions) and stream '\(join.stream.value)' (topic '\(right.topic)', \(right.partitions) partitions) are not co-partitioned, so records of a key would meet in different tasks; re-key one with 'repartition' (partitions: \(left.partitions)) or give both topics the same partition count",
+                at: join.stream.location))
+            return nil
+        }
+        let template = CompiledTemplate(join.value)
+        let conditionEvaluator = join.condition.map(RecordEvaluator.init)
+        // Expressions see the left record (a stand-in with the key and a null value when only the right
+        // side is there) and the right value as `other`.
+        let scope: @Sendable (StreamRecord?, StreamRecord?) -> (StreamRecord, JSONValue) = { left, right in
+            var record = left ?? right!
+            if left == nil { record.value = .null }
+            return (record, right?.value ?? .null)
+        }
+        var condition: StreamStreamJoin.Condition?
+        if let conditionEvaluator {
+            condition = { left, right in
+                let (record, other) = scope(left, right)
+                return try conditionEvaluator.isSatisfied(record, extra: [other])
+            }
+        }
+        let joiner: StreamStreamJoin.Joiner = { left, right in
+            let (record, other) = scope(left, right)
+            return try template.build(for: record, extra: [other])
+        }
+        let windowed = StreamStreamJoin(
+            name: join.store.value, kind: join.kind, before: join.before, after: join.after, grace: join.grace, condition: condition, joiner: joiner)
+        let joined = stream.join(step.name, other, windowed)
+        streamInputs[joined.node] = streamInputs[stream.node]
+        return joined
+    }
+}
