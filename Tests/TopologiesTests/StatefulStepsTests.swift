@@ -176,6 +176,33 @@ struct StatefulStepsTests {
         #expect(compiled.send("k", #"{"n":"a3","t":100000}"#, topic: "a") == [#"outer-out k="+b2""#], "outer joins also emit the right side's non-matches")
     }
 
+    @Test func tableTableJoinsFollowEitherSidesUpdates() throws {
+        func pipeline(_ kind: String) -> String {
+            """
+              \(kind):
+                from: l
+                steps:
+                  - join: { table: r, kind: \(kind), value: 'concat(value, "+", other)' }
+                  - to-stream: {}
+                  - to: \(kind)-out
+            """
+        }
+        let compiled = try Compiled("""
+            application-id: app
+            sources:
+              l: { topic: l, table: ls }
+              r: { topic: r, table: rs }
+            pipelines:
+            \(pipeline("inner"))
+            \(pipeline("left"))
+            \(pipeline("outer"))
+            """)
+        #expect(compiled.send("k", #""a""#, topic: "l") == ["inner-out k=null", #"left-out k="a+""#, #"outer-out k="a+""#])
+        #expect(compiled.send("k", #""x""#, topic: "r") == [#"inner-out k="a+x""#, #"left-out k="a+x""#, #"outer-out k="a+x""#])
+        #expect(compiled.send("k", nil, topic: "l") == ["inner-out k=null", "left-out k=null", #"outer-out k="+x""#], "the left side deleted")
+        #expect(compiled.send("k", nil, topic: "r") == ["inner-out k=null", "left-out k=null", "outer-out k=null"])
+    }
+
     @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
         let yaml = """
             application-id: app

@@ -17,4 +17,20 @@ extension RecordProcessor {
         joined.value = try run(node, origin: record.origin) { try join.joiner(record, other ?? .null) }
         return joined
     }
+
+    /// The joined value for the key of a table update on `side`: the joiner's result, or null (a
+    /// deletion) when the key has no joined value now.
+    func joinTables(_ update: StreamRecord, _ join: TableTableJoin, side: StreamStreamJoin.Side, at node: TopologyNode, state: TaskState) throws(ProcessingError) -> JSONValue {
+        let otherStore = state.store(side == .left ? join.rightStore : join.leftStore)
+        let stored: [UInt8]?
+        do {
+            stored = try otherStore.get(StoreKeyCodec.encode(update.key))
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(otherStore.name)': \(error)", node: node.name, origin: update.origin)
+        }
+        let other = try stored.map { bytes throws(ProcessingError) in try decodeAggregate(bytes, node: node, origin: update.origin) } ?? .null
+        let (left, right) = side == .left ? (update.value, other) : (other, update.value)
+        guard join.joins(left: left, right: right) else { return .null }
+        return try run(node, origin: update.origin) { try join.joiner(left, right, update) }
+    }
 }

@@ -175,6 +175,10 @@ public final class RecordProcessor {
             try forward(record, from: id, state: state, into: &outputs)
         case .streamStreamJoin(let join, let side):
             try joinStreams(record, join, side: side, at: node, state: state, into: &outputs)
+        case .tableTableJoin(let join, let side):
+            var joined = record
+            joined.value = try joinTables(record, join, side: side, at: node, state: state)
+            try forward(joined, from: id, state: state, into: &outputs)
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
         case .streamTableJoin(let join):

@@ -91,4 +91,12 @@ public struct KStream {
         let right = other.then("\(name).right", .streamStreamJoin(join, side: .right))
         return left.merge(name, with: [right])
     }
+
+    /// Joins this table with `other` (both materialized in the join's stores); the stream after it is
+    /// the joined table's changes.
+    public func join(_ name: String, table other: KStream, _ join: TableTableJoin) -> KStream {
+        let left = then("\(name).left", .tableTableJoin(join, side: .left))
+        let right = other.then("\(name).right", .tableTableJoin(join, side: .right))
+        return left.merge(name, with: [right])
+    }
 }

@@ -44,6 +44,8 @@ public struct TopologyNode: Sendable {
         case toTable(store: String)
         /// Joins each record with the value of its key in a table's store.
         case streamTableJoin(StreamTableJoin)
+        /// One side of a table-table join: an update of this side's table joined with the other's value.
+        case tableTableJoin(TableTableJoin, side: StreamStreamJoin.Side)
         /// Starts and cancels per-key timers; forwards a record when one fires.
         case timers(TimerSchedule)
         /// One side of a windowed stream-stream join: stores this side's records and joins them with
@@ -69,6 +71,7 @@ public struct TopologyNode: Sendable {
             case .toTable: "to-table"
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             case .timers: "timers"
+            case .tableTableJoin(let join, let side): "table-table-\(join.kind.rawValue)-join-\(side.rawValue)"
             case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
             }
         }
@@ -95,6 +98,7 @@ extension TopologyNode.Operation {
         case .streamTableJoin(let join): [join.store]
         case .timers(let schedule): [schedule.store]
         case .streamStreamJoin(let join, _): [join.store(of: .left), join.store(of: .right)]
+        case .tableTableJoin(let join, _): [join.leftStore, join.rightStore]
         default: []
         }
     }

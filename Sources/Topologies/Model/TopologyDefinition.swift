@@ -154,7 +154,8 @@ public indirect enum StepKind: Sendable {
     case toStream
     /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }` — each record joined with
     /// its key's current value in a table (`other` in `when` and `value`).
-    case join(table: Located<String>, kind: StreamTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate)
+    /// On a table (`to-table`, a table source) it is a table-table join, and `kind` may also be `outer`.
+    case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate)
 
     /// The YAML key that introduces the step.
     public var keyword: String {

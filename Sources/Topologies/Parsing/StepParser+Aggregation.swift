@@ -160,7 +160,7 @@ extension StepParser {
             }
             let name = table.string("a source or pipeline name", for: "'table'", &diagnostics)
             let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
-                choice(node, for: "kind", of: StreamTableJoin.Kind.allCases, &diagnostics)
+                choice(node, for: "kind", of: TableTableJoin.Kind.allCases, &diagnostics)
             }
             guard isComplete, let name, let template else { return nil }
             return .join(table: name, kind: kind ?? .inner, condition: condition, value: template)

@@ -4,7 +4,7 @@ extension TopologyCompiler.Context {
     /// `join` — each record joined with its key's current value in a table (a source with `table:` or a
     /// pipeline ending in `to-table`), which must be co-partitioned with the stream.
     mutating func compileJoin(
-        _ step: StepDefinition, table: Located<String>, kind: StreamTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate, on stream: KStream
+        _ step: StepDefinition, table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate, on stream: KStream
     ) -> KStream? {
         guard let tableStream = self.stream(named: table) else { return nil }
         guard let store = tableStores[tableStream.node] else {
@@ -19,13 +19,45 @@ extension TopologyCompiler.Context {
             return nil
         }
         let template = CompiledTemplate(value)
+        if tables.contains(stream.node) {
+            return compileTableJoin(step, tableStream, store: store, kind: kind, condition: condition, template: template, on: stream)
+        }
+        guard let streamKind = StreamTableJoin.Kind(rawValue: kind.rawValue) else {
+            diagnostics.append(TopologyDiagnostic("a stream joins a table 'inner' or 'left'; 'outer' joins two tables", at: step.location))
+            return nil
+        }
         let conditionExpression = condition.map(RecordEvaluator.init)
         var matches: StreamTableJoin.Condition?
         if let conditionExpression {
             matches = { record, other in try conditionExpression.isSatisfied(record, extra: [other]) }
         }
         let joiner: StreamTableJoin.Joiner = { record, other in try template.build(for: record, extra: [other]) }
-        return stream.join(step.name, StreamTableJoin(store: store, kind: kind, condition: matches, joiner: joiner))
+        return stream.join(step.name, StreamTableJoin(store: store, kind: streamKind, condition: matches, joiner: joiner))
+    }
+
+    /// `join` on a table with a table: the joined table's changes, both tables materialized.
+    private mutating func compileTableJoin(
+        _ step: StepDefinition, _ other: KStream, store otherStore: String, kind: TableTableJoin.Kind, condition: ExpressionText?,
+        template: CompiledTemplate, on table: KStream
+    ) -> KStream? {
+        guard let store = tableStores[table.node] else {
+            diagnostics.append(TopologyDiagnostic("a table joined with a table must be materialized: put 'to-table' right before 'join'", at: step.location))
+            return nil
+        }
+        if condition != nil {
+            diagnostics.append(TopologyDiagnostic("'when' is not supported on table-table joins; filter the joined table instead", at: step.location))
+            return nil
+        }
+        // `value` is the left table's value (null when it has none), `other` the right table's.
+        let joiner: TableTableJoin.Joiner = { left, right, update in
+            var record = update
+            record.value = left
+            return try template.build(for: record, extra: [right])
+        }
+        let joined = table.join(step.name, table: other, TableTableJoin(leftStore: store, rightStore: otherStore, kind: kind, joiner: joiner))
+        tables.insert(joined.node)
+        streamInputs[joined.node] = streamInputs[table.node]
+        return joined
     }
 }
 
