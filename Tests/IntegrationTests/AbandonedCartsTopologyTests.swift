@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
 import StreamCore
 import Testing
 
@@ -14,11 +13,9 @@ struct AbandonedCartsTopologyTests {
 
     @Test func timersSurviveARestartAndOrdersCancelThem() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
-        var logger = Logger(label: "abandoned-carts-test")
-        logger.logLevel = .warning
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         func send(_ topic: String, _ key: String, _ value: String) async throws {
-            try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8)))
+            try await producer.send(topic, key: key, value: value)
         }
         func added(_ user: String, _ product: String, at time: String) async throws {
             try await send("customer-interactions", user, #"{"event":"Product Added","userId":"\#(user)","timestamp":"\#(time)","properties":{"product_id":"\#(product)"}}"#)

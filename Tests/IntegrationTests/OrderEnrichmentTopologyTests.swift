@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
 import StreamCore
 import Testing
 
@@ -15,11 +14,9 @@ struct OrderEnrichmentTopologyTests {
 
     @Test func ordersCarryTheirCustomersLatestIdentityOrNullsWhenThereIsNone() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
-        var logger = Logger(label: "order-enrichment-test")
-        logger.logLevel = .warning
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         func send(_ topic: String, _ key: String, _ value: String) async throws {
-            try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8)))
+            try await producer.send(topic, key: key, value: value)
         }
         let customers = (0..<20).map { "C\($0)" }
         for (index, customer) in customers.enumerated() where index % 4 != 3 {

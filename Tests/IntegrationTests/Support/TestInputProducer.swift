@@ -1,0 +1,22 @@
+import Logging
+import StreamCore
+
+/// Writes test input with text keys and values, waiting for each record's acknowledgement so that
+/// records arrive in the order the test sends them.
+struct TestInputProducer {
+    private let producer: KafkaProducer
+
+    init(bootstrapServers: String) throws {
+        var logger = Logger(label: "test-input")
+        logger.logLevel = .warning
+        producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrapServers), logger: logger)
+    }
+
+    func send(_ topic: String, key: String, value: String) async throws {
+        try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8)))
+    }
+
+    func close() throws {
+        try producer.close()
+    }
+}
