@@ -203,6 +203,37 @@ struct StatefulStepsTests {
         #expect(compiled.send("k", nil, topic: "r") == ["inner-out k=null", "left-out k=null", "outer-out k=null"])
     }
 
+    @Test func aGlobalTableIsLookedUpByAnyKeyWithoutCoPartitioning() throws {
+        let yaml = """
+            application-id: app
+            sources:
+              orders: { topic: orders, partitions: 6 }
+              products: { topic: products, global-table: products, partitions: 2 }
+            pipelines:
+              priced:
+                from: orders
+                steps:
+                  - join: { table: products, kind: left, key: value.product_id, value: 'with(value, "price", other.price)' }
+                  - to: priced-orders
+            """
+        let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+        func send(_ topic: String, _ key: String, _ value: String?) -> [String] {
+            driver.pipe(topic: topic, key: Array(key.utf8), value: value.map { Array($0.utf8) }, timestamp: 0).map { String(decoding: $0.value ?? [], as: UTF8.self) }
+        }
+        #expect(send("products", "P1", #"{"price":5}"#) == [], "a global table's updates emit nothing")
+        #expect(send("orders", "O1", #"{"product_id":"P1"}"#) == [#"{"product_id":"P1","price":5}"#], "looked up by a field, not the record key")
+        #expect(send("orders", "O2", #"{"product_id":"P9"}"#) == [#"{"product_id":"P9","price":null}"#])
+        #expect(send("products", "P1", nil) == [])
+        #expect(send("orders", "O3", #"{"product_id":"P1"}"#) == [#"{"product_id":"P1","price":null}"#], "a deleted key is gone")
+        #expect(compileErrors(yaml.replacingOccurrences(of: "from: orders", with: "from: products")) == [
+            "t.yml:7:11: 'products' is a global table: it can only be looked up ('join' with 'table: products'), not read as a stream",
+        ])
+    }
+
     @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
         let yaml = """
             application-id: app

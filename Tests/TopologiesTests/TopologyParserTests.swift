@@ -79,7 +79,7 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "timer(\(timer.store.value), after: \(timer.delay), start: \(timer.startsWhen.source), cancel: \(timer.cancelsWhen?.source ?? "-"))"]
         case .repartition(let key, let name, let partitions):
             return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
-        case .join(let table, let kind, let condition, let value):
+        case .join(let table, let kind, let condition, _, let value):
             return [line + "join(\(table.value), \(kind.rawValue), when: \(condition?.source ?? "-"), value: \(render(value)))"]
         }
     }

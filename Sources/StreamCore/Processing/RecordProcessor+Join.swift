@@ -2,9 +2,10 @@
 extension RecordProcessor {
     /// The record joined with its key's table value, or `nil` when an inner join finds no match.
     func join(_ record: StreamRecord, _ join: StreamTableJoin, at node: TopologyNode, state: TaskState) throws(ProcessingError) -> StreamRecord? {
+        let lookup = try join.lookupKey.map { lookupKey throws(ProcessingError) in try run(node, origin: record.origin) { try lookupKey(record) } } ?? record.key
         let stored: [UInt8]?
         do {
-            stored = try state.store(join.store).get(StoreKeyCodec.encode(record.key))
+            stored = lookup.isNull ? nil : try state.store(join.store).get(StoreKeyCodec.encode(lookup))
         } catch {
             throw ProcessingError(kind: .stateUnavailable, message: "store '\(join.store)': \(error)", node: node.name, origin: record.origin)
         }

@@ -181,7 +181,7 @@ public final class RecordProcessor {
             try forward(joined, from: id, state: state, into: &outputs)
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
-        case .streamTableJoin(let join):
+        case .streamTableJoin(let join), .globalTableJoin(let join):
             if let joined = try self.join(record, join, at: node, state: state) {
                 try forward(joined, from: id, state: state, into: &outputs)
             } else {

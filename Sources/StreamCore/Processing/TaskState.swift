@@ -4,12 +4,15 @@
 /// - Important: Not thread-safe: the stream thread that owns the task makes every call.
 public final class TaskState {
     public let stores: [String: KeyValueStore]
+    /// The global tables' stores, shared by every task of the thread (read-only for tasks).
+    let globalStores: [String: KeyValueStore]
     /// Moves forward as records are processed; flushed with the stores on commit.
     public internal(set) var checkpoint: TaskCheckpoint
     private var checkpointBeforeRecord: TaskCheckpoint?
 
-    public init(stores: [String: KeyValueStore] = [:], checkpoint: TaskCheckpoint = TaskCheckpoint()) {
+    public init(stores: [String: KeyValueStore] = [:], globalStores: [String: KeyValueStore] = [:], checkpoint: TaskCheckpoint = TaskCheckpoint()) {
         self.stores = stores
+        self.globalStores = globalStores
         self.checkpoint = checkpoint
     }
 
@@ -32,7 +35,7 @@ public final class TaskState {
     }
 
     func store(_ name: String) -> KeyValueStore {
-        guard let store = stores[name] else { preconditionFailure("the task has no store '\(name)'; tasks open every store of their sub-topology") }
+        guard let store = stores[name] ?? globalStores[name] else { preconditionFailure("the task has no store '\(name)'; tasks open every store of their sub-topology") }
         return store
     }
 }

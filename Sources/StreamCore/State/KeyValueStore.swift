@@ -150,6 +150,18 @@ public final class KeyValueStore {
         flushedCheckpoint = checkpoint
     }
 
+    /// Writes the dirty entries to RocksDB without a changelog: for stores whose source topic is their
+    /// changelog (global tables), which never need more.
+    func flushLocally() throws(RocksDBError) {
+        guard !cache.isEmpty else { return }
+        var batch = RocksDBWriteBatch()
+        for (key, value) in cache {
+            if let value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
+        }
+        try database.write(batch)
+        cache.removeAll(keepingCapacity: true)
+    }
+
     /// Removes every entry and checkpoint, on disk and in the cache: local state that belongs to another
     /// changelog (a recreated topic, another cluster) is discarded before a full restore.
     func wipe() throws(RocksDBError) {

@@ -18,7 +18,7 @@ final class StreamTask {
     /// Opens the task's stores, restoring each from its changelog.
     ///
     /// - Throws: ``StateStoreError`` or ``RocksDBError`` when a store cannot be opened or restored.
-    init(id: TaskID, topology: Topology, configuration: StreamsConfiguration, logger: Logger) throws {
+    init(id: TaskID, topology: Topology, configuration: StreamsConfiguration, globalStores: [String: KeyValueStore] = [:], logger: Logger) throws {
         self.id = id
         self.logger = logger
         repartitionTopics = Set(topology.repartitionTopics)
@@ -43,7 +43,7 @@ final class StreamTask {
         if Set(checkpoints).count > 1 {
             logger.warning("the task's stores reflect different inputs (a crash between two flushes); resuming from the earliest", metadata: ["task": "\(id)"])
         }
-        state = TaskState(stores: stores, checkpoint: checkpoint)
+        state = TaskState(stores: stores, globalStores: globalStores, checkpoint: checkpoint)
         if !stores.isEmpty {
             logger.info("task opened", metadata: ["task": "\(id)", "stores": "\(stores.keys.sorted().joined(separator: ","))", "applied": "\(checkpoint.applied)"])
         }

@@ -21,6 +21,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
     private var tasks: [TaskID: StreamTask] = [:]
+    /// One per global table, shared by every task.
+    private var globalTables: [GlobalTableUpdater] = []
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup] = [:]
     private var metrics: StreamThreadMetrics
@@ -54,6 +56,7 @@ final class StreamThread: ConsumerRebalanceListener {
         consumerConfiguration.additionalProperties = configuration.additionalConsumerProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
+        try loadGlobalTables()
         try consumer.subscribe(topology.sourceTopics)
         logger.info("processing", metadata: ["application": "\(topology.applicationID)", "topics": "\(topology.sourceTopics)"])
 
@@ -62,6 +65,7 @@ final class StreamThread: ConsumerRebalanceListener {
         var nextProgressLog = configuration.progressLogInterval.map { clock.now + $0 }
         do {
             while !shouldStop() {
+                for table in globalTables { try table.update() }
                 for record in try consumer.poll(maxRecords: configuration.maxPollRecords, timeout: .milliseconds(100)) {
                     try buffer(record)
                 }
@@ -79,11 +83,13 @@ final class StreamThread: ConsumerRebalanceListener {
             try commit()
             try consumer.close()
             closeTasks(Array(tasks.keys))
+            globalTables.forEach { $0.close() }
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
             closeTasks(Array(tasks.keys))
+            globalTables.forEach { $0.close() }
             try? producer.close(timeout: .seconds(5))
             logSummary()
             throw error
@@ -172,9 +178,21 @@ final class StreamThread: ConsumerRebalanceListener {
         return TaskID(subtopology: subtopology.id, partition: partition.partition)
     }
 
+    /// Reads every global table in full before the first record is processed, so lookups see it whole.
+    private func loadGlobalTables() throws {
+        guard !topology.globalTables.isEmpty else { return }
+        let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger).partitionCounts()
+        for table in topology.globalTables {
+            let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, logger: logger)
+            globalTables.append(updater)
+            try updater.bootstrap(admin: counts)
+        }
+    }
+
     @discardableResult
     private func openTask(_ id: TaskID) throws -> StreamTask {
-        let task = try StreamTask(id: id, topology: topology, configuration: configuration, logger: logger)
+        let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
+        let task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
         tasks[id] = task
         for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
         return task

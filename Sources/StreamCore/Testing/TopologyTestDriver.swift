@@ -10,6 +10,7 @@ public final class TopologyTestDriver {
     public let topology: Topology
     private let processor: RecordProcessor
     private var states: [Int: TaskState] = [:]
+    private var globalStores: [String: KeyValueStore] = [:]
     private var nextOffsets: [String: Int64] = [:]
     private let repartitionTopics: Set<String>
 
@@ -19,6 +20,10 @@ public final class TopologyTestDriver {
         self.topology = topology
         processor = RecordProcessor(topology: topology)
         repartitionTopics = Set(topology.repartitionTopics)
+        for table in topology.globalTables {
+            let directory = URL(fileURLWithPath: stateDirectory).appendingPathComponent("global").appendingPathComponent(table.store).path
+            globalStores[table.store] = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0))
+        }
         for subtopology in topology.subtopologies {
             let task = TaskID(subtopology: subtopology.id, partition: 0)
             var stores: [String: KeyValueStore] = [:]
@@ -26,13 +31,17 @@ public final class TopologyTestDriver {
                 let directory = URL(fileURLWithPath: stateDirectory).appendingPathComponent(task.description).appendingPathComponent(name).path
                 stores[name] = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), 0))
             }
-            states[subtopology.id] = TaskState(stores: stores)
+            states[subtopology.id] = TaskState(stores: stores, globalStores: globalStores)
         }
     }
 
     /// Processes one record written to `topic` and returns what the topology writes to its output and
     /// dead-letter topics in consequence, in order.
     public func pipe(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], timestamp: Int64) -> [ProducerRecord] {
+        if let table = topology.globalTables.first(where: { $0.topic == topic }), let store = globalStores[table.store] {
+            table.apply(key: key, value: value, to: store)
+            return []
+        }
         var pending = [record(topic: topic, key: key, value: value, headers: headers, timestamp: timestamp)]
         var written: [ProducerRecord] = []
         while !pending.isEmpty {
@@ -56,6 +65,7 @@ public final class TopologyTestDriver {
 
     public func close() {
         for state in states.values { state.stores.values.forEach { $0.close() } }
+        globalStores.values.forEach { $0.close() }
     }
 
     private func record(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader], timestamp: Int64) -> ConsumerRecord {

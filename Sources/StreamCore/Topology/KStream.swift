@@ -99,4 +99,10 @@ public struct KStream {
         let right = other.then("\(name).right", .tableTableJoin(join, side: .right))
         return left.merge(name, with: [right])
     }
+
+    /// Joins each record with the value of the key `join.lookupKey` computes in the global table kept in
+    /// `join.store`.
+    public func join(_ name: String, globalTable join: StreamTableJoin) -> KStream {
+        then(name, .globalTableJoin(join))
+    }
 }

@@ -16,16 +16,22 @@ public struct StreamTableJoin: Sendable {
     /// The joined value from the stream record and the table value (null for a left join's non-match).
     public typealias Joiner = @Sendable (StreamRecord, JSONValue) throws -> JSONValue
 
+    /// The key looked up, from the record; `nil` looks up the record's own key. (Only global tables
+    /// can be looked up by another key: a partitioned table holds only its own partition's keys.)
+    public typealias LookupKey = @Sendable (StreamRecord) throws -> JSONValue
+
     /// The store that materializes the table.
     public var store: String
     public var kind: Kind
     public var condition: Condition?
+    public var lookupKey: LookupKey?
     public var joiner: Joiner
 
-    public init(store: String, kind: Kind, condition: Condition? = nil, joiner: @escaping Joiner) {
+    public init(store: String, kind: Kind, condition: Condition? = nil, lookupKey: LookupKey? = nil, joiner: @escaping Joiner) {
         self.store = store
         self.kind = kind
         self.condition = condition
+        self.lookupKey = lookupKey
         self.joiner = joiner
     }
 }

@@ -7,6 +7,8 @@ public struct Topology: Sendable {
     public let sourceNodeByTopic: [String: TopologyNode.ID]
     /// The graph cut at repartition topics.
     public let subtopologies: [Subtopology]
+    /// Topics every instance reads in full into a store, for lookups from any task.
+    public let globalTables: [GlobalTable]
 
     /// Topics read, sorted (repartition topics included).
     public var sourceTopics: [String] { sourceNodeByTopic.keys.sorted() }

@@ -13,6 +13,7 @@ public final class TopologyBuilder {
     private(set) var nodes: [TopologyNode] = []
     private var sourceNodeByTopic: [String: TopologyNode.ID] = [:]
     private var problems: [String] = []
+    private var globalTables: [GlobalTable] = []
 
     public init(applicationID: String) {
         self.applicationID = applicationID
@@ -24,6 +25,14 @@ public final class TopologyBuilder {
             problems.append("topic '\(topic)' is read by two sources; read it once and branch instead")
         }
         sourceNodeByTopic[topic] = node
+    }
+
+    /// Reads `topic` in full, in every instance, into the global store `store` (see ``GlobalTable``).
+    public func globalTable(topic: String, store: String, keyFormat: RecordFormat, valueFormat: RecordFormat) {
+        if sourceNodeByTopic[topic] != nil || globalTables.contains(where: { $0.topic == topic }) {
+            problems.append("topic '\(topic)' is read by two sources; read it once")
+        }
+        globalTables.append(GlobalTable(topic: topic, store: store, keyFormat: keyFormat, valueFormat: valueFormat))
     }
 
     /// A stream of the records of `topic`, decoded as the formats say.
@@ -51,7 +60,7 @@ public final class TopologyBuilder {
             }
         }
         guard problems.isEmpty else { throw BuildError(message: problems.joined(separator: "; ")) }
-        return Topology(applicationID: applicationID, nodes: nodes, sourceNodeByTopic: sourceNodeByTopic, subtopologies: subtopologies())
+        return Topology(applicationID: applicationID, nodes: nodes, sourceNodeByTopic: sourceNodeByTopic, subtopologies: subtopologies(), globalTables: globalTables)
     }
 
     /// The connected parts of the graph, numbered in the order of their first node. Repartition topics

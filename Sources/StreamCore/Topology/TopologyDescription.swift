@@ -65,6 +65,8 @@ extension Topology {
             "\(node.operation.kind): other side within \(join.before) ms before and \(join.after) ms after, grace \(join.grace) ms, store \(join.store(of: side))"
         case .tableTableJoin(let join, _):
             "\(node.operation.kind): tables \(join.leftStore) and \(join.rightStore)"
+        case .globalTableJoin(let join):
+            "\(node.operation.kind): global table store \(join.store)"
         case .timers(let schedule):
             "timers: store \(schedule.store), fire \(schedule.delay) ms of event time after they start"
         case .streamTableJoin(let join):

@@ -44,6 +44,8 @@ public struct TopologyNode: Sendable {
         case toTable(store: String)
         /// Joins each record with the value of its key in a table's store.
         case streamTableJoin(StreamTableJoin)
+        /// Joins each record with the value of a key it computes in a global table's store.
+        case globalTableJoin(StreamTableJoin)
         /// One side of a table-table join: an update of this side's table joined with the other's value.
         case tableTableJoin(TableTableJoin, side: StreamStreamJoin.Side)
         /// Starts and cancels per-key timers; forwards a record when one fires.
@@ -71,6 +73,7 @@ public struct TopologyNode: Sendable {
             case .toTable: "to-table"
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             case .timers: "timers"
+            case .globalTableJoin(let join): "global-table-\(join.kind.rawValue)-join"
             case .tableTableJoin(let join, let side): "table-table-\(join.kind.rawValue)-join-\(side.rawValue)"
             case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
             }

@@ -11,7 +11,13 @@ public enum TopologyCompiler {
     public static func compile(_ definition: TopologyDefinition, logger: Logger) throws(TopologyDiagnostics) -> Topology {
         var context = Context(definition: definition, logger: logger)
         for source in definition.sources {
-            context.streams[source.name.value] = context.compileSource(source)
+            if let store = source.globalStore {
+                context.builder.globalTable(topic: source.topic.value, store: store.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat)
+                context.globalStores[source.name.value] = store.value
+                context.streams[source.name.value] = .some(nil)
+            } else {
+                context.streams[source.name.value] = context.compileSource(source)
+            }
         }
         for pipeline in pipelinesInDependencyOrder(definition) {
             context.compile(pipeline)
@@ -44,7 +50,7 @@ public enum TopologyCompiler {
         steps.flatMap { step -> [Located<String>] in
             switch step.kind {
             case .merge(let names): names
-            case .join(let table, _, _, _): [table]
+            case .join(let table, _, _, _, _): [table]
             case .streamJoin(let join): [join.stream]
             case .branch(let branches, let defaultBranch): branches.flatMap { mergedNames($0.steps) } + mergedNames(defaultBranch ?? [])
             default: []
@@ -69,6 +75,8 @@ public enum TopologyCompiler {
         var tables: Set<TopologyNode.ID> = []
         /// The store that materializes each table stream that has one (table sources, `to-table`).
         var tableStores: [TopologyNode.ID: String] = [:]
+        /// The store of each global table, by source name.
+        var globalStores: [String: String] = [:]
         /// Partition count and topic of the input each stream's records come from, for co-partitioning checks.
         var streamInputs: [TopologyNode.ID: (topic: String, partitions: Int)] = [:]
 
@@ -125,12 +133,18 @@ public enum TopologyCompiler {
             case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
             case .toTable(let store): compileToTable(step, store: store, on: stream)
             case .toStream: compileToStream(step, on: stream)
-            case .join(let table, let kind, let condition, let value): compileJoin(step, table: table, kind: kind, condition: condition, value: value, on: stream)
+            case .join(let table, let kind, let condition, let lookupKey, let value):
+                compileJoin(step, table: table, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
             }
         }
 
         /// The stream a `from` or `merge` reference names, or a diagnostic when it has none.
         mutating func stream(named reference: Located<String>) -> KStream? {
+            if globalStores[reference.value] != nil {
+                diagnostics.append(TopologyDiagnostic(
+                    "'\(reference.value)' is a global table: it can only be looked up ('join' with 'table: \(reference.value)'), not read as a stream", at: reference.location))
+                return nil
+            }
             switch streams[reference.value] {
             case .some(.some(let stream)):
                 return stream

@@ -44,10 +44,13 @@ public struct SourceDefinition: Sendable {
     /// `table: STORE` — the topic is read as a table: the latest value per key, kept in this store
     /// (a null value deletes the key).
     public var tableStore: Located<String>?
+    /// `global-table: STORE` — the topic is read in full by every instance into this store, for
+    /// lookups by any key (`join` with `key:`); pipelines cannot read it as a stream.
+    public var globalStore: Located<String>?
 
     public init(
         name: Located<String>, topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat, eventTime: ExpressionText?, partitions: Int?,
-        tableStore: Located<String>? = nil
+        tableStore: Located<String>? = nil, globalStore: Located<String>? = nil
     ) {
         self.name = name
         self.topic = topic
@@ -56,6 +59,7 @@ public struct SourceDefinition: Sendable {
         self.eventTime = eventTime
         self.partitions = partitions
         self.tableStore = tableStore
+        self.globalStore = globalStore
     }
 }
 
@@ -155,7 +159,8 @@ public indirect enum StepKind: Sendable {
     /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }` — each record joined with
     /// its key's current value in a table (`other` in `when` and `value`).
     /// On a table (`to-table`, a table source) it is a table-table join, and `kind` may also be `outer`.
-    case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate)
+    /// With a global table, `key: EXPR` says which key to look up (default: the record's key).
+    case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?, value: ValueTemplate)
 
     /// The YAML key that introduces the step.
     public var keyword: String {

@@ -145,7 +145,7 @@ public enum TopologyParser {
 
     /// `NAME: { topic: TOPIC, key: FORMAT, value: FORMAT, event-time: EXPR, partitions: N, table: STORE }`
     private static func source(named name: Located<String>, _ node: YAMLNode, _ parser: inout StepParser) -> SourceDefinition? {
-        let allowed = ["event-time", "key", "partitions", "table", "topic", "value"]
+        let allowed = ["event-time", "global-table", "key", "partitions", "table", "topic", "value"]
         guard let fields = YAMLFields(node, of: "source '\(name.value)'", at: name.location, allowed: allowed, &parser.diagnostics) else { return nil }
         let topic = fields.required("topic", &parser.diagnostics).flatMap { parser.topicName($0, for: "topic") }
         let keyFormat = fields["key"] == nil ? .string : parser.format(fields["key"], for: "key")
@@ -166,9 +166,19 @@ public enum TopologyParser {
             tableStore = parser.internalName(node, for: "table")
             isComplete = isComplete && tableStore != nil
         }
+        var globalStore: Located<String>?
+        if let node = fields["global-table"] {
+            globalStore = parser.internalName(node, for: "global-table")
+            isComplete = isComplete && globalStore != nil
+            if tableStore != nil {
+                parser.diagnostics.report("a source is read as a 'table' (partitioned) or a 'global-table' (in full by every instance), not both", at: node.location)
+                isComplete = false
+            }
+        }
         guard isComplete, let topic, let keyFormat, let valueFormat else { return nil }
         return SourceDefinition(
-            name: name, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime, partitions: partitions, tableStore: tableStore)
+            name: name, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, eventTime: eventTime, partitions: partitions,
+            tableStore: tableStore, globalStore: globalStore)
     }
 
     /// `TOPIC: N` or `TOPIC: { partitions: N }` under `topics:`.

@@ -94,7 +94,7 @@ enum ReferenceValidator {
                 switch step.kind {
                 case .merge(let names):
                     return names.map { Reference(field: "merge", name: $0) }
-                case .join(let table, _, _, _):
+                case .join(let table, _, _, _, _):
                     return [Reference(field: "join", name: table)]
                 case .streamJoin(let join):
                     return [Reference(field: "join", name: join.stream)]

@@ -4,8 +4,16 @@ extension TopologyCompiler.Context {
     /// `join` — each record joined with its key's current value in a table (a source with `table:` or a
     /// pipeline ending in `to-table`), which must be co-partitioned with the stream.
     mutating func compileJoin(
-        _ step: StepDefinition, table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, value: ValueTemplate, on stream: KStream
+        _ step: StepDefinition, table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?,
+        value: ValueTemplate, on stream: KStream
     ) -> KStream? {
+        if let globalStore = globalStores[table.value] {
+            return compileGlobalJoin(step, store: globalStore, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
+        }
+        if let key = lookupKey {
+            diagnostics.append(TopologyDiagnostic("'key' looks up another key in a global table; '\(table.value)' is partitioned, so only the record's own key is there", at: key.location))
+            return nil
+        }
         guard let tableStream = self.stream(named: table) else { return nil }
         guard let store = tableStores[tableStream.node] else {
             diagnostics.append(TopologyDiagnostic(
@@ -33,6 +41,26 @@ extension TopologyCompiler.Context {
         }
         let joiner: StreamTableJoin.Joiner = { record, other in try template.build(for: record, extra: [other]) }
         return stream.join(step.name, StreamTableJoin(store: store, kind: streamKind, condition: matches, joiner: joiner))
+    }
+
+    /// `join` with a global table: any key (`key:`, default the record's) looked up from any task.
+    private mutating func compileGlobalJoin(
+        _ step: StepDefinition, store: String, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?, value: ValueTemplate,
+        on stream: KStream
+    ) -> KStream? {
+        guard let streamKind = StreamTableJoin.Kind(rawValue: kind.rawValue), !tables.contains(stream.node) else {
+            diagnostics.append(TopologyDiagnostic("a stream joins a global table 'inner' or 'left'", at: step.location))
+            return nil
+        }
+        let template = CompiledTemplate(value)
+        let conditionEvaluator = condition.map(RecordEvaluator.init)
+        let keyEvaluator = lookupKey.map(RecordEvaluator.init)
+        var matches: StreamTableJoin.Condition?
+        if let conditionEvaluator { matches = { record, other in try conditionEvaluator.isSatisfied(record, extra: [other]) } }
+        var lookup: StreamTableJoin.LookupKey?
+        if let keyEvaluator { lookup = { record in try keyEvaluator.evaluate(record) } }
+        let joiner: StreamTableJoin.Joiner = { record, other in try template.build(for: record, extra: [other]) }
+        return stream.join(step.name, globalTable: StreamTableJoin(store: store, kind: streamKind, condition: matches, lookupKey: lookup, joiner: joiner))
     }
 
     /// `join` on a table with a table: the joined table's changes, both tables materialized.
