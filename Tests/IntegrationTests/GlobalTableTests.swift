@@ -1,0 +1,43 @@
+import Foundation
+import StreamCore
+import Testing
+
+/// A global table under `runner run`: read in full before processing, followed afterwards, looked up
+/// by a field from every task although its topic has another partition count than the stream's.
+@Suite("Global tables end to end")
+struct GlobalTableTests {
+    @Test func everyTaskLooksUpTheWholeTableAndSeesItsUpdates() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString).yml").path
+        try """
+            application-id: pricing
+            sources:
+              orders: { topic: orders, partitions: 4 }
+              products: { topic: products, global-table: products, partitions: 3 }
+            pipelines:
+              priced:
+                from: orders
+                steps:
+                  - join: { table: products, kind: left, key: value.product_id, value: 'with(value, "price", other.price)' }
+                  - to: priced-orders
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let broker = try TestDevBroker(topologies: [file])
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        for product in 1...30 { try await producer.send("products", key: "P\(product)", value: #"{"price":\#(product)}"#) }
+        let state = TemporaryStateDirectory()
+        let runner = try TestRunnerProcess(topology: file, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path])
+        for order in 1...30 { try await producer.send("orders", key: "O\(order)", value: #"{"product_id":"P\#(order)"}"#) }
+        let first = try await TopicReader.read(["priced-orders"], bootstrapServers: broker.bootstrapServers) { $0["priced-orders", default: []].count >= 30 }
+        let prices = Set(first["priced-orders", default: []].map { String(decoding: $0.value ?? [], as: UTF8.self) })
+        #expect(prices == Set((1...30).map { #"{"product_id":"P\#($0)","price":\#($0)}"# }), "every order, whatever its task, found its product")
+
+        // An update after the start is followed.
+        try await producer.send("products", key: "P1", value: #"{"price":100}"#)
+        try await Task.sleep(for: .seconds(1))
+        try await producer.send("orders", key: "O31", value: #"{"product_id":"P1"}"#)
+        try producer.close()
+        let second = try await TopicReader.read(["priced-orders"], bootstrapServers: broker.bootstrapServers) { $0["priced-orders", default: []].count >= 31 }
+        #expect(runner.stop() == 0)
+        #expect(second["priced-orders", default: []].contains { $0.key == Array("O31".utf8) && $0.value == Array(#"{"product_id":"P1","price":100}"#.utf8) })
+    }
+}
