@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
 import StreamCore
 import Testing
 import Topologies
@@ -37,39 +36,50 @@ struct TopologyTestCommandTests {
 
     /// The first order-enrichment case, run by `runner run` against a dev broker: the table's inputs
     /// first (a join sees the table as of processing time), then the orders.
-    @Test func theDriverAndADevBrokerRunAgree() async throws {
-        let topologyFile = Self.examples[1]
-        let testCase = try TopologyTestParser.parse(fileAt: TopologyTestParser.testFile(for: topologyFile)).cases[0]
-        let broker = try TestDevBroker(topologies: [topologyFile])
-        var logger = Logger(label: "runner-test-agreement")
-        logger.logLevel = .warning
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
-        func produce(_ records: [TestRecord]) async throws {
-            for record in records {
-                try await producer.send(ProducerRecord(topic: record.topic, key: RecordFormat.string.encode(record.key), value: RecordFormat.json.encode(record.value)))
+    @Test func theDriverAndADevBrokerRunAgreeOnATableJoin() async throws {
+        try await runOnDevBroker(Self.examples[1], outputTopic: "orders-enriched", firstTopic: "identifies") { port in
+            var tableIsLoaded = false
+            for _ in 0..<300 where !tableIsLoaded {
+                if let (body, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/stores/customers/keys/C1")!) {
+                    tableIsLoaded = String(decoding: body, as: UTF8.self).contains("ann@example.com")
+                }
+                try await Task.sleep(for: .milliseconds(200))
             }
         }
-        try await produce(testCase.inputs.filter { $0.topic == "identifies" })
+    }
+
+    /// The first cart-conversions case: a windowed stream-stream join finds the same pairs whichever
+    /// side's record its task sees first.
+    @Test func theDriverAndADevBrokerRunAgreeOnAStreamJoin() async throws {
+        try await runOnDevBroker(Self.examples[4], outputTopic: "cart-conversions", firstTopic: "customer-interactions") { _ in }
+    }
+
+    /// Runs a test file's first case with `runner run` on a dev broker: the inputs of `firstTopic`, then
+    /// (after `settle`) the rest, and compares `outputTopic` with the case's expectation as a set:
+    /// records of different keys may come out in either order through a repartition topic.
+    private func runOnDevBroker(_ topologyFile: String, outputTopic: String, firstTopic: String, settle: (Int) async throws -> Void) async throws {
+        let testCase = try TopologyTestParser.parse(fileAt: TopologyTestParser.testFile(for: topologyFile)).cases[0]
+        let broker = try TestDevBroker(topologies: [topologyFile])
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        func produce(_ records: [TestRecord]) async throws {
+            for record in records {
+                try await producer.send(record.topic, key: record.key.stringValue ?? "\(record.key)", value: "\(record.value)")
+            }
+        }
+        try await produce(testCase.inputs.filter { $0.topic == firstTopic })
         let state = TemporaryStateDirectory()
         let port = Int.random(in: 20_000..<32_000)
         let runner = try TestRunnerProcess(topology: topologyFile, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
-        var tableIsLoaded = false
-        for _ in 0..<300 where !tableIsLoaded {
-            if let (body, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/stores/customers/keys/C1")!) {
-                tableIsLoaded = String(decoding: body, as: UTF8.self).contains("ann@example.com")
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        try await produce(testCase.inputs.filter { $0.topic == "order-events" })
+        try await settle(port)
+        try await produce(testCase.inputs.filter { $0.topic != firstTopic })
         try producer.close()
 
-        let expected = testCase.expected.first { $0.topic == "orders-enriched" }!.records
-        let read = try await TopicReader.read(["orders-enriched"], bootstrapServers: broker.bootstrapServers) { $0["orders-enriched", default: []].count >= expected.count }
+        let expected = testCase.expected.first { $0.topic == outputTopic }!.records
+        let read = try await TopicReader.read([outputTopic], bootstrapServers: broker.bootstrapServers) { $0[outputTopic, default: []].count >= expected.count }
         #expect(runner.stop() == 0)
-        let actual = read["orders-enriched", default: []].map { record in
+        let actual = read[outputTopic, default: []].map { record in
             (key: (try? RecordFormat.string.decode(record.key)) ?? .null, value: (try? RecordFormat.json.decode(record.value)) ?? .null)
         }
-        // Orders of different customers may come out in either order through the repartition topic.
         #expect(actual.count == expected.count)
         for want in expected {
             #expect(actual.contains { $0.key.isEquivalent(to: want.key) && $0.value.isEquivalent(to: want.value) }, "missing \(want.key) \(want.value); got \(actual)")
