@@ -234,6 +234,35 @@ struct StatefulStepsTests {
         ])
     }
 
+    @Test func wallClockTimersFireAsTimePassesWithoutRecords() throws {
+        let yaml = """
+            application-id: app
+            sources:
+              requests: { topic: payment-requests }
+            pipelines:
+              timeouts:
+                from: requests
+                steps:
+                  - timer: { store: waiting, clock: wall-clock, after: 30s, start-when: value.status == "sent", cancel-when: value.status == "answered", value: { order: key, timed_out: true } }
+                  - to: payment-timeouts
+            """
+        let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wall-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+        func send(_ key: String, _ status: String) -> Int {
+            driver.pipe(topic: "payment-requests", key: Array(key.utf8), value: Array(#"{"status":"\#(status)"}"#.utf8), timestamp: 0).count
+        }
+        _ = driver.advanceWallClock(to: 1_000_000)
+        #expect(send("O1", "sent") == 0 && send("O2", "sent") == 0)
+        #expect(send("O2", "answered") == 0)
+        #expect(driver.advanceWallClock(to: 1_029_999).isEmpty, "due at 1,030,000")
+        let fired = driver.advanceWallClock(to: 1_030_000)
+        #expect(fired.map { String(decoding: $0.value ?? [], as: UTF8.self) } == [#"{"order":"O1","timed_out":true}"#], "O2 was answered in time")
+        #expect(driver.advanceWallClock(to: 2_000_000).isEmpty, "a timer fires once")
+    }
+
     @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
         let yaml = """
             application-id: app

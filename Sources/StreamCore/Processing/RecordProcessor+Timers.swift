@@ -1,3 +1,5 @@
+import Foundation
+
 /// Timers: a record cancels or starts its key's timers, then every timer due by the node's stream time
 /// fires, in due-time order.
 extension RecordProcessor {
@@ -24,20 +26,54 @@ extension RecordProcessor {
             if let pending = try storedValue(store, TimerStoreLayout.byKey(key: key, id: id), node: node, origin: record.origin) {
                 store.delete(TimerStoreLayout.dueKey(due: WindowStoreLayout.readTime(pending, at: 0), key: key, id: id))
             }
-            let due = record.timestamp + schedule.delay
+            let due = (schedule.clock == .wallClock ? wallClock() : record.timestamp) + schedule.delay
             let payload = try run(node, origin: record.origin) { try schedule.payload(record) }
             store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), JSONSerializer.serialize(payload))
             store.put(TimerStoreLayout.byKey(key: key, id: id), WindowStoreLayout.timeBytes(due))
         }
 
-        for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: 0, to: now + 1), node: node, origin: record.origin) {
+        if schedule.clock == .streamTime {
+            try fireTimers(dueBy: now, schedule, at: node, origin: record.origin, state: state, into: &outputs)
+        }
+    }
+
+    /// Fires the wall-clock timers of every timer step in `state` that are due by `now` (epoch
+    /// milliseconds): what the stream thread calls between polls. Returns the records to write; a
+    /// failure leaves the timers pending and is returned for the caller to report.
+    public func punctuate(_ state: TaskState, now: Int64, task: TaskID) -> Result<[ProducerRecord], ProcessingError> {
+        var outputs: [ProducerRecord] = []
+        let origin = RecordOrigin(topic: "wall-clock", partition: task.partition, offset: now)
+        state.beginRecord()
+        do throws(ProcessingError) {
+            for node in topology.nodes {
+                guard case .timers(let schedule) = node.operation, schedule.clock == .wallClock, state.stores[schedule.store] != nil else { continue }
+                try fireTimers(dueBy: now, schedule, at: node, origin: origin, state: state, into: &outputs)
+            }
+            state.endRecord()
+            return .success(outputs)
+        } catch {
+            state.rollBackRecord()
+            return .failure(error)
+        }
+    }
+
+    private func fireTimers(
+        dueBy now: Int64, _ schedule: TimerSchedule, at node: TopologyNode, origin: RecordOrigin, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        let store = state.store(schedule.store)
+        for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: 0, to: now + 1), node: node, origin: origin) {
             let (due, timerKey, id) = TimerStoreLayout.decodeDueKey(entry.key)
             store.delete(entry.key)
             store.delete(TimerStoreLayout.byKey(key: timerKey, id: id))
-            var fired = StreamRecord(key: StoreKeyCodec.decode(timerKey), value: try decodeAggregate(entry.value, node: node, origin: record.origin), timestamp: due, origin: record.origin)
+            var fired = StreamRecord(key: StoreKeyCodec.decode(timerKey), value: try decodeAggregate(entry.value, node: node, origin: origin), timestamp: due, origin: origin)
             fired.resultID = "\(schedule.store)/\(String(decoding: timerKey, as: UTF8.self))/\(String(decoding: id, as: UTF8.self))/\(due)"
             try forward(fired, from: node.id, state: state, into: &outputs)
         }
+    }
+
+    /// Milliseconds since the epoch, now, by the machine's clock.
+    public static func systemWallClock() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     private func storedValue(_ store: KeyValueStore, _ key: [UInt8], node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> [UInt8]? {

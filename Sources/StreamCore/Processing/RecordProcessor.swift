@@ -17,6 +17,15 @@ public final class RecordProcessor {
 
     public let topology: Topology
     var statistics: [NodeStatistics]
+    /// The time wall-clock timers are set by, in epoch milliseconds (replaceable in tests).
+    public var wallClock: @Sendable () -> Int64 = RecordProcessor.systemWallClock
+    /// Whether some timer step runs on the wall clock, so the stream thread must punctuate.
+    public var hasWallClockTimers: Bool {
+        topology.nodes.contains { node in
+            if case .timers(let schedule) = node.operation { return schedule.clock == .wallClock }
+            return false
+        }
+    }
 
     public init(topology: Topology) {
         self.topology = topology

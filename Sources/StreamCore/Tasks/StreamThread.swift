@@ -26,6 +26,7 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup] = [:]
     private var metrics: StreamThreadMetrics
+    private let punctuates: Bool
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
 
@@ -35,6 +36,7 @@ final class StreamThread: ConsumerRebalanceListener {
         self.logger = logger
         processor = RecordProcessor(topology: topology)
         metrics = StreamThreadMetrics(application: topology.applicationID)
+        punctuates = processor.hasWallClockTimers
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
@@ -71,6 +73,7 @@ final class StreamThread: ConsumerRebalanceListener {
                 }
                 if let rebalanceFailure { throw rebalanceFailure }
                 try processBuffered()
+                if punctuates { try punctuate() }
                 if clock.now >= nextCommit {
                     try commit()
                     nextCommit = clock.now + configuration.commitInterval
@@ -113,6 +116,22 @@ final class StreamThread: ConsumerRebalanceListener {
             while let record = buffered[id]?.next(now: .now, maxIdle: configuration.maxTaskIdle) {
                 try process(record)
                 consumer.markProcessed(record)
+            }
+        }
+    }
+
+    /// Fires the wall-clock timers that are due, in every task.
+    private func punctuate() throws {
+        let now = processor.wallClock()
+        for id in tasks.keys.sorted() {
+            switch processor.punctuate(tasks[id]!.state, now: now, task: id) {
+            case .success(let outputs):
+                for output in outputs {
+                    try send(output)
+                    progress.outputsByTopic[output.topic, default: 0] += 1
+                }
+            case .failure(let error):
+                logger.error("wall-clock timers failed; they stay pending and are tried again: \(error.message)", metadata: ["task": "\(id)", "node": "\(error.node)"])
             }
         }
     }

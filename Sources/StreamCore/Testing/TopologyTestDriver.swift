@@ -63,6 +63,24 @@ public final class TopologyTestDriver {
         return written
     }
 
+    /// Sets the wall clock that wall-clock timers see (epoch milliseconds) and fires those now due;
+    /// returns what they write. Until first called, the driver uses the machine's clock.
+    public func advanceWallClock(to now: Int64) -> [ProducerRecord] {
+        processor.wallClock = { now }
+        var written: [ProducerRecord] = []
+        for subtopology in topology.subtopologies {
+            guard let state = states[subtopology.id], case .success(let outputs) = processor.punctuate(state, now: now, task: TaskID(subtopology: subtopology.id, partition: 0)) else { continue }
+            for output in outputs {
+                if repartitionTopics.contains(output.topic) {
+                    written += pipe(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? now)
+                } else {
+                    written.append(output)
+                }
+            }
+        }
+        return written
+    }
+
     public func close() {
         for state in states.values { state.stores.values.forEach { $0.close() } }
         globalStores.values.forEach { $0.close() }

@@ -9,7 +9,18 @@ public struct TimerSchedule: Sendable {
     /// The value the timer emits when it fires, computed from the record that started it.
     public typealias Payload = @Sendable (StreamRecord) throws -> JSONValue
 
+    /// What time timers run on.
+    public enum Clock: String, Sendable, CaseIterable {
+        /// Event time: due at the starting record's timestamp plus the delay; fired as the node's stream
+        /// time reaches it (reproducible, replays alike).
+        case streamTime = "stream-time"
+        /// The machine's clock: due at the wall-clock time the record is processed plus the delay; fired
+        /// by the stream thread as time passes, even when no records arrive (punctuation).
+        case wallClock = "wall-clock"
+    }
+
     public var store: String
+    public var clock: Clock
     /// Milliseconds of event time from the starting record's timestamp to the timer's due time.
     public var delay: Int64
     /// Records that start (or restart) the timer of their key and id.
@@ -20,8 +31,12 @@ public struct TimerSchedule: Sendable {
     public var identifier: Identifier?
     public var payload: Payload
 
-    public init(store: String, delay: Int64, startsWhen: @escaping Predicate, cancelsWhen: Predicate?, identifier: Identifier?, payload: @escaping Payload) {
+    public init(
+        store: String, clock: Clock = .streamTime, delay: Int64, startsWhen: @escaping Predicate, cancelsWhen: Predicate?, identifier: Identifier?,
+        payload: @escaping Payload
+    ) {
         self.store = store
+        self.clock = clock
         self.delay = delay
         self.startsWhen = startsWhen
         self.cancelsWhen = cancelsWhen

@@ -50,15 +50,21 @@ public struct TimerDefinition: Sendable {
     public var store: Located<String>
     /// `after:` — from the starting record's event time to when the timer fires, in milliseconds.
     public var delay: Int64
+    /// `clock:` — `stream-time` (default) or `wall-clock`.
+    public var clock: TimerSchedule.Clock
     public var startsWhen: ExpressionText
     public var cancelsWhen: ExpressionText?
     /// `id:` — several timers per key, one per id; without it, one per key.
     public var identifier: ExpressionText?
     public var value: ValueTemplate
 
-    public init(store: Located<String>, delay: Int64, startsWhen: ExpressionText, cancelsWhen: ExpressionText?, identifier: ExpressionText?, value: ValueTemplate) {
+    public init(
+        store: Located<String>, delay: Int64, clock: TimerSchedule.Clock = .streamTime, startsWhen: ExpressionText, cancelsWhen: ExpressionText?,
+        identifier: ExpressionText?, value: ValueTemplate
+    ) {
         self.store = store
         self.delay = delay
+        self.clock = clock
         self.startsWhen = startsWhen
         self.cancelsWhen = cancelsWhen
         self.identifier = identifier

@@ -204,7 +204,7 @@ extension StepParser {
 
     /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
     mutating func timer(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["after", "cancel-when", "id", "start-when", "store", "value"]
+        let allowed = ["after", "cancel-when", "clock", "id", "start-when", "store", "value"]
         guard let fields = YAMLFields(value, of: "'timer'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
         let delay = fields.required("after", &diagnostics)?.duration(for: "'after'", &diagnostics)
@@ -213,8 +213,12 @@ extension StepParser {
         var isComplete = true
         let cancelsWhen = optionalField(fields["cancel-when"], &isComplete) { $0.expression(for: "cancel-when", roots: Self.recordRoots, &$1) }
         let identifier = optionalField(fields["id"], &isComplete) { $0.expression(for: "id", roots: Self.recordRoots, &$1) }
+        let clock = optionalField(fields["clock"], &isComplete) { node, diagnostics in
+            choice(node, for: "clock", of: TimerSchedule.Clock.allCases, &diagnostics)
+        }
         guard isComplete, let store, let delay, let startsWhen, let template else { return nil }
-        return .timer(TimerDefinition(store: store, delay: delay, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template))
+        return .timer(TimerDefinition(
+            store: store, delay: delay, clock: clock ?? .streamTime, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template))
     }
 
     /// `to-stream: {}`

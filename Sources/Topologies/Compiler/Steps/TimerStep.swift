@@ -12,7 +12,7 @@ extension TopologyCompiler.Context {
         var identify: TimerSchedule.Identifier?
         if let identifier { identify = { try identifier.evaluate($0) } }
         let schedule = TimerSchedule(
-            store: timer.store.value, delay: timer.delay, startsWhen: { try starts.isSatisfied($0) }, cancelsWhen: cancelsWhen,
+            store: timer.store.value, clock: timer.clock, delay: timer.delay, startsWhen: { try starts.isSatisfied($0) }, cancelsWhen: cancelsWhen,
             identifier: identify, payload: { try template.build(for: $0) })
         return stream.timers(step.name, schedule)
     }
