@@ -126,10 +126,7 @@ final class StreamThread: ConsumerRebalanceListener {
         for id in tasks.keys.sorted() {
             switch processor.punctuate(tasks[id]!.state, now: now, task: id) {
             case .success(let outputs):
-                for output in outputs {
-                    try send(output)
-                    progress.outputsByTopic[output.topic, default: 0] += 1
-                }
+                try write(outputs)
             case .failure(let error):
                 logger.error("wall-clock timers failed; they stay pending and are tried again: \(error.message)", metadata: ["task": "\(id)", "node": "\(error.node)"])
             }
@@ -146,10 +143,7 @@ final class StreamThread: ConsumerRebalanceListener {
         }
         switch outcome {
         case .outputs(let outputs):
-            for output in outputs {
-                try send(output)
-                progress.outputsByTopic[output.topic, default: 0] += 1
-            }
+            try write(outputs)
         case .deadLetter(let deadLetter, let error):
             logger.warning("record dead-lettered: \(error.message)", metadata: [
                 "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
@@ -158,6 +152,13 @@ final class StreamThread: ConsumerRebalanceListener {
             try send(deadLetter)
             progress.deadLettered += 1
             deadLetterCounter.increment()
+        }
+    }
+
+    private func write(_ outputs: [ProducerRecord]) throws(KafkaError) {
+        for output in outputs {
+            try send(output)
+            progress.outputsByTopic[output.topic, default: 0] += 1
         }
     }
 
