@@ -44,9 +44,11 @@ extension RecordProcessor {
 
         // Windows close when stream time reaches end + grace: those whose start moved past this bound now.
         try emitClosedWindows(
-            of: store, between: previous, and: now, leadingTimeBound: { $0 - windows.grace - windows.size + 1 },
+            of: store, between: previous, and: now, leadingTimeBound: { $0 - windows.grace - windows.size + 1 }, startsEvery: windows.advance,
             decode: { WindowStoreLayout.decodeWindowKey($0, size: windows.size) }, triggeredBy: record, aggregation, at: node, state: state, into: &outputs)
-        try expire(store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, previous: previous, now: now, node: node, origin: record.origin)
+        try expire(
+            store, startingBefore: { $0.map { $0 - aggregation.retention + 1 } ?? 0 }, startsEvery: windows.advance, previous: previous, now: now,
+            node: node, origin: record.origin)
     }
 
     // MARK: - Sessions
@@ -170,12 +172,14 @@ extension RecordProcessor {
     /// `now`: the store entries whose leading time (start, or end for sessions) lies between the bound
     /// at `previous` (included) and the bound at `now` (excluded). Earlier ones were emitted before.
     private func emitClosedWindows(
-        of store: KeyValueStore, between previous: Int64?, and now: Int64, leadingTimeBound bound: (Int64) -> Int64,
+        of store: KeyValueStore, between previous: Int64?, and now: Int64, leadingTimeBound bound: (Int64) -> Int64, startsEvery alignment: Int64 = 1,
         decode: ([UInt8]) -> (TimeWindow, [UInt8]), triggeredBy record: StreamRecord, _ aggregation: Aggregation,
         at node: TopologyNode, state: TaskState, into outputs: inout [ProducerRecord]
     ) throws(ProcessingError) {
         guard aggregation.emit == .final, previous != now else { return }
-        let range = WindowStoreLayout.timeRange(from: previous.map(bound) ?? 0, to: bound(now))
+        let (from, to) = (previous.map(bound) ?? 0, bound(now))
+        guard Self.someMultiple(of: alignment, from: from, to: to) else { return }
+        let range = WindowStoreLayout.timeRange(from: from, to: to)
         for entry in try entries(of: store, in: range, node: node, origin: record.origin) {
             let (window, key) = decode(entry.key)
             try emit(window: window, key: key, aggregate: entry.value, from: record, aggregation, at: node, state: state, into: &outputs)
@@ -238,14 +242,24 @@ extension RecordProcessor {
         try forward(result, from: node.id, state: state, into: &outputs)
     }
 
+    /// Whether some multiple of `alignment` lies in `from..<to`: time windows start only at multiples of
+    /// their advance, so most stream-time steps need no scan of the store at all.
+    private static func someMultiple(of alignment: Int64, from: Int64, to: Int64) -> Bool {
+        guard to > from else { return false }
+        let start = max(0, from)
+        let first = (start + alignment - 1) / alignment * alignment
+        return first < to
+    }
+
     /// Deletes the entries whose leading time fell out of retention since `previous` stream time.
     private func expire(
-        _ store: KeyValueStore, startingBefore bound: (Int64?) -> Int64, previous: Int64?, now: Int64, node: TopologyNode, origin: RecordOrigin
+        _ store: KeyValueStore, startingBefore bound: (Int64?) -> Int64, startsEvery alignment: Int64 = 1, previous: Int64?, now: Int64,
+        node: TopologyNode, origin: RecordOrigin
     ) throws(ProcessingError) {
         guard previous != now else { return }
         let from = bound(previous)
         let to = bound(now)
-        guard to > from else { return }
+        guard Self.someMultiple(of: alignment, from: from, to: to) else { return }
         for entry in try entries(of: store, in: WindowStoreLayout.timeRange(from: from, to: to), node: node, origin: origin) {
             store.delete(entry.key)
         }
