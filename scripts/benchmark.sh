@@ -1,57 +1,161 @@
 #!/usr/bin/env bash
-# Pass-through throughput of `runner run` against raw librdkafka, on the same dev broker, same records,
-# same run. Usage: scripts/benchmark.sh [RECORDS]  (default 150000; 16 partitions keep each under the
-# dev broker's ~5 MB retention). Results and method: docs/BENCHMARKS.md.
+# The engine against baselines measured in the same run, on the same dev broker, with the same records:
+#   1. throughput: raw librdkafka copy, runner pass-through, JSON filter, windowed count (with and
+#      without a repartition hop), all over the same RECORDS generated events;
+#   2. restore: a store of RESTORE_KEYS keys rebuilt from its changelog, against raw consumption of
+#      that changelog.
+# Usage: scripts/benchmark.sh [RECORDS]  (default 150000; 16 partitions keep each under the dev broker's
+# ~5 MB retention). RESTORE_KEYS=N changes the restore benchmark's key count (default 200000).
+# RUNNER=PATH uses that runner binary instead of building .build/release/runner.
+# Results and method: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-150000}
-partitions=16
-swift build -c release --product runner >&2
-gcc -O2 -Wall -o .build/raw_passthrough benchmarks/raw_passthrough.c -lrdkafka
-runner=.build/release/runner
-raw=.build/raw_passthrough
+keys=${RESTORE_KEYS:-200000}
+partitions=16                 # every benchmark topic; the topologies in benchmarks/ declare the same
+watch_timeout=600             # seconds a contender may take to write all its records
 
-broker_out=$(mktemp)
+work=$(mktemp -d)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -f "$broker_out"; }
+# Processes started inside $(measure ...) are listed in $work/pids, as that subshell cannot add to pids.
+cleanup() {
+  for pid in "${pids[@]}" $(cat "$work/pids" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${RUNNER:-}" ]; then
+  runner=$RUNNER
+else
+  swift build -c release --product runner >&2
+  runner=.build/release/runner
+fi
+raw=$work/raw_passthrough
+gcc -O2 -Wall -o "$raw" benchmarks/raw_passthrough.c -lrdkafka -lpthread
+
+# One broker for everything: the stateful topologies' topics (internal ones included) come from the
+# files, the rest from --topic.
 $runner dev-broker --log-level warning \
+  --topology benchmarks/windowed-count.yml --topology benchmarks/windowed-count-by-key.yml --topology benchmarks/restore-keys.yml \
   --topic bench-in:$partitions --topic bench-raw-out:$partitions --topic bench-out:$partitions \
-  --topic bench-json-out:$partitions --topic bench-passthrough-dlq:1 --topic bench-json-filter-dlq:1 > "$broker_out" &
-pids+=($!)
-until [ -s "$broker_out" ]; do sleep 0.1; done
-bootstrap=$(head -n 1 "$broker_out")
+  --topic bench-json-out:$partitions --topic bench-passthrough-dlq:1 --topic bench-json-filter-dlq:1 \
+  > "$work/broker.out" 2> "$work/broker.log" &
+broker=$!
+pids+=("$broker")
+until [ -s "$work/broker.out" ]; do
+  kill -0 "$broker" 2>/dev/null || { echo "dev-broker died:" >&2; cat "$work/broker.log" >&2; exit 1; }
+  sleep 0.1
+done
+bootstrap=$(head -n 1 "$work/broker.out")
 
 echo "producing $records generated shop events to bench-in ($partitions partitions)" >&2
 $runner generate --bootstrap-servers "$bootstrap" --topic bench-in --events "$records" --seed 3 --malformed-ratio 0 --log-level warning
 
-# Times one contender: the watcher measures from its first output record to the last.
+# measure NAME OUTPUT FIRST-HOP COMMAND...: times one contender. The watcher measures from its first
+# output record to the RECORDS-th on OUTPUT; with FIRST-HOP (a topic name, or - for none) the clock
+# starts at the first record on either topic, so a repartition hop is inside the window. The contender
+# is stopped with SIGTERM after that.
 measure() {
-  local output=$1; shift
-  local times
-  times=$(mktemp)
-  $raw watch "$bootstrap" "$output" "$records" > "$times" &
+  local name=$1 output=$2 first_hop=$3
+  shift 3
+  local log=$work/$name.log rc=0 contender_rc=0
+  local watch=("$raw" watch "$bootstrap" "$output" "$records")
+  [ "$first_hop" = - ] || watch+=("$first_hop")
+  timeout "$watch_timeout" "${watch[@]}" > "$work/$name.seconds" &
   local watcher=$!
-  "$@" > /dev/null 2>&1 &
+  "$@" > /dev/null 2> "$log" &
   local contender=$!
-  wait "$watcher"
+  echo "$watcher $contender" >> "$work/pids"
+  # A contender that fails (exits non-zero) before its last record would leave the watcher waiting.
+  while kill -0 "$watcher" 2>/dev/null && kill -0 "$contender" 2>/dev/null; do sleep 0.2; done
+  if ! kill -0 "$contender" 2>/dev/null; then
+    wait "$contender" || contender_rc=$?
+    [ "$contender_rc" -eq 0 ] || kill "$watcher" 2>/dev/null || true
+  fi
+  wait "$watcher" || rc=$?
   kill -TERM "$contender" 2>/dev/null || true
   wait "$contender" 2>/dev/null || true
-  cat "$times"
-  rm -f "$times"
+  if [ "$rc" -ne 0 ]; then
+    echo "$name: $output did not reach $records records (watcher exit $rc, contender exit $contender_rc; 124: ${watch_timeout}s timeout); its log ends:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  cat "$work/$name.seconds"
 }
 
-raw_seconds=$(measure bench-raw-out $raw copy "$bootstrap" bench-in bench-raw-out "$records")
-engine_seconds=$(measure bench-out $runner run --topology benchmarks/passthrough.yml --bootstrap-servers "$bootstrap" --log-level warning)
-json_seconds=$(measure bench-json-out $runner run --topology benchmarks/json-filter.yml --bootstrap-servers "$bootstrap" --log-level warning)
+# engine NAME TOPOLOGY: `runner run` on its own state directory. Only ever run in the background
+# (`engine ... &`): exec makes the background job the runner itself, so SIGTERM reaches it.
+engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2"; }
 
-python3 - "$records" "$raw_seconds" "$engine_seconds" "$json_seconds" <<'PY'
+echo "throughput: raw copy, pass-through, JSON filter, windowed count (repartitioned, then by key)" >&2
+raw_seconds=$(measure raw bench-raw-out - "$raw" copy "$bootstrap" bench-in bench-raw-out "$records")
+engine_seconds=$(measure passthrough bench-out - engine passthrough benchmarks/passthrough.yml)
+json_seconds=$(measure json bench-json-out - engine json benchmarks/json-filter.yml)
+# emit: updates writes one record per counted input: seeing RECORDS outputs means none was late.
+windowed_seconds=$(measure windowed bench-count-out bench-windowed-count-by-user-repartition engine windowed benchmarks/windowed-count.yml)
+by_key_seconds=$(measure windowed-by-key bench-count-by-key-out - engine windowed-by-key benchmarks/windowed-count-by-key.yml)
+
+# Restore: fill the store, stop, delete the local state, time the restore from the changelog.
+changelog=bench-restore-bench-keys-changelog
+echo "restore: $keys distinct keys into bench-keys-in, counted by benchmarks/restore-keys.yml" >&2
+"$raw" keys "$bootstrap" bench-keys-in "$keys"
+restore_state=$work/state-restore
+engine restore benchmarks/restore-keys.yml 2> "$work/restore-fill.log" &
+filler=$!
+pids+=("$filler")
+if ! timeout "$watch_timeout" "$raw" watch "$bootstrap" bench-keys-out "$keys" > /dev/null; then
+  echo "restore: bench-keys-out did not reach $keys records; the runner's log ends:" >&2
+  tail -n 20 "$work/restore-fill.log" >&2
+  exit 1
+fi
+kill -TERM "$filler"
+wait "$filler" || { echo "restore: the runner filling the store exited $? after SIGTERM" >&2; tail -n 20 "$work/restore-fill.log" >&2; exit 1; }
+
+# Rounds, alternating: raw drain of the changelog, then a runner restoring into an empty state directory.
+# Each figure is a fraction of a second to a few seconds; the medians of three rounds are reported.
+drains=() restores=() starts=() task_medians=() task_maxes=()
+for round in 1 2 3; do
+  rm -rf "$restore_state"
+  read -r drain_seconds changelog_records < <("$raw" drain "$bootstrap" "$changelog")
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  read -r restore_seconds start_seconds restored_records store_entries store_sum task_median task_max < <(
+    python3 benchmarks/time_restore.py --tasks "$partitions" --store bench-keys --http "http://127.0.0.1:$port" \
+      --log "$work/restore-$round.log" -- \
+      $runner run --bootstrap-servers "$bootstrap" --http-port "$port" --log-level info --state-dir "$restore_state" \
+      --topology benchmarks/restore-keys.yml)
+  if [ "$restored_records" -ne "$keys" ] || [ "$store_entries" -ne "$keys" ] || [ "$store_sum" -ne "$keys" ]; then
+    echo "restore round $round: expected $keys keys each counted once; restored $restored_records records," \
+      "the store serves $store_entries entries summing to $store_sum" >&2
+    exit 1
+  fi
+  echo "restore round $round: raw ${drain_seconds}s, runner ${restore_seconds}s" >&2
+  drains+=("$drain_seconds") restores+=("$restore_seconds") starts+=("$start_seconds")
+  task_medians+=("$task_median") task_maxes+=("$task_max")
+done
+median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
+python3 - "$records" "$raw_seconds" "$engine_seconds" "$json_seconds" "$windowed_seconds" "$by_key_seconds" \
+  "$keys" "$changelog_records" "$(median "${drains[@]}")" "$(median "${restores[@]}")" "$(median "${starts[@]}")" \
+  "$(median "${task_medians[@]}")" "$(median "${task_maxes[@]}")" <<'PY'
 import sys
 records = int(sys.argv[1])
-raw, engine, json = (float(x) for x in sys.argv[2:5])
+raw, engine, json, windowed, by_key = (float(x) for x in sys.argv[2:7])
+keys, changelog_records = int(sys.argv[7]), int(sys.argv[8])
+drain, restore, start, task_median, task_max = (float(x) for x in sys.argv[9:14])
 rate = lambda seconds: records / seconds
 print(f"records: {records}")
 print(f"raw librdkafka consume->produce (C):        {rate(raw):>10,.0f} records/s")
 print(f"runner, pass-through (bytes):               {rate(engine):>10,.0f} records/s   ratio {raw / engine:.2f}")
 print(f"runner, JSON decode + filter + select-key:  {rate(json):>10,.0f} records/s   ratio {raw / json:.2f}")
+print(f"runner, windowed count, group-by (2 hops):  {rate(windowed):>10,.0f} records/s   ratio {raw / windowed:.2f}   "
+      f"vs pass-through {engine / windowed:.2f}")
+print(f"runner, windowed count, group-by-key:       {rate(by_key):>10,.0f} records/s   ratio {raw / by_key:.2f}   "
+      f"vs pass-through {engine / by_key:.2f}")
+print(f"restore: {keys} keys, changelog of {changelog_records} records ({changelog_records - keys} checkpoint markers); medians of 3 rounds")
+print(f"raw librdkafka, changelog to its end (C):   {drain:>8.3f} s   {changelog_records / drain:>10,.0f} records/s")
+print(f"runner, restore (assigned -> restored):     {restore:>8.3f} s   {changelog_records / restore:>10,.0f} records/s   ratio {drain / restore:.2f}")
+print(f"  16 tasks restored one after another; per task: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms")
+print(f"runner, process start -> restored:          {start:>8.3f} s   (start-up and group join included)")
 PY
