@@ -55,7 +55,7 @@ private let invalidFixtures: [InvalidFixture] = [
     InvalidFixture(
         "unknown-field.yml",
         "unknown-field.yml:3:3: missing required field 'topic' in source 'tracking'",
-        "unknown-field.yml:4:5: unknown field 'topik' in source 'tracking'; expected one of: event-time, key, partitions, table, topic, value"
+        "unknown-field.yml:4:5: unknown field 'topik' in source 'tracking'; expected one of: event-time, global-table, key, partitions, table, topic, value"
     ),
     InvalidFixture(
         "unknown-top-level-field.yml",
