@@ -137,7 +137,9 @@ struct KafkaEdgeTests {
         let member: @Sendable (String, @escaping @Sendable () -> Bool) throws -> [TopicPartition: Int64] = { name, shouldStop in
             let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
             try consumer.subscribe(["shared"])
-            while !shouldStop() {
+            // A member gives up after two minutes, so a failure fails the test instead of hanging it.
+            let deadline = ContinuousClock.now + .seconds(120)
+            while !shouldStop(), ContinuousClock.now < deadline {
                 for record in try consumer.poll(maxRecords: 5, timeout: .milliseconds(100)) {
                     log.append(member: name, record)
                     consumer.markProcessed(record)
@@ -152,9 +154,11 @@ struct KafkaEdgeTests {
             return committed
         }
         async let first = onOwnThread { try member("first") { stopFirst.load(ordering: .acquiring) } }
-        try await waitUntil { log.count(of: "first") > 0 }
+        // Also on a failed wait: the first member must stop for this scope to end.
+        defer { stopFirst.store(true, ordering: .releasing) }
+        try await waitUntil(timeout: .seconds(60)) { log.count(of: "first") > 0 }
         async let second = onOwnThread { try member("second") { log.distinctCount >= total } }
-        try await waitUntil { log.count(of: "second") >= 20 }
+        try await waitUntil(timeout: .seconds(60)) { log.count(of: "second") >= 20 }
         stopFirst.store(true, ordering: .releasing)
         let firstHeld = try await first
         let secondHeld = try await second
