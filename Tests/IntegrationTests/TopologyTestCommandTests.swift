@@ -37,12 +37,10 @@ struct TopologyTestCommandTests {
     /// The first order-enrichment case, run by `runner run` against a dev broker: the table's inputs
     /// first (a join sees the table as of processing time), then the orders.
     @Test func theDriverAndADevBrokerRunAgreeOnATableJoin() async throws {
-        try await runOnDevBroker(Self.examples[1], outputTopic: "orders-enriched", firstTopic: "identifies") { port in
+        try await runOnDevBroker(Self.examples[1], outputTopic: "orders-enriched", beforeStart: { $0.topic == "identifies" }) { port in
             var tableIsLoaded = false
             for _ in 0..<300 where !tableIsLoaded {
-                if let (body, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/stores/customers/keys/C1")!) {
-                    tableIsLoaded = String(decoding: body, as: UTF8.self).contains("ann@example.com")
-                }
+                tableIsLoaded = (try? await httpGet(port: port, "/stores/customers/keys/C1"))?.contains("ann@example.com") ?? false
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -51,14 +49,31 @@ struct TopologyTestCommandTests {
     /// The first cart-conversions case: a windowed stream-stream join finds the same pairs whichever
     /// side's record its task sees first.
     @Test func theDriverAndADevBrokerRunAgreeOnAStreamJoin() async throws {
-        try await runOnDevBroker(Self.examples[4], outputTopic: "cart-conversions", firstTopic: "customer-interactions") { _ in }
+        try await runOnDevBroker(Self.examples[4], outputTopic: "cart-conversions", beforeStart: { $0.topic == "customer-interactions" })
     }
 
-    /// Runs a test file's first case with `runner run` on a dev broker: the inputs of `firstTopic`, then
-    /// (after `settle`) the rest, and compares `outputTopic` with the case's expectation as a set:
-    /// records of different keys may come out in either order through a repartition topic.
-    private func runOnDevBroker(_ topologyFile: String, outputTopic: String, firstTopic: String, settle: (Int) async throws -> Void) async throws {
-        let testCase = try TopologyTestParser.parse(fileAt: TopologyTestParser.testFile(for: topologyFile)).cases[0]
+    /// Every browsing-sessions case: session windows close on each shopper's stream time, whichever
+    /// partitions the shoppers land in.
+    @Test(arguments: [0, 1]) func theDriverAndADevBrokerRunAgreeOnSessionWindows(testCase: Int) async throws {
+        try await runOnDevBroker(Self.examples[2], testCase: testCase, outputTopic: "browsing-sessions", beforeStart: { _ in true })
+    }
+
+    /// Every abandoned-carts case: timers fire on stream time, and an order that comes through a
+    /// repartition topic cancels in time because the task waits (`--max-task-idle-ms`) for its other
+    /// input rather than running ahead on the interactions alone.
+    @Test(arguments: [0, 1]) func theDriverAndADevBrokerRunAgreeOnTimers(testCase: Int) async throws {
+        try await runOnDevBroker(Self.examples[3], testCase: testCase, outputTopic: "abandoned-carts", beforeStart: { _ in false }, runnerArguments: ["--max-task-idle-ms", "5000"])
+    }
+
+    /// Runs a test file's case with `runner run` on a dev broker: the inputs `beforeStart` selects,
+    /// then the runner, then (after `settle`) the other inputs, each in the file's order. Compares
+    /// `outputTopic` with the case's expectation as a set: records of different keys may come out in
+    /// either order from different partitions.
+    private func runOnDevBroker(
+        _ topologyFile: String, testCase index: Int = 0, outputTopic: String, beforeStart: (TestRecord) -> Bool,
+        runnerArguments: [String] = [], settle: (Int) async throws -> Void = { _ in }
+    ) async throws {
+        let testCase = try TopologyTestParser.parse(fileAt: TopologyTestParser.testFile(for: topologyFile)).cases[index]
         let broker = try TestDevBroker(topologies: [topologyFile])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         func produce(_ records: [TestRecord]) async throws {
@@ -66,16 +81,16 @@ struct TopologyTestCommandTests {
                 try await producer.send(record.topic, key: record.key.stringValue ?? "\(record.key)", value: "\(record.value)")
             }
         }
-        try await produce(testCase.inputs.filter { $0.topic == firstTopic })
+        try await produce(testCase.inputs.filter(beforeStart))
         let state = TemporaryStateDirectory()
         let port = Int.random(in: 20_000..<32_000)
-        let runner = try TestRunnerProcess(topology: topologyFile, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
+        let runner = try TestRunnerProcess(topology: topologyFile, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)] + runnerArguments)
         try await settle(port)
-        try await produce(testCase.inputs.filter { $0.topic != firstTopic })
+        try await produce(testCase.inputs.filter { !beforeStart($0) })
         try producer.close()
 
-        let expected = testCase.expected.first { $0.topic == outputTopic }!.records
-        let read = try await TopicReader.read([outputTopic], bootstrapServers: broker.bootstrapServers) { $0[outputTopic, default: []].count >= expected.count }
+        let expected = testCase.expected.first { $0.topic == outputTopic }?.records ?? []
+        let read = try await TopicReader.read([outputTopic], bootstrapServers: broker.bootstrapServers, linger: .seconds(3)) { $0[outputTopic, default: []].count >= expected.count }
         #expect(runner.stop() == 0)
         let actual = read[outputTopic, default: []].map { record in
             (key: (try? RecordFormat.string.decode(record.key)) ?? .null, value: (try? RecordFormat.json.decode(record.value)) ?? .null)

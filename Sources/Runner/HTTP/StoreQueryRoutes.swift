@@ -2,7 +2,8 @@ import StreamCore
 
 /// Interactive queries over HTTP: the answers to `GET /stores...`, as status and JSON body.
 ///
-/// - `GET /stores` — every store with its kind and the tasks holding it here.
+/// - `GET /stores` — every store with its kind and the tasks holding it here (`global`: a global
+///   table's store, held whole by every instance).
 /// - `GET /stores/{store}/keys/{key}` — one key's value (key-value stores).
 /// - `GET /stores/{store}/range?from=&to=&limit=` or `?prefix=` — entries in key order (`to` excluded).
 /// - `GET /stores/{store}/windows/{key}?from=&to=` — a key's windows starting in `from...to` (ISO-8601
@@ -25,7 +26,7 @@ enum StoreQueryRoutes {
                 return Response(status: 200, body: .array(stores.stores.map { store in
                     .object([
                         "name": .string(store.name), "application": .string(store.application), "kind": .string(store.kind.description),
-                        "tasks": .array(store.tasks.map { .string($0.description) }),
+                        "tasks": .array(store.tasks.map { .string($0.description) }), "global": .bool(store.isGlobal),
                     ])
                 }))
             case let parts where parts.count == 3 && parts[1] == "keys":

@@ -28,6 +28,8 @@ public final class QueryableStores: Sendable {
         public var application: String
         public var kind: Kind
         public var tasks: [TaskID]
+        /// A global table's store: every instance holds all of it, outside any task.
+        public var isGlobal: Bool
     }
 
     /// One window's value, for window and session stores.
@@ -43,8 +45,9 @@ public final class QueryableStores: Sendable {
     }
 
     private struct Catalogue {
-        var stores: [String: (application: String, kind: Kind)] = [:]
+        var stores: [String: (application: String, kind: Kind, isGlobal: Bool)] = [:]
         var open: [String: [TaskID: RocksDBDatabase]] = [:]
+        var openGlobal: [String: RocksDBDatabase] = [:]
         var assignments: [String: Set<TopicPartition>] = [:]
     }
 
@@ -67,7 +70,10 @@ public final class QueryableStores: Sendable {
                     case .sliding(let windows): kind = .window(size: windows.size)
                     }
                 }
-                catalogue.stores[store] = (topology.applicationID, kind)
+                catalogue.stores[store] = (topology.applicationID, kind, false)
+            }
+            for table in topology.globalTables {
+                catalogue.stores[table.store] = (topology.applicationID, .keyValue, true)
             }
         }
     }
@@ -78,6 +84,17 @@ public final class QueryableStores: Sendable {
 
     func unregister(_ store: KeyValueStore, task: TaskID) {
         catalogue.withLock { _ = $0.open[store.name]?.removeValue(forKey: task) }
+    }
+
+    func registerGlobal(_ store: KeyValueStore) {
+        catalogue.withLock { $0.openGlobal[store.name] = store.database }
+    }
+
+    func unregisterGlobal(_ store: KeyValueStore) {
+        catalogue.withLock { catalogue in
+            // Another stream thread may hold its own copy of the same global store by now.
+            if catalogue.openGlobal[store.name] === store.database { catalogue.openGlobal[store.name] = nil }
+        }
     }
 
     func assigned(_ partitions: [TopicPartition], to application: String) {
@@ -99,7 +116,7 @@ public final class QueryableStores: Sendable {
     public var stores: [Store] {
         catalogue.withLock { catalogue in
             catalogue.stores.map { name, entry in
-                Store(name: name, application: entry.application, kind: entry.kind, tasks: (catalogue.open[name] ?? [:]).keys.sorted())
+                Store(name: name, application: entry.application, kind: entry.kind, tasks: (catalogue.open[name] ?? [:]).keys.sorted(), isGlobal: entry.isGlobal)
             }.sorted { $0.name < $1.name }
         }
     }
@@ -128,20 +145,22 @@ public final class QueryableStores: Sendable {
 
     /// The windows of `key` (every key when `nil`) that start in `from...to`, ordered by start.
     public func windows(of key: [UInt8]?, in store: String, startingFrom from: Int64, to: Int64) throws -> [WindowedValue] {
-        let kind = try kind(of: store)
+        let databases = try databases(of: store)
         var found: [WindowedValue] = []
-        for database in try databases(of: store) {
-            switch kind {
-            case .keyValue:
-                return []
-            case .window(let size):
-                let range = WindowStoreLayout.timeRange(from: from, to: to == .max ? .max : to + 1)
+        switch try kind(of: store) {
+        case .keyValue:
+            return []
+        case .window(let size):
+            let range = WindowStoreLayout.timeRange(from: from, to: to == .max ? .max : to + 1)
+            for database in databases {
                 for entry in try database.entries(in: range, columnFamily: KeyValueStore.dataFamily) {
                     let (window, entryKey) = WindowStoreLayout.decodeWindowKey(entry.key, size: size)
                     if key == nil || entryKey == key { found.append(WindowedValue(key: entryKey, window: window, value: entry.value)) }
                 }
-            case .session:
-                // Sessions are laid out by end: a session starting in the range ends at or after `from`.
+            }
+        case .session:
+            // Sessions are laid out by end: a session starting in the range ends at or after `from`.
+            for database in databases {
                 for entry in try database.entries(in: WindowStoreLayout.timeRange(from: from, to: .max), columnFamily: KeyValueStore.dataFamily) {
                     let (session, entryKey) = WindowStoreLayout.decodeSessionKey(entry.key)
                     if (key == nil || entryKey == key), session.start >= from, session.start <= to {
@@ -156,6 +175,7 @@ public final class QueryableStores: Sendable {
     private func databases(of store: String) throws -> [RocksDBDatabase] {
         try catalogue.withLock { catalogue throws(UnknownStore) in
             guard catalogue.stores[store] != nil else { throw UnknownStore(name: store) }
+            if let global = catalogue.openGlobal[store] { return [global] }
             return (catalogue.open[store] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
         }
     }

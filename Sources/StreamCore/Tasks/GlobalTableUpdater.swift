@@ -50,12 +50,14 @@ final class GlobalTableUpdater {
         logger.info("global table loaded", metadata: ["topic": "\(table.topic)", "store": "\(table.store)", "records": "\(applied)"])
     }
 
-    /// Applies what arrived since the last call, without waiting.
+    /// Applies what arrived since the last call, without waiting, and writes it to RocksDB at once:
+    /// the topic is the changelog, so there is nothing to wait for, and interactive queries (which read
+    /// RocksDB) see the update.
     func update() throws {
         for record in try consumer.poll(maxRecords: 10_000, timeout: .zero) {
             table.apply(key: record.key, value: record.value, to: store)
         }
-        if store.dirtyCount > 10_000 { try store.flushLocally() }
+        if store.dirtyCount > 0 { try store.flushLocally() }
     }
 
     func close() {

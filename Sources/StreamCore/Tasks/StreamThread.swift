@@ -86,13 +86,13 @@ final class StreamThread: ConsumerRebalanceListener {
             try commit()
             try consumer.close()
             closeTasks(Array(tasks.keys))
-            globalTables.forEach { $0.close() }
+            closeGlobalTables()
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
             closeTasks(Array(tasks.keys))
-            globalTables.forEach { $0.close() }
+            closeGlobalTables()
             try? producer.close(timeout: .seconds(5))
             logSummary()
             throw error
@@ -206,7 +206,16 @@ final class StreamThread: ConsumerRebalanceListener {
             let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, logger: logger)
             globalTables.append(updater)
             try updater.bootstrap(admin: counts)
+            configuration.queryableStores.registerGlobal(updater.store)
         }
+    }
+
+    private func closeGlobalTables() {
+        for table in globalTables {
+            configuration.queryableStores.unregisterGlobal(table.store)
+            table.close()
+        }
+        globalTables = []
     }
 
     @discardableResult

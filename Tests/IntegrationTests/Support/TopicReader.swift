@@ -5,8 +5,10 @@ import StreamCore
 /// Reads whole topics from the beginning with a fresh consumer group, for checking outputs.
 enum TopicReader {
     /// Reads `topics` until `isComplete` holds for what was read or `timeout` passes; returns the records by topic.
+    /// With a `linger`, reading goes on that long after `isComplete` first holds, so that records that
+    /// should not be there have time to show.
     static func read(
-        _ topics: [String], bootstrapServers: String, timeout: Duration = .seconds(60),
+        _ topics: [String], bootstrapServers: String, timeout: Duration = .seconds(60), linger: Duration = .zero,
         until isComplete: @escaping @Sendable ([String: [ConsumerRecord]]) -> Bool
     ) async throws -> [String: [ConsumerRecord]] {
         var logger = Logger(label: "topic-reader")
@@ -19,8 +21,14 @@ enum TopicReader {
             let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: readerLogger)
             try consumer.subscribe(topics)
             var records: [String: [ConsumerRecord]] = [:]
-            let deadline = ContinuousClock.now + timeout
-            while !isComplete(records), ContinuousClock.now < deadline {
+            var deadline = ContinuousClock.now + timeout
+            var lingering = false
+            while ContinuousClock.now < deadline {
+                if !lingering, isComplete(records) {
+                    if linger == .zero { break }
+                    lingering = true
+                    deadline = ContinuousClock.now + linger
+                }
                 for record in try consumer.poll(timeout: .milliseconds(200)) { records[record.topic, default: []].append(record) }
             }
             try consumer.close()
