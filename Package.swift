@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // The C libraries, wrapped once: only StreamCore's Kafka/RDKafka and State/RocksDB folders import these.
@@ -40,11 +41,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Sinks that write to the outside world (Salesforce REST, HTTP webhooks) from a sink topic.
+        .target(
+            name: "Sinks",
+            dependencies: [
+                "StreamCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "Runner",
             dependencies: [
                 "StreamCore",
                 "Topologies",
+                "Sinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -58,7 +70,7 @@ let package = Package(
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
-        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Runner"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Sinks", "Runner"]),
     ],
     swiftLanguageModes: [.v6]
 )
