@@ -135,6 +135,7 @@ public enum TopologyCompiler {
             case .toStream: compileToStream(step, on: stream)
             case .join(let table, let kind, let condition, let lookupKey, let value):
                 compileJoin(step, table: table, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
+            case .salesforce(let sink): compileSalesforce(step, sink, on: stream)
             }
         }
 

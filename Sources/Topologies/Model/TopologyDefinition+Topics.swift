@@ -96,6 +96,7 @@ extension TopologyDefinition {
         steps.flatMap { step -> [String] in
             switch step.kind {
             case .to(let topic, _, _): [topic.value]
+            case .salesforce(let sink): [sink.topic(application: applicationID.value)]
             case .branch(let branches, let defaultBranch): branches.flatMap { writtenTopics(in: $0.steps) } + writtenTopics(in: defaultBranch ?? [])
             default: []
             }

@@ -161,6 +161,9 @@ public indirect enum StepKind: Sendable {
     /// On a table (`to-table`, a table source) it is a table-table join, and `kind` may also be `outer`.
     /// With a global table, `key: EXPR` says which key to look up (default: the record's key).
     case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?, value: ValueTemplate)
+    /// `salesforce: { sobject: NAME, operation: upsert, external-id: FIELD, fields: TEMPLATE, ... }` —
+    /// writes each record to Salesforce (ends the chain).
+    case salesforce(SalesforceSinkDefinition)
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -187,6 +190,7 @@ public indirect enum StepKind: Sendable {
         case .repartition: "repartition"
         case .timer: "timer"
         case .streamJoin: "join"
+        case .salesforce: "salesforce"
         }
     }
 }

@@ -1,0 +1,241 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import StreamCore
+
+/// Delivers a sink topic to a destination, at least once and in key order, committing only what the
+/// destination acknowledged (or what went to the dead-letter topic).
+///
+/// The topology writes a sink's records to its sink topic (keyed by what updates share, JSON
+/// bodies); the worker reads it in its own consumer group, coalesces and batches (see
+/// ``CoalescingBuffer``), and sends one batch at a time. When the destination fails as a whole, the
+/// worker pauses its partitions (lag grows instead of records piling up in memory) and retries with
+/// backoff; when its allowance is exhausted, it probes rarely. A crash at any point replays from the
+/// last commit, which never passes an unsettled record.
+public struct SinkWorker: Service {
+    private let configuration: SinkWorkerConfiguration
+    private let destination: any SinkDestination
+    private let logger: Logger
+
+    public init(configuration: SinkWorkerConfiguration, destination: any SinkDestination, logger: Logger) {
+        self.configuration = configuration
+        self.destination = destination
+        var logger = logger
+        logger[metadataKey: "sink"] = "\(configuration.name)"
+        self.logger = logger
+    }
+
+    /// Reads, delivers and commits until graceful shutdown; then sends what waits (for at most the
+    /// drain timeout), commits, and leaves the group.
+    ///
+    /// - Throws: ``SinkError`` when the destination refuses to work (bad credentials), `KafkaError`
+    ///   when Kafka does.
+    public func run() async throws {
+        let session = try SinkSession(configuration: configuration, destination: destination, logger: logger)
+        try await session.run()
+    }
+}
+
+/// One run of a ``SinkWorker``: the consumer, the dead-letter producer and the buffer, owned by the
+/// task that runs it.
+private final class SinkSession {
+    private let configuration: SinkWorkerConfiguration
+    private let destination: any SinkDestination
+    private let logger: Logger
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let revocations = PartitionRevocations()
+    private var buffer = CoalescingBuffer()
+    /// No call before this (backoff, probing, pacing, a locked row's retry).
+    private var holdUntil: ContinuousClock.Instant = .now
+    /// The destination is failing as a whole: reading pauses until a call succeeds.
+    private var isFailing = false
+    private var failedCalls = 0
+    private var isPaused = false
+    private var lastCommit: ContinuousClock.Instant = .now
+    private let metrics: SinkMetrics
+
+    init(configuration: SinkWorkerConfiguration, destination: any SinkDestination, logger: Logger) throws {
+        self.configuration = configuration
+        self.destination = destination
+        self.logger = logger
+        metrics = SinkMetrics(sink: configuration.name)
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: configuration.groupID)
+        consumerConfiguration.clientID = "tributary-sink-\(configuration.name)"
+        consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers), logger: logger)
+        consumer.rebalanceListener = revocations
+    }
+
+    func run() async throws {
+        try consumer.subscribe([configuration.topic])
+        logger.info("sink started", metadata: ["topic": "\(configuration.topic)", "group": "\(configuration.groupID)"])
+        do {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let didWork = try await step()
+                if !didWork { try? await Task.sleep(for: .milliseconds(20)) }
+            }
+            try await drain()
+        } catch {
+            try? commit(force: true)
+            try? consumer.close()
+            try? producer.close()
+            throw error
+        }
+        try commit(force: true)
+        try consumer.close()
+        try producer.close()
+        logger.info("sink stopped")
+    }
+
+    /// Reads what arrived, sends a batch if one is due, commits; says whether anything happened.
+    private func step() async throws -> Bool {
+        let records = try consumer.poll(maxRecords: 1000, timeout: .zero)
+        let revoked = revocations.take()
+        if !revoked.isEmpty { buffer.forget(revoked) }
+        let now = ContinuousClock.now
+        for record in records { try await accept(record, now: now) }
+        try updatePause()
+        var sent = false
+        if let batchSize = dueBatchSize(now: now) {
+            try await send(limit: batchSize)
+            sent = true
+        }
+        metrics.waiting.record(buffer.waitingCount)
+        try commit(force: sent)
+        return !records.isEmpty || sent
+    }
+
+    private func accept(_ record: ConsumerRecord, now: ContinuousClock.Instant) async throws {
+        guard let value = record.value, let body = try? JSONValue(parsing: value) else {
+            // Not a body the topology wrote: nothing to deliver, but nothing to lose either.
+            try await deadLetter(record, reason: "the sink topic's record is not a JSON body", kind: "sink-invalid-record", details: [])
+            buffer.noteSettled(record)
+            return
+        }
+        let key = record.key.map { String(decoding: $0, as: UTF8.self) }
+        buffer.add(SinkRecord(coalescingKey: key, body: body, source: record), now: now)
+    }
+
+    /// The size of the batch to send now, if one is due: a full batch, one that lingered long enough,
+    /// or anything while draining; never while holding back.
+    private func dueBatchSize(now: ContinuousClock.Instant, draining: Bool = false) -> Int? {
+        guard buffer.waitingCount > 0, now >= holdUntil else { return nil }
+        let lingered = buffer.waitingSince.map { now - $0 >= configuration.linger } ?? false
+        guard draining || lingered || buffer.waitingCount >= configuration.batchSize else { return nil }
+        return configuration.batchSize
+    }
+
+    private func send(limit: Int) async throws {
+        let batch = buffer.takeBatch(limit: limit)
+        guard !batch.isEmpty else { return }
+        let delivery = await destination.deliver(batch.map(\.entry.record))
+        let now = ContinuousClock.now
+        metrics.calls(delivery).increment()
+        switch delivery {
+        case .perRecord(let outcomes):
+            if isFailing { logger.notice("the destination answers again; reading resumes", metadata: ["failed_calls": "\(failedCalls)"]) }
+            isFailing = false
+            failedCalls = 0
+            var retries = 0
+            for (index, item) in batch.enumerated() {
+                let outcome = index < outcomes.count ? outcomes[index] : .retry(reason: "the destination gave no answer for this record")
+                switch outcome {
+                case .delivered:
+                    buffer.settle(key: item.key, entry: item.entry)
+                    metrics.records("delivered").increment()
+                case .retry:
+                    buffer.requeue(key: item.key, entry: item.entry, now: now)
+                    retries += 1
+                    metrics.records("retried").increment()
+                case .deadLetter(let reason, let details):
+                    try await deadLetter(item.entry.record.source, reason: reason, kind: "sink-rejected", details: details)
+                    buffer.settle(key: item.key, entry: item.entry)
+                    metrics.records("dead-lettered").increment()
+                }
+            }
+            let pacing = await destination.pacing()
+            holdUntil = now + max(pacing, retries > 0 ? configuration.backoff.delay(attempt: 0) : .zero)
+        case .retryBatch(let reason, let retryAfter):
+            requeue(batch, now: now)
+            let wait = retryAfter ?? configuration.backoff.delay(attempt: failedCalls)
+            failedCalls += 1
+            isFailing = true
+            holdUntil = now + wait
+            logger.warning("the destination failed; the batch waits and reading pauses", metadata: [
+                "reason": "\(reason)", "retry_in_ms": "\(wait.milliseconds)", "failed_calls": "\(failedCalls)",
+            ])
+        case .allowanceExhausted(let reason):
+            requeue(batch, now: now)
+            failedCalls += 1
+            isFailing = true
+            holdUntil = now + configuration.probeInterval
+            logger.error("the destination's allowance is exhausted; calls stop and one is tried every probe interval", metadata: [
+                "reason": "\(reason)", "probe_in_s": "\(configuration.probeInterval.milliseconds / 1000)",
+            ])
+        case .fatal(let reason):
+            requeue(batch, now: now)
+            throw SinkError(sink: configuration.name, message: reason)
+        }
+    }
+
+    private func requeue(_ batch: [(key: String, entry: CoalescingBuffer.Entry)], now: ContinuousClock.Instant) {
+        for item in batch { buffer.requeue(key: item.key, entry: item.entry, now: now) }
+    }
+
+    /// Sends what waits until it is all settled, the destination fails, or the drain timeout passes.
+    private func drain() async throws {
+        let deadline = ContinuousClock.now + configuration.drainTimeout
+        while buffer.waitingCount > 0, !isFailing, ContinuousClock.now < deadline {
+            if let size = dueBatchSize(now: .now, draining: true) {
+                try await send(limit: size)
+            } else {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        if buffer.waitingCount > 0 {
+            logger.notice("stopping with records not yet delivered; they are not committed and are sent after the restart", metadata: ["waiting": "\(buffer.waitingCount)"])
+        }
+    }
+
+    private func deadLetter(_ record: ConsumerRecord, reason: String, kind: String, details: [KafkaHeader]) async throws {
+        let letter = DeadLetter.record(for: record, reason: reason, kind: kind, node: configuration.name, topic: configuration.deadLetterTopic, details: details)
+        _ = try await producer.send(letter)
+    }
+
+    /// Pauses reading while the destination fails or too much waits; resumes otherwise.
+    private func updatePause() throws {
+        let shouldPause = isFailing || buffer.waitingCount >= configuration.maxWaiting
+        guard shouldPause != isPaused else { return }
+        let partitions = Array(consumer.assignment)
+        if shouldPause { try consumer.pause(partitions) } else { try consumer.resume(partitions) }
+        isPaused = shouldPause
+        metrics.paused.record(shouldPause ? 1 : 0)
+    }
+
+    private func commit(force: Bool) throws {
+        let now = ContinuousClock.now
+        guard force || now - lastCommit >= .seconds(1) else { return }
+        lastCommit = now
+        for (partition, offset) in buffer.committableOffsets where consumer.assignment.contains(partition) {
+            consumer.markProcessed(partition, nextOffset: offset)
+        }
+        try consumer.commit()
+    }
+}
+
+/// Collects the partitions a rebalance takes away, for the session to forget after the poll.
+private final class PartitionRevocations: ConsumerRebalanceListener {
+    private var revoked: Set<TopicPartition> = []
+
+    func partitionsRevoked(_ partitions: [TopicPartition]) { revoked.formUnion(partitions) }
+
+    func take() -> Set<TopicPartition> {
+        defer { revoked = [] }
+        return revoked
+    }
+}
+
+extension Duration {
+    fileprivate var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

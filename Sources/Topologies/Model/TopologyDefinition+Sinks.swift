@@ -1,0 +1,20 @@
+extension TopologyDefinition {
+    /// Every step of every pipeline, branches' steps included, in file order.
+    public var allSteps: [StepDefinition] {
+        func flatten(_ steps: [StepDefinition]) -> [StepDefinition] {
+            steps.flatMap { step -> [StepDefinition] in
+                guard case .branch(let branches, let defaultBranch) = step.kind else { return [step] }
+                return [step] + branches.flatMap { flatten($0.steps) } + flatten(defaultBranch ?? [])
+            }
+        }
+        return flatten(pipelines.flatMap(\.steps))
+    }
+
+    /// The `salesforce` steps, in file order.
+    public var salesforceSinks: [SalesforceSinkDefinition] {
+        allSteps.compactMap { step in
+            if case .salesforce(let sink) = step.kind { return sink }
+            return nil
+        }
+    }
+}

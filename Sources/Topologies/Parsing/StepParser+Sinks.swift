@@ -1,0 +1,111 @@
+import StreamCore
+
+/// The steps that deliver records outside Kafka.
+extension StepParser {
+    /// `salesforce: { name, sobject, operation, external-id, api-version, fields, batch, retry, limits, connection }`
+    mutating func salesforce(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        let allowed = ["api-version", "batch", "connection", "external-id", "fields", "limits", "name", "operation", "retry", "sobject"]
+        guard let fields = YAMLFields(value, of: "'salesforce'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
+        let sObject = fields.required("sobject", &diagnostics)?.string("an sObject name", for: "'sobject'", &diagnostics)
+        let template = fields.required("fields", &diagnostics)?.template(for: "fields", roots: Self.recordRoots, &diagnostics)
+        var isComplete = true
+        let apiVersion = optionalField(fields["api-version"], &isComplete) { $0.string("an API version such as 62.0", for: "'api-version'", &$1) }
+        let operation = salesforceOperation(fields, step, &isComplete)
+        // These readers report through `self`, so they are called directly rather than through `optionalField`.
+        let name = fields["name"].map { internalName($0, for: "name") }
+        let batch = fields["batch"].map { batchOptions($0) }
+        let retry = fields["retry"].map { retryOptions($0) }
+        let limits = fields["limits"].map { limitOptions($0) }
+        let connection = fields["connection"].map { connectionSettings($0) }
+        if [isUnreadable(name), isUnreadable(batch), isUnreadable(retry), isUnreadable(limits), isUnreadable(connection)].contains(true) { isComplete = false }
+        guard isComplete, let sObject, let template, let operation else { return nil }
+        let defaultName = "salesforce-" + sObject.value.lowercased().replacingOccurrences(of: "__", with: "-").replacingOccurrences(of: "_", with: "-")
+        return .salesforce(SalesforceSinkDefinition(
+            name: name.flatMap { $0 } ?? Located(defaultName, at: sObject.location), sObject: sObject, operation: operation, apiVersion: apiVersion?.value ?? "62.0",
+            fields: template,
+            connection: connection.flatMap { $0 } ?? SalesforceSinkDefinition.defaultConnection.mapValues { EnvironmentSetting(Located($0, at: step.keywordLocation)) },
+            batchSize: batch??.size ?? 200, lingerMilliseconds: batch??.linger ?? 1000,
+            retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000,
+            slowDownAt: limits??.slowDownAt ?? 0.9, slowPaceMilliseconds: limits??.slowPace ?? 10_000, probeEveryMilliseconds: limits??.probeEvery ?? 300_000,
+            location: step.keywordLocation))
+    }
+
+    private mutating func salesforceOperation(_ fields: YAMLFields, _ step: StepPosition, _ isComplete: inout Bool) -> SalesforceSinkDefinition.Operation? {
+        let operation = optionalField(fields["operation"], &isComplete) { $0.string("an operation", for: "'operation'", &$1) }
+        let externalID = optionalField(fields["external-id"], &isComplete) { $0.string("a field name", for: "'external-id'", &$1) }
+        switch operation?.value ?? "upsert" {
+        case "upsert":
+            guard let externalID else {
+                diagnostics.report("missing required field 'external-id' in 'salesforce': an upsert matches records by an external id field (e.g. Customer_Id__c)", at: step.keywordLocation)
+                return nil
+            }
+            return .upsert(externalIDField: externalID.value)
+        case let kind where externalID != nil:
+            diagnostics.report("'external-id' only applies to 'operation: upsert', not '\(kind)'", at: fields.key("external-id")!.location)
+            return nil
+        case "insert": return .insert
+        case "update": return .update
+        default:
+            diagnostics.report("unknown operation '\(operation!.value)'; expected one of: insert, update, upsert", at: operation!.location)
+            return nil
+        }
+    }
+
+    private mutating func batchOptions(_ node: YAMLNode) -> (size: Int?, linger: Int64?)? {
+        guard let fields = YAMLFields(node, of: "'batch'", at: node.location, allowed: ["linger", "size"], &diagnostics) else { return nil }
+        var isComplete = true
+        let size = optionalField(fields["size"], &isComplete) { node, diagnostics -> Int? in
+            guard let size = node.positiveInteger(for: "'size'", &diagnostics) else { return nil }
+            guard size <= 200 else {
+                diagnostics.report("'size' may be at most 200: Salesforce takes at most 200 records per collections call", at: node.location)
+                return nil
+            }
+            return size
+        }
+        let linger = optionalField(fields["linger"], &isComplete) { $0.duration(for: "'linger'", allowsZero: true, &$1) }
+        return isComplete ? (size, linger) : nil
+    }
+
+    private mutating func retryOptions(_ node: YAMLNode) -> (initial: Int64?, max: Int64?)? {
+        guard let fields = YAMLFields(node, of: "'retry'", at: node.location, allowed: ["initial", "max"], &diagnostics) else { return nil }
+        var isComplete = true
+        let initial = optionalField(fields["initial"], &isComplete) { $0.duration(for: "'initial'", &$1) }
+        let max = optionalField(fields["max"], &isComplete) { $0.duration(for: "'max'", &$1) }
+        return isComplete ? (initial, max) : nil
+    }
+
+    private mutating func limitOptions(_ node: YAMLNode) -> (slowDownAt: Double?, slowPace: Int64?, probeEvery: Int64?)? {
+        guard let fields = YAMLFields(node, of: "'limits'", at: node.location, allowed: ["probe-every", "slow-down-at", "slow-pace"], &diagnostics) else { return nil }
+        var isComplete = true
+        let slowDownAt = optionalField(fields["slow-down-at"], &isComplete) { node, diagnostics -> Double? in
+            let text = node.text ?? ""
+            let fraction = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            guard let fraction, fraction > 0, fraction <= 1 else {
+                diagnostics.report("expected a share of the daily limit for 'slow-down-at', such as 0.9 or 90%, got '\(text)'", at: node.location)
+                return nil
+            }
+            return fraction
+        }
+        let slowPace = optionalField(fields["slow-pace"], &isComplete) { $0.duration(for: "'slow-pace'", &$1) }
+        let probeEvery = optionalField(fields["probe-every"], &isComplete) { $0.duration(for: "'probe-every'", &$1) }
+        return isComplete ? (slowDownAt, slowPace, probeEvery) : nil
+    }
+
+    private mutating func connectionSettings(_ node: YAMLNode) -> [String: EnvironmentSetting]? {
+        guard let fields = YAMLFields(node, of: "'connection'", at: node.location, allowed: SalesforceSinkDefinition.connectionSettings, &diagnostics) else { return nil }
+        var settings: [String: EnvironmentSetting] = [:]
+        var isComplete = true
+        for name in SalesforceSinkDefinition.connectionSettings {
+            if let text = optionalField(fields[name], &isComplete, { $0.string("a value or ${VARIABLE}", for: "'\(name)'", &$1) }) {
+                settings[name] = EnvironmentSetting(text)
+            }
+        }
+        return isComplete ? settings : nil
+    }
+}
+
+/// Whether an optional field was written (`.some`) but could not be read (`.some(nil)`).
+private func isUnreadable<Value>(_ field: Value??) -> Bool {
+    if case .some(.none) = field { return true }
+    return false
+}
