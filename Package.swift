@@ -69,6 +69,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
         .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Sinks", "Runner"]),

@@ -10,12 +10,12 @@ import Topologies
 /// location and both records, and the in-process driver agrees with a real run on a dev broker.
 @Suite("runner test")
 struct TopologyTestCommandTests {
-    static let examples = ["product-views", "order-enrichment", "browsing-sessions", "abandoned-carts", "cart-conversions"].map { repositoryRoot + "/topologies/examples/\($0).yml" }
+    static let examples = ["product-views", "order-enrichment", "browsing-sessions", "abandoned-carts", "cart-conversions", "contacts-to-salesforce"].map { repositoryRoot + "/topologies/examples/\($0).yml" }
 
     @Test func theExamplesTestCasesPass() throws {
         let result = try runRunner(["test"] + Self.examples)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
-        #expect(result.output.contains("10 of 10 test cases passed"), "\(result.output)")
+        #expect(result.output.contains("12 of 12 test cases passed"), "\(result.output)")
     }
 
     @Test func aWrongExpectationFailsNamingWhereAndWhatDiffers() throws {

@@ -81,6 +81,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
         case .join(let table, let kind, let condition, _, let value):
             return [line + "join(\(table.value), \(kind.rawValue), when: \(condition?.source ?? "-"), value: \(render(value)))"]
+        case .salesforce(let sink):
+            return [line + "salesforce(\(sink.name.value), \(sink.sObject.value), \(sink.operation), fields: \(render(sink.fields)), batch: \(sink.batchSize))"]
         }
     }
 }

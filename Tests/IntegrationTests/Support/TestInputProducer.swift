@@ -16,6 +16,15 @@ struct TestInputProducer {
         try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8)))
     }
 
+    /// Sends many records without waiting for each: all are enqueued, then acknowledged together.
+    /// Records of one key keep their order (the producer is idempotent).
+    func sendAll(_ topic: String, _ records: [(key: String, value: String)]) throws {
+        for record in records {
+            try producer.enqueueWaitingForRoom(ProducerRecord(topic: topic, key: Array(record.key.utf8), value: Array(record.value.utf8))) { _ in }
+        }
+        try producer.flush(timeout: .seconds(60))
+    }
+
     func close() throws {
         try producer.close()
     }

@@ -6,11 +6,13 @@ final class TestRunnerProcess: Sendable {
 
     /// Without an `--http-port` in `extraArguments`, the endpoint listens on a free port, so that
     /// tests running side by side do not compete for the default one.
-    init(topology: String, bootstrapServers: String, extraArguments: [String] = []) throws {
+    /// `environment` adds to (or overrides) the test's own environment.
+    init(topology: String, bootstrapServers: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let http = extraArguments.contains("--http-port") ? [] : ["--http-port", "0"]
+        let logLevel = extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]
         child = try ChildProcess(RunnerExecutable.path, [
-            "run", "--topology", topology, "--bootstrap-servers", bootstrapServers, "--log-level", "warning",
-        ] + http + extraArguments)
+            "run", "--topology", topology, "--bootstrap-servers", bootstrapServers,
+        ] + logLevel + http + extraArguments, environment: environment)
     }
 
     /// Sends `signal` and returns the exit status (or the signal number for a kill).

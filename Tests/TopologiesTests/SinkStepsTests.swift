@@ -1,0 +1,80 @@
+import Testing
+import Topologies
+
+/// The `salesforce` step: what it reads, its defaults, the sink topic, and its mistakes.
+@Suite("Sink steps")
+struct SinkStepsTests {
+    func topology(_ step: String) -> String {
+        """
+        application-id: app
+        sources:
+          in: { topic: in }
+        pipelines:
+          crm:
+            from: in
+            steps:
+              - salesforce:
+        \(step)
+        """
+    }
+
+    @Test func aSalesforceStepGetsItsDefaultsAndSinkTopic() throws {
+        let definition = try TopologyParser.parse(yaml: topology("""
+                      sobject: Customer_Activity__c
+                      external-id: Activity_Id__c
+                      fields: { Activity_Id__c: key, Views__c: value.views }
+            """), file: "t.yml")
+        let sink = try #require(definition.salesforceSinks.first)
+        #expect(sink.name.value == "salesforce-customer-activity-c")
+        #expect(sink.operation == .upsert(externalIDField: "Activity_Id__c"))
+        #expect(sink.apiVersion == "62.0")
+        #expect(sink.batchSize == 200)
+        #expect(sink.topic(application: "app") == "app-salesforce-customer-activity-c-sink")
+        #expect(definition.topicPartitions["app-salesforce-customer-activity-c-sink"] == 4)
+        #expect(sink.connection["client-id"]?.variables == ["SALESFORCE_CLIENT_ID"], "without 'connection', the standard variables")
+    }
+
+    @Test func connectionSettingsResolveFromTheEnvironment() throws {
+        let definition = try TopologyParser.parse(yaml: topology("""
+                      name: contacts
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Customer_Id__c: key }
+                      connection:
+                        login-url: https://${SF_HOST}/x
+                        client-id: ${SF_ID}
+            """), file: "t.yml")
+        let connection = try #require(definition.salesforceSinks.first?.connection)
+        #expect(connection["login-url"]?.resolve(in: ["SF_HOST": "example.my.salesforce.com"]) == "https://example.my.salesforce.com/x")
+        #expect(connection["client-id"]?.resolve(in: [:]) == nil, "an unset variable leaves the setting unset")
+        #expect(connection["client-secret"] == nil)
+    }
+
+    @Test func mistakesAreReportedWhereTheyAreWritten() {
+        #expect(parseErrors(topology("""
+                      sobject: Contact
+                      fields: { Email: value.email }
+            """)) == ["t.yml:8:9: missing required field 'external-id' in 'salesforce': an upsert matches records by an external id field (e.g. Customer_Id__c)"])
+        #expect(parseErrors(topology("""
+                      sobject: Contact
+                      operation: merge
+                      fields: { Email: value.email }
+            """)) == ["t.yml:10:22: unknown operation 'merge'; expected one of: insert, update, upsert"])
+        #expect(parseErrors(topology("""
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Email: value.email }
+                      batch: { size: 500 }
+                      limits: { slow-down-at: 120% }
+            """)) == [
+                "t.yml:12:26: 'size' may be at most 200: Salesforce takes at most 200 records per collections call",
+                "t.yml:13:35: expected a share of the daily limit for 'slow-down-at', such as 0.9 or 90%, got '120%'",
+            ])
+        #expect(parseErrors(topology("""
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Email: value.email }
+                  - to: out
+            """)) == ["t.yml:12:9: steps after 'salesforce' are never reached"])
+    }
+}
