@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.runner")
         let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
-        let salesforceSinks = try SalesforceSinkSetup(loaded, environment: ProcessInfo.processInfo.environment)
+        let sinks = try SinkSetup(loaded, environment: ProcessInfo.processInfo.environment)
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -117,7 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         for topology in loaded {
             services.append(StreamApplication(topology: topology.topology, configuration: configuration, logger: logger))
         }
-        services += salesforceSinks.workers(bootstrapServers: servers, logger: logger)
+        services += sinks.workers(bootstrapServers: servers, logger: logger)
         if demo {
             services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
         }

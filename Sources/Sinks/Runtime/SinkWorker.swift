@@ -113,7 +113,7 @@ private final class SinkSession {
             buffer.noteSettled(record)
             return
         }
-        let key = record.key.map { String(decoding: $0, as: UTF8.self) }
+        let key = configuration.coalescesByKey ? record.key.map { String(decoding: $0, as: UTF8.self) } : nil
         buffer.add(SinkRecord(coalescingKey: key, body: body, source: record), now: now)
     }
 

@@ -11,6 +11,9 @@ public struct SinkWorkerConfiguration: Sendable {
     public var groupID: String
     /// Where refused records go, with the reason in headers.
     public var deadLetterTopic: String
+    /// Whether records with the same key replace each other while they wait (Salesforce upserts:
+    /// yes; notifications: no, each one is sent).
+    public var coalescesByKey = true
     /// At most this many records per call.
     public var batchSize: Int = 200
     /// A batch smaller than `batchSize` goes out once its oldest record waited this long.

@@ -17,4 +17,12 @@ extension TopologyDefinition {
             return nil
         }
     }
+
+    /// The `http` steps, in file order.
+    public var httpSinks: [HTTPSinkDefinition] {
+        allSteps.compactMap { step in
+            if case .http(let sink) = step.kind { return sink }
+            return nil
+        }
+    }
 }

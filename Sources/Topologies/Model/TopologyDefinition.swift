@@ -164,6 +164,9 @@ public indirect enum StepKind: Sendable {
     /// `salesforce: { sobject: NAME, operation: upsert, external-id: FIELD, fields: TEMPLATE, ... }` —
     /// writes each record to Salesforce (ends the chain).
     case salesforce(SalesforceSinkDefinition)
+    /// `http: { url: URL, method: POST|PUT, headers: {...}, body: TEMPLATE, batch: {...} }` — sends
+    /// each record to an HTTP endpoint (ends the chain).
+    case http(HTTPSinkDefinition)
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -191,6 +194,7 @@ public indirect enum StepKind: Sendable {
         case .timer: "timer"
         case .streamJoin: "join"
         case .salesforce: "salesforce"
+        case .http: "http"
         }
     }
 }

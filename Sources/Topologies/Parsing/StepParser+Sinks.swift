@@ -13,7 +13,7 @@ extension StepParser {
         let operation = salesforceOperation(fields, step, &isComplete)
         // These readers report through `self`, so they are called directly rather than through `optionalField`.
         let name = fields["name"].map { internalName($0, for: "name") }
-        let batch = fields["batch"].map { batchOptions($0) }
+        let batch = fields["batch"].map { batchOptions($0, maximum: 200) }
         let retry = fields["retry"].map { retryOptions($0) }
         let limits = fields["limits"].map { limitOptions($0) }
         let connection = fields["connection"].map { connectionSettings($0) }
@@ -28,6 +28,62 @@ extension StepParser {
             retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000,
             slowDownAt: limits??.slowDownAt ?? 0.9, slowPaceMilliseconds: limits??.slowPace ?? 10_000, probeEveryMilliseconds: limits??.probeEvery ?? 300_000,
             location: step.keywordLocation))
+    }
+
+    /// `http: { name, url, method, headers, body, batch, parallel, retry }`
+    mutating func http(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        let allowed = ["batch", "body", "headers", "method", "name", "parallel", "retry", "url"]
+        guard let fields = YAMLFields(value, of: "'http'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
+        let url = fields.required("url", &diagnostics)?.string("a URL or ${VARIABLE}", for: "'url'", &diagnostics)
+        var isComplete = true
+        let body = optionalField(fields["body"], &isComplete) { $0.template(for: "body", roots: Self.recordRoots, &$1) }
+        let parallel = optionalField(fields["parallel"], &isComplete) { $0.positiveInteger(for: "'parallel'", &$1) }
+        let method = optionalField(fields["method"], &isComplete) { node, diagnostics -> HTTPSinkDefinition.Method? in
+            guard let text = node.string("a method", for: "'method'", &diagnostics) else { return nil }
+            guard let method = HTTPSinkDefinition.Method(rawValue: text.value.uppercased()) else {
+                diagnostics.report("unknown method '\(text.value)'; expected POST or PUT", at: text.location)
+                return nil
+            }
+            return method
+        }
+        let name = fields["name"].map { internalName($0, for: "name") }
+        let batch = fields["batch"].map { batchOptions($0, maximum: nil) }
+        let retry = fields["retry"].map { retryOptions($0) }
+        let headers = fields["headers"].map { headerSettings($0) }
+        if [isUnreadable(name), isUnreadable(batch), isUnreadable(retry), isUnreadable(headers)].contains(true) { isComplete = false }
+        guard isComplete, let url else { return nil }
+        let batchSize = batch.flatMap { $0 }.flatMap { $0.size ?? 100 }
+        if batchSize != nil, let recordHeader = headers??.record.keys.sorted().first {
+            diagnostics.report("header '\(recordHeader)' is computed per record, but a batch sends many records in one request; use ${VARIABLE} values or no batch", at: fields.key("headers")!.location)
+            return nil
+        }
+        return .http(HTTPSinkDefinition(
+            name: name.flatMap { $0 } ?? Located("http-\(step.list.pipeline)", at: step.keywordLocation), url: EnvironmentSetting(url), method: method ?? .post,
+            body: body, fixedHeaders: headers??.fixed ?? [:], recordHeaders: headers??.record ?? [:], batchSize: batchSize,
+            lingerMilliseconds: batch??.linger ?? 1000, parallel: parallel ?? 8,
+            retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000, location: step.keywordLocation))
+    }
+
+    /// Header values with `${VAR}` are read from the environment; others are expressions over the record.
+    private mutating func headerSettings(_ node: YAMLNode) -> (fixed: [String: EnvironmentSetting], record: [String: ExpressionText])? {
+        guard let entries = node.mapping(for: "'headers'", &diagnostics) else { return nil }
+        var fixed: [String: EnvironmentSetting] = [:]
+        var record: [String: ExpressionText] = [:]
+        var isComplete = true
+        for entry in entries {
+            guard let name = entry.key.string("a header name", for: "'headers'", &diagnostics) else {
+                isComplete = false
+                continue
+            }
+            if let text = entry.value.text, text.contains("${") {
+                fixed[name.value] = EnvironmentSetting(Located(text, at: entry.value.location))
+            } else if let expression = entry.value.expression(for: "header '\(name.value)'", roots: Self.recordRoots, &diagnostics) {
+                record[name.value] = expression
+            } else {
+                isComplete = false
+            }
+        }
+        return isComplete ? (fixed, record) : nil
     }
 
     private mutating func salesforceOperation(_ fields: YAMLFields, _ step: StepPosition, _ isComplete: inout Bool) -> SalesforceSinkDefinition.Operation? {
@@ -51,12 +107,13 @@ extension StepParser {
         }
     }
 
-    private mutating func batchOptions(_ node: YAMLNode) -> (size: Int?, linger: Int64?)? {
+    /// `batch: { size: N, linger: D }`; `maximum` is the destination's limit per call, if it has one.
+    private mutating func batchOptions(_ node: YAMLNode, maximum: Int?) -> (size: Int?, linger: Int64?)? {
         guard let fields = YAMLFields(node, of: "'batch'", at: node.location, allowed: ["linger", "size"], &diagnostics) else { return nil }
         var isComplete = true
         let size = optionalField(fields["size"], &isComplete) { node, diagnostics -> Int? in
             guard let size = node.positiveInteger(for: "'size'", &diagnostics) else { return nil }
-            guard size <= 200 else {
+            guard size <= maximum ?? .max else {
                 diagnostics.report("'size' may be at most 200: Salesforce takes at most 200 records per collections call", at: node.location)
                 return nil
             }

@@ -245,6 +245,7 @@ struct StepKeyword: Sendable {
         StepKeyword("repartition") { parser, value, step in parser.repartition(value, step) },
         StepKeyword("timer") { parser, value, step in parser.timer(value, step) },
         StepKeyword("salesforce", endsChain: true) { parser, value, step in parser.salesforce(value, step) },
+        StepKeyword("http", endsChain: true) { parser, value, step in parser.http(value, step) },
     ]
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })

@@ -14,4 +14,24 @@ extension TopologyCompiler.Context {
         keyed.to("\(step.name).sink", topic: sink.topic(application: definition.applicationID.value), keyFormat: .string, valueFormat: .json)
         return nil
     }
+
+    /// `http` — builds each request's body and per-record headers as `{"body": ..., "headers": {...}}`
+    /// and writes it, keyed as it is, to the sink topic the runner's sink worker sends from; ends the chain.
+    func compileHTTP(_ step: StepDefinition, _ sink: HTTPSinkDefinition, on stream: KStream) -> KStream? {
+        let body = sink.body.map(CompiledTemplate.init)
+        let headers = sink.recordHeaders.sorted { $0.key < $1.key }.map { ($0.key, RecordEvaluator($0.value)) }
+        let wrapped = stream.transform(step.name, kind: "http") { record in
+            var message = JSONObject()
+            message["body"] = try body?.build(for: record) ?? record.value
+            if !headers.isEmpty {
+                message["headers"] = .object(JSONObject(try headers.map { name, evaluator in
+                    let value = try evaluator.evaluate(record)
+                    return (name, .string(value.stringValue ?? JSONSerializer.serializeToString(value)))
+                }))
+            }
+            record.value = .object(message)
+        }
+        wrapped.to("\(step.name).sink", topic: sink.topic(application: definition.applicationID.value), keyFormat: .string, valueFormat: .json)
+        return nil
+    }
 }
