@@ -53,6 +53,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `runner dev-salesforce`: a local stand-in answering in Salesforce's REST wire format, errors and
+        // scripted faults included, for developing and testing the Salesforce sink without an org.
+        .target(
+            name: "DevSalesforce",
+            dependencies: [
+                "HTTPServing",
+                "StreamCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Sinks that write to the outside world (Salesforce REST, HTTP webhooks) from a sink topic.
         .target(
             name: "Sinks",
@@ -70,6 +82,7 @@ let package = Package(
                 "Topologies",
                 "Sinks",
                 "HTTPServing",
+                "DevSalesforce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
