@@ -93,7 +93,14 @@ let package = Package(
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
-        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Sinks", "Runner"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "StreamCore", "Topologies", "Sinks", "Runner",
+                // Signs the JWT-bearer assertions the dev-salesforce tests send.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
