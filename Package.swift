@@ -41,6 +41,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A small HTTP/1.1 server (keep-alive, whole requests to an async handler): the runner's operations
+        // endpoint and the development stand-ins serve through it.
+        .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `runner dev-salesforce`: a local stand-in answering in Salesforce's REST wire format, errors and
+        // scripted faults included, for developing and testing the Salesforce sink without an org.
+        .target(
+            name: "DevSalesforce",
+            dependencies: [
+                "HTTPServing",
+                "StreamCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Sinks that write to the outside world (Salesforce REST, HTTP webhooks) from a sink topic.
         .target(
             name: "Sinks",
@@ -58,12 +82,11 @@ let package = Package(
                 "StreamCore",
                 "Topologies",
                 "Sinks",
+                "HTTPServing",
+                "DevSalesforce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -72,7 +95,14 @@ let package = Package(
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
-        .testTarget(name: "IntegrationTests", dependencies: ["StreamCore", "Topologies", "Sinks", "Runner"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "StreamCore", "Topologies", "Sinks", "Runner",
+                // Signs the JWT-bearer assertions the dev-salesforce tests send.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let stores = QueryableStores()
         if !noHTTP {
-            services.append(OperationsHTTPServer(host: httpHost, port: httpPort, registry: registry, stores: stores, logger: logger))
+            services.append(try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, logger: logger))
         }
 
         let servers: String

@@ -6,13 +6,18 @@ struct RequestTarget {
     init(_ uri: String) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = parts[0].split(separator: "/").map { Self.decode($0, plusIsSpace: false) }
-        query = [:]
-        if parts.count > 1 {
-            for pair in parts[1].split(separator: "&") {
-                let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                query[Self.decode(nameAndValue[0], plusIsSpace: true)] = nameAndValue.count > 1 ? Self.decode(nameAndValue[1], plusIsSpace: true) : ""
-            }
+        query = parts.count > 1 ? Self.parameters(parts[1]) : [:]
+    }
+
+    /// `name=value&...` pairs as in a query string or a form-encoded body; a repeated name keeps its last
+    /// value, a name without `=` has the empty value.
+    static func parameters(_ text: Substring) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            parameters[decode(nameAndValue[0], plusIsSpace: true)] = nameAndValue.count > 1 ? decode(nameAndValue[1], plusIsSpace: true) : ""
         }
+        return parameters
     }
 
     /// `%XX` escapes decoded as UTF-8; a malformed escape is kept as written.
