@@ -252,7 +252,7 @@ struct DevSalesforceTests {
         let token = try await salesforce.token()
         let ids = (0..<200).map { "C\($0)" }
         // The ids a 5% fraction fails are those whose FNV-1a hash mod 10000 is below 500.
-        let failedByFraction = Set(ids.filter { fnv1a($0) % 10_000 < 500 })
+        let failedByFraction = Set(ids.filter { TestDevSalesforce.failsByFraction($0, 0.05) })
         try await salesforce.setFaults("""
             {"faults":[{"kind":"record-error","statusCode":"INVALID_FIELD","externalIds":["C7"]},
                        {"kind":"record-error","statusCode":"DUPLICATE_VALUE","fraction":0.05},
@@ -330,10 +330,5 @@ struct DevSalesforceTests {
 
     private func base64URL(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    /// 32-bit FNV-1a, as the stand-in hashes external ids for `fraction` faults.
-    private func fnv1a(_ text: String) -> UInt32 {
-        text.utf8.reduce(2_166_136_261) { ($0 ^ UInt32($1)) &* 16_777_619 }
     }
 }

@@ -60,6 +60,101 @@ struct SalesforceSinkTests {
         #expect(!log.contains("PRIVATE KEY") && !log.contains(String(key.pemRepresentation.split(separator: "\n")[1])), "the private key never reaches the log")
         #expect(!log.contains("Bearer") && !log.contains("access_token"))
     }
+
+    /// A copy of the example that retries quickly and probes a used-up daily limit every 3 s, so the
+    /// faults play out in a test's time.
+    static func quickRetryingCopy(in directory: TemporaryStateDirectory) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        let file = directory.path + "/contacts-to-salesforce.yml"
+        let text = try String(contentsOfFile: example, encoding: .utf8).replacingOccurrences(of: "          name: contacts\n", with: """
+                      name: contacts
+                      retry: { initial: 200ms, max: 2s }
+                      limits: { probe-every: 3s }
+                      batch: { size: 200, linger: 200ms }
+
+            """)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func everyRecordEndsInSalesforceOrTheDeadLetterTopicThroughEveryFault() async throws {
+        let directory = TemporaryStateDirectory()
+        let topology = try Self.quickRetryingCopy(in: directory)
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let broker = try TestDevBroker(topologies: [topology])
+        let salesforce = try TestDevSalesforce(["--client-secret", secret])
+        let rejectOnePercent = #"{"kind":"record-error","statusCode":"DUPLICATE_VALUE","fraction":0.01}"#
+        try await salesforce.setFaults(#"{"faults":[{"kind":"invalid-session","count":1},\#(rejectOnePercent)]}"#)
+        let port = Int.random(in: 20_000..<32_000)
+        let runner = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--log-level", "info", "--http-port", String(port)], environment: [
+            "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": secret,
+            "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
+        ])
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        var latest: [String: String] = [:]
+        func phase(_ prefix: String, _ customers: Int) async throws -> Set<String> {
+            let input = Self.identifies(customers: customers, updated: customers / 5, prefix: prefix)
+            try producer.sendAll("identifies", input.events)
+            latest.merge(input.latest) { _, new in new }
+            return Set(input.latest.keys.filter { !TestDevSalesforce.failsByFraction($0, 0.01) })
+        }
+
+        // A 401 first: the session is renewed once and the call replayed.
+        let first = try await phase("A", 2_000)
+        _ = try await salesforce.waitForContacts { first.isSubset(of: $0.keys) }
+
+        // 30 s of 503s: reading pauses, the group's lag grows, then drains.
+        try await salesforce.setFaults(#"{"faults":[{"kind":"unavailable","seconds":30},\#(rejectOnePercent)]}"#)
+        let outageStart = ContinuousClock.now
+        let second = try await phase("B", 2_000)
+        var sawPause = false
+        var lagDuringOutage: Int64 = 0
+        while ContinuousClock.now - outageStart < .seconds(25) {
+            try await Task.sleep(for: .seconds(1))
+            let metrics = (try? await httpGet(port: port, "/metrics")) ?? ""
+            if metrics.contains(#"tributary_sink_paused{sink="contacts"} 1"#) { sawPause = true }
+            let lag = try await ConsumerGroupLag.of(
+                group: "contacts-to-salesforce-contacts-sink", topic: "contacts-to-salesforce-contacts-sink", partitions: 4, bootstrapServers: broker.bootstrapServers)
+            lagDuringOutage = max(lagDuringOutage, lag)
+        }
+        #expect(sawPause, "reading paused while Salesforce answered 503")
+        #expect(lagDuringOutage >= 2_000, "nothing of phase B was committed during the outage (lag \(lagDuringOutage))")
+        let duringOutage = try await salesforce.waitForContacts { _ in true }
+        #expect(!duringOutage.keys.contains { $0.hasPrefix("B") }, "nothing was written during the outage")
+        _ = try await salesforce.waitForContacts { second.isSubset(of: $0.keys) }
+
+        // The daily limit: calls stop, and a probe 3 s later finds it lifted.
+        try await salesforce.setFaults(#"{"faults":[{"kind":"request-limit","count":1},\#(rejectOnePercent)]}"#)
+        let third = try await phase("C", 1_000)
+        let contacts = try await salesforce.waitForContacts { third.isSubset(of: $0.keys) }
+        try producer.close()
+
+        // Every customer is in Salesforce with its latest e-mail, or in the dead-letter topic with
+        // Salesforce's reason — never both, never neither.
+        let rejected = Set(latest.keys.filter { TestDevSalesforce.failsByFraction($0, 0.01) })
+        #expect(!rejected.isEmpty && rejected.count < latest.count / 20)
+        let dlq = try await TopicReader.read(["contacts-to-salesforce-dlq"], bootstrapServers: broker.bootstrapServers, linger: .seconds(2)) { read in
+            Set(read["contacts-to-salesforce-dlq", default: []].compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).count >= rejected.count
+        }["contacts-to-salesforce-dlq", default: []]
+        let deadLettered = Set(dlq.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
+        #expect(deadLettered == rejected)
+        #expect(Set(contacts.keys) == Set(latest.keys).subtracting(rejected))
+        let stale = contacts.filter { latest[$0.key] != $0.value["Email"]?.stringValue }
+        #expect(stale.isEmpty, "every contact has its latest e-mail")
+        #expect(dlq.allSatisfy { letter in
+            letter.headers.contains(KafkaHeader("tributary.salesforce.status-code", "DUPLICATE_VALUE"))
+                && letter.headers.contains { $0.name == "tributary.error" && String(decoding: $0.value ?? [], as: UTF8.self).contains("DUPLICATE_VALUE") }
+        })
+
+        let log = try await salesforce.send("GET", "/requests").body?.arrayValue ?? []
+        #expect(log.filter { $0["status"] == 401 }.count == 1, "one 401")
+        #expect(log.filter { $0["path"] == "/services/oauth2/token" }.count == 2, "one sign-in, one renewal")
+        let limited = try #require(log.firstIndex { $0["status"] == 403 })
+        #expect(log[(limited + 1)...].contains { $0["status"] == 200 }, "a probe succeeded after the daily limit")
+        #expect(runner.stop() == 0)
+        let output = runner.standardError
+        #expect(!output.contains(secret) && !output.contains("Bearer"), "no secret or token in the log")
+    }
 }
 
 extension TestDevSalesforce {

@@ -75,4 +75,11 @@ final class TestDevSalesforce: Sendable {
         let response = try await send("POST", "/dev/faults", body: script)
         guard response.status == 200 else { throw TestFailure("fault script refused: \(String(describing: response.body))") }
     }
+
+    /// Whether a `record-error` fault with `fraction` fails `externalID`: the stand-in fails the ids whose
+    /// 32-bit FNV-1a hash mod 10000 is below `fraction` × 10000 (computed here independently).
+    static func failsByFraction(_ externalID: String, _ fraction: Double) -> Bool {
+        let hash = externalID.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        return Double(hash % 10_000) < fraction * 10_000
+    }
 }
