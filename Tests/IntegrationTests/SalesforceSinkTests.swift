@@ -155,6 +155,39 @@ struct SalesforceSinkTests {
         let output = runner.standardError
         #expect(!output.contains(secret) && !output.contains("Bearer"), "no secret or token in the log")
     }
+
+    @Test func aRunnerKilledWhileCallsFailLosesNothingAfterItsRestart() async throws {
+        let directory = TemporaryStateDirectory()
+        let topology = try Self.quickRetryingCopy(in: directory)
+        let broker = try TestDevBroker(topologies: [topology])
+        let salesforce = try TestDevSalesforce()
+        try await salesforce.setFaults(#"{"faults":[{"kind":"unavailable","seconds":600}]}"#)
+        let environment = [
+            "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "dev-secret",
+            "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
+        ]
+        let input = Self.identifies(customers: 1_000, updated: 300)
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        try producer.sendAll("identifies", input.events)
+        try producer.close()
+
+        let first = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, environment: environment)
+        var failedCalls = 0
+        for _ in 0..<120 where failedCalls < 3 {
+            try await Task.sleep(for: .milliseconds(500))
+            failedCalls = try await salesforce.collectionsCalls().filter { $0["status"] == 503 }.count
+        }
+        #expect(failedCalls >= 3, "the sink kept retrying while Salesforce answered 503")
+        first.stop(signal: SIGKILL)
+
+        #expect(try await salesforce.send("DELETE", "/dev/faults").status == 200)
+        let second = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, environment: environment)
+        let contacts = try await salesforce.waitForContacts { $0.count >= input.latest.count }
+        #expect(second.stop() == 0)
+        #expect(contacts.count == input.latest.count)
+        let stale = contacts.filter { input.latest[$0.key] != $0.value["Email"]?.stringValue }
+        #expect(stale.isEmpty, "every contact has its latest e-mail after the restart")
+    }
 }
 
 extension TestDevSalesforce {
