@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "StreamCore", "Topologies", "Sinks", "Runner",
+                "StreamCore", "Topologies", "Sinks", "HTTPServing", "Runner",
                 // Signs the JWT-bearer assertions the dev-salesforce tests send.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
