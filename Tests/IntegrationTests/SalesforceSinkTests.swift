@@ -188,6 +188,38 @@ struct SalesforceSinkTests {
         let stale = contacts.filter { input.latest[$0.key] != $0.value["Email"]?.stringValue }
         #expect(stale.isEmpty, "every contact has its latest e-mail after the restart")
     }
+
+    @Test func missingSettingsStopTheStartNamingTheStepAndTheVariable() throws {
+        let result = try runRunnerWith(environment: [
+            "SALESFORCE_LOGIN_URL": "", "SALESFORCE_CLIENT_ID": "app", "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "", "SALESFORCE_CLIENT_SECRET": "",
+        ], ["run", "--topology", Self.example, "--bootstrap-servers", "127.0.0.1:9", "--no-http"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("contacts-to-salesforce.yml:22:9: salesforce sink 'contacts': connection setting 'login-url' is not set (from $SALESFORCE_LOGIN_URL)"), "\(result.errors)")
+
+        let noFlow = try runRunnerWith(environment: [
+            "SALESFORCE_LOGIN_URL": "https://login.salesforce.com", "SALESFORCE_CLIENT_ID": "app", "SALESFORCE_USERNAME": "u", "SALESFORCE_PRIVATE_KEY_FILE": "", "SALESFORCE_CLIENT_SECRET": "",
+        ], ["run", "--topology", Self.example, "--bootstrap-servers", "127.0.0.1:9", "--no-http"])
+        #expect(noFlow.status == 1)
+        #expect(noFlow.errors.contains("either 'username' and 'private-key-file' (JWT bearer flow) or 'client-secret'"), "\(noFlow.errors)")
+    }
+
+    @Test func refusedCredentialsStopTheRunnerWithAClearMessageInsteadOfLooping() async throws {
+        let broker = try TestDevBroker(topologies: [Self.example])
+        let salesforce = try TestDevSalesforce()
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        try producer.sendAll("identifies", Self.identifies(customers: 10, updated: 0).events)
+        try producer.close()
+        let runner = try TestRunnerProcess(topology: Self.example, bootstrapServers: broker.bootstrapServers, environment: [
+            "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "wrong-secret",
+            "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
+        ])
+        let status = runner.waitForExit(timeout: .seconds(60))
+        if status == nil { runner.stop(signal: SIGKILL) }
+        #expect(status != nil && status != 0, "the runner stops")
+        #expect(runner.standardError.contains("Salesforce refused the sign-in (invalid_client"))
+        let signIns = try await salesforce.send("GET", "/requests").body?.arrayValue?.filter { $0["path"] == "/services/oauth2/token" }.count
+        #expect(signIns == 1, "one refused sign-in, not a loop")
+    }
 }
 
 extension TestDevSalesforce {

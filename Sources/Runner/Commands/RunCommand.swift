@@ -121,8 +121,12 @@ struct RunCommand: AsyncParsableCommand {
         if demo {
             services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
         }
-        // Services stop in reverse order: the generator first, then the applications, the broker, the HTTP endpoint.
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Services stop in reverse order: the generator first, then the sinks, the applications, the
+        // broker, the HTTP endpoint. A service that fails (a sink whose credentials are refused) shuts
+        // the others down gracefully, so they commit what they finished before the runner exits.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

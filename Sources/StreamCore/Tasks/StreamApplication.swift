@@ -20,24 +20,28 @@ public final class StreamApplication: Service, Sendable {
     }
 
     /// Processes on a dedicated thread (polling blocks; it must not occupy the cooperative pool) until
-    /// graceful shutdown, then returns once everything processed is committed.
+    /// graceful shutdown or cancellation, then returns once everything processed is committed.
     ///
     /// - Throws: ``KafkaError`` or ``StateStoreError`` when processing stopped on its own because of a
     ///   fatal error.
     public func run() async throws {
         let (topology, configuration, logger, stopRequested) = (topology, configuration, logger, stopRequested)
-        let outcome: Result<Void, any Error> = await withGracefulShutdownHandler {
-            await withCheckedContinuation { continuation in
-                let thread = Thread {
-                    let streamThread = StreamThread(topology: topology, configuration: configuration, logger: logger)
-                    continuation.resume(returning: Result { () throws in
-                        try streamThread.run { stopRequested.isSet }
-                    })
+        let outcome: Result<Void, any Error> = await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { continuation in
+                    let thread = Thread {
+                        let streamThread = StreamThread(topology: topology, configuration: configuration, logger: logger)
+                        continuation.resume(returning: Result { () throws in
+                            try streamThread.run { stopRequested.isSet }
+                        })
+                    }
+                    thread.name = "tributary-\(topology.applicationID)"
+                    thread.start()
                 }
-                thread.name = "tributary-\(topology.applicationID)"
-                thread.start()
+            } onGracefulShutdown: {
+                stopRequested.set()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             stopRequested.set()
         }
         try outcome.get()

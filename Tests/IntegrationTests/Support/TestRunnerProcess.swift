@@ -19,6 +19,13 @@ final class TestRunnerProcess: Sendable {
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 { child.stop(signal: signal) }
 
+    /// Waits up to `timeout` for the process to exit by itself; its status, or `nil` if it still runs.
+    func waitForExit(timeout: Duration) -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while child.process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        return child.process.isRunning ? nil : child.process.terminationStatus
+    }
+
     /// Everything the process wrote to standard error (call after `stop`).
     var standardError: String {
         String(decoding: child.standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -27,7 +34,12 @@ final class TestRunnerProcess: Sendable {
 
 /// Runs the runner with `arguments` to completion and returns its exit status and output.
 func runRunner(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-    let child = try ChildProcess(RunnerExecutable.path, arguments)
+    try runRunnerWith(environment: [:], arguments)
+}
+
+/// Like ``runRunner(_:)``, with `environment` added to the test's own.
+func runRunnerWith(environment: [String: String], _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    let child = try ChildProcess(RunnerExecutable.path, arguments, environment: environment)
     let output = child.standardOutput.fileHandleForReading.readDataToEndOfFile()
     let errors = child.standardError.fileHandleForReading.readDataToEndOfFile()
     let status = child.stop()
