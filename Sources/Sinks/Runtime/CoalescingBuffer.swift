@@ -30,8 +30,6 @@ struct CoalescingBuffer {
 
     /// Records waiting to be sent (not in flight).
     var waitingCount: Int { waiting.count }
-    /// Records read and not yet settled, waiting or in flight.
-    var unsettledCount: Int { unsettled.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 
     mutating func add(_ record: SinkRecord, now: ContinuousClock.Instant) {
         let partition = record.source.topicPartition

@@ -51,7 +51,8 @@ private final class SinkSession {
     /// The destination is failing as a whole: reading pauses until a call succeeds.
     private var isFailing = false
     private var failedCalls = 0
-    private var isPaused = false
+    /// The partitions this session paused (partitions assigned while paused are paused too).
+    private var pausedPartitions: Set<TopicPartition> = []
     private var lastCommit: ContinuousClock.Instant = .now
     private let metrics: SinkMetrics
 
@@ -206,10 +207,18 @@ private final class SinkSession {
     /// Pauses reading while the destination fails or too much waits; resumes otherwise.
     private func updatePause() throws {
         let shouldPause = isFailing || buffer.waitingCount >= configuration.maxWaiting
-        guard shouldPause != isPaused else { return }
-        let partitions = Array(consumer.assignment)
-        if shouldPause { try consumer.pause(partitions) } else { try consumer.resume(partitions) }
-        isPaused = shouldPause
+        let assignment = consumer.assignment
+        pausedPartitions.formIntersection(assignment)
+        if shouldPause {
+            let unpaused = assignment.subtracting(pausedPartitions)
+            guard !unpaused.isEmpty else { return }
+            try consumer.pause(Array(unpaused))
+            pausedPartitions.formUnion(unpaused)
+        } else {
+            guard !pausedPartitions.isEmpty else { return }
+            try consumer.resume(Array(pausedPartitions))
+            pausedPartitions = []
+        }
         metrics.paused.record(shouldPause ? 1 : 0)
     }
 
