@@ -78,10 +78,11 @@ struct DevSalesforceTests {
     }
 
     @Test func tokensExpireAfterTheirLifetime() async throws {
-        let salesforce = try TestDevSalesforce(["--token-lifetime-seconds", "1"])
+        // Lifetimes and windows of several seconds: a loaded CI machine may take a second to answer.
+        let salesforce = try TestDevSalesforce(["--token-lifetime-seconds", "5"])
         let token = try await salesforce.token()
         #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 200)
-        try await Task.sleep(for: .milliseconds(1100))
+        try await Task.sleep(for: .milliseconds(5200))
         #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 401)
     }
 
@@ -211,12 +212,12 @@ struct DevSalesforceTests {
     @Test func unavailableFaultAnswers503ForItsSecondsThenRecovers() async throws {
         let salesforce = try TestDevSalesforce()
         let token = try await salesforce.token()
-        try await salesforce.setFaults(#"{"faults":[{"kind":"unavailable","seconds":1}]}"#)
+        try await salesforce.setFaults(#"{"faults":[{"kind":"unavailable","seconds":5}]}"#)
         let unavailable = try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token)
         #expect(unavailable.status == 503)
         #expect(unavailable.body?[0]?["errorCode"] == "SERVER_UNAVAILABLE")
         #expect(try await salesforce.send("GET", "/records").body == [:])
-        try await Task.sleep(for: .milliseconds(1100))
+        try await Task.sleep(for: .milliseconds(5200))
         #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 200)
     }
 

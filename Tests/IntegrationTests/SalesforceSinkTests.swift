@@ -220,6 +220,40 @@ struct SalesforceSinkTests {
         let signIns = try await salesforce.send("GET", "/requests").body?.arrayValue?.filter { $0["path"] == "/services/oauth2/token" }.count
         #expect(signIns == 1, "one refused sign-in, not a loop")
     }
+
+    @Test func theSinkSlowsItselfDownBeforeTheDailyLimitIsReached() async throws {
+        let directory = TemporaryStateDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        let topology = directory.path + "/contacts-to-salesforce.yml"
+        try String(contentsOfFile: Self.example, encoding: .utf8).replacingOccurrences(of: "          name: contacts\n", with: """
+                      name: contacts
+                      batch: { size: 10, linger: 100ms }
+                      limits: { slow-down-at: 50%, slow-pace: 1s }
+
+            """).write(toFile: topology, atomically: true, encoding: .utf8)
+        let broker = try TestDevBroker(topologies: [topology])
+        let salesforce = try TestDevSalesforce(["--daily-limit", "40"])
+        let input = Self.identifies(customers: 300, updated: 0)
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        try producer.sendAll("identifies", input.events)
+        try producer.close()
+        let runner = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, environment: [
+            "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "dev-secret",
+            "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
+        ])
+        let contacts = try await salesforce.waitForContacts { $0.count >= input.latest.count }
+        #expect(runner.stop() == 0)
+        #expect(contacts.count == 300)
+
+        // Calls answered once 20 of the 40 allowed were used come at most one per second.
+        let calls = try await salesforce.collectionsCalls()
+        #expect(calls.count >= 30 && calls.count < 40, "\(calls.count) calls: the daily limit was never reached")
+        let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        let times = calls.compactMap { $0["at"]?.stringValue.flatMap { try? format.parse($0) } }
+        #expect(times.count == calls.count)
+        let paced = zip(times.dropFirst(20), times.dropFirst(21)).map { $1.timeIntervalSince($0) }
+        #expect(!paced.isEmpty && paced.allSatisfy { $0 >= 0.9 }, "gaps after half the allowance: \(paced)")
+    }
 }
 
 extension TestDevSalesforce {
