@@ -37,6 +37,7 @@ let package = Package(
             name: "Topologies",
             dependencies: [
                 "StreamCore",
+                "TextClassification",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +66,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Text classifiers for the classify step (naive Bayes over words and character n-grams).
+        .target(name: "TextClassification"),
         // Sinks that write to the outside world (Salesforce REST, HTTP webhooks) from a sink topic.
         .target(
             name: "Sinks",
@@ -82,6 +85,7 @@ let package = Package(
                 "StreamCore",
                 "Topologies",
                 "Sinks",
+                "TextClassification",
                 "HTTPServing",
                 "DevSalesforce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,6 +96,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
+        .testTarget(name: "TextClassificationTests", dependencies: ["TextClassification"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.

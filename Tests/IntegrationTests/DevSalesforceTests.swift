@@ -78,11 +78,11 @@ struct DevSalesforceTests {
     }
 
     @Test func tokensExpireAfterTheirLifetime() async throws {
-        // Lifetimes and windows of several seconds: a loaded CI machine may take a second to answer.
-        let salesforce = try TestDevSalesforce(["--token-lifetime-seconds", "5"])
+        // Only the expiry is timed (a loaded machine may take seconds to answer; that tokens work
+        // before expiry, every other test shows).
+        let salesforce = try TestDevSalesforce(["--token-lifetime-seconds", "2"])
         let token = try await salesforce.token()
-        #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 200)
-        try await Task.sleep(for: .milliseconds(5200))
+        try await Task.sleep(for: .milliseconds(2200))
         #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 401)
     }
 

@@ -244,6 +244,7 @@ struct StepKeyword: Sendable {
         StepKeyword("join") { parser, value, step in parser.join(value, step) },
         StepKeyword("repartition") { parser, value, step in parser.repartition(value, step) },
         StepKeyword("timer") { parser, value, step in parser.timer(value, step) },
+        StepKeyword("classify") { parser, value, step in parser.classify(value, step) },
         StepKeyword("salesforce", endsChain: true) { parser, value, step in parser.salesforce(value, step) },
         StepKeyword("http", endsChain: true) { parser, value, step in parser.http(value, step) },
     ]
@@ -390,6 +391,16 @@ extension StepParser {
         }
         guard isComplete else { return nil }
         return .log(message: message, level: level ?? "info")
+    }
+
+    /// `classify: { model: PATH, text: EXPR, into: FIELD }`
+    mutating func classify(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'classify'", at: step.keywordLocation, allowed: ["into", "model", "text"], &diagnostics) else { return nil }
+        let model = fields.required("model", &diagnostics)?.string("a model file (from runner classifier train)", for: "'model'", &diagnostics)
+        let text = fields.required("text", &diagnostics)?.expression(for: "text", roots: Self.recordRoots, &diagnostics)
+        let into = fields.required("into", &diagnostics)?.string("a field name", for: "'into'", &diagnostics)
+        guard let model, let text, let into else { return nil }
+        return .classify(model: model, text: text, into: into)
     }
 
     /// `to: TOPIC` or `to: { topic: TOPIC, key: FORMAT, value: FORMAT }`
