@@ -8,8 +8,28 @@ struct ClassifierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier",
         abstract: "Train and evaluate text classifiers for the classify step.",
-        subcommands: [Train.self, Evaluate.self]
+        subcommands: [Train.self, Evaluate.self, CrossValidate.self]
     )
+
+    /// The model's settings: which features, how much smoothing.
+    struct ModelOptions: ParsableArguments {
+        @Option(help: "Laplace smoothing added to every count.")
+        var alpha: Double = 0.5
+
+        @Option(help: "Character n-gram lengths taken from each word, comma-separated ('' for none).")
+        var charGrams: String = "4"
+
+        @Flag(help: "Leave out pairs of neighbouring words.")
+        var noBigrams = false
+
+        var features: TextFeatures {
+            TextFeatures(bigrams: !noBigrams, characterGrams: charGrams.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        }
+
+        func train(_ examples: [(text: String, label: String)]) -> NaiveBayesClassifier {
+            NaiveBayesClassifier(training: examples, features: features, alpha: alpha)
+        }
+    }
 
     /// Where the examples are and which fields hold text and label.
     struct ExampleOptions: ParsableArguments {
@@ -31,13 +51,14 @@ struct ClassifierCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Train a naive Bayes classifier and write it as JSON.")
 
         @OptionGroup var examples: ExampleOptions
+        @OptionGroup var model: ModelOptions
 
         @Option(help: "Where to write the model.")
         var out: String
 
         func run() throws {
             let training = try examples.examples()
-            let classifier = NaiveBayesClassifier(training: training)
+            let classifier = model.train(training)
             try classifier.save(to: out)
             print("trained on \(training.count) examples, \(classifier.labels.count) labels, \(classifier.vocabularySize) features: \(out)")
         }
@@ -54,6 +75,29 @@ struct ClassifierCommand: ParsableCommand {
         func run() throws {
             let evaluation = ClassifierEvaluation(classifier: try NaiveBayesClassifier.load(from: model), examples: try examples.examples())
             print(evaluation.markdown)
+        }
+    }
+
+    /// k-fold cross-validation on training data: for choosing settings without looking at held-out data.
+    struct CrossValidate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cross-validate", abstract: "Print the k-fold cross-validated accuracy of a model's settings on training data.")
+
+        @OptionGroup var examples: ExampleOptions
+        @OptionGroup var model: ModelOptions
+
+        @Option(help: "Number of folds; example i is in fold i mod k.")
+        var folds: Int = 5
+
+        func run() throws {
+            let all = try examples.examples()
+            var correct = 0
+            for fold in 0..<folds {
+                let training = all.enumerated().filter { $0.offset % folds != fold }.map(\.element)
+                let testing = all.enumerated().filter { $0.offset % folds == fold }.map(\.element)
+                correct += ClassifierEvaluation(classifier: model.train(training), examples: testing).correct
+            }
+            print(String(format: "%d-fold cross-validated accuracy: %d of %d = %.1f%%", folds, correct, all.count, Double(correct) / Double(all.count) * 100))
         }
     }
 }
