@@ -9,7 +9,7 @@ public struct ClassifierEvaluation: Sendable {
     public var total: Int
     public var correct: Int
 
-    public init(classifier: NaiveBayesClassifier, examples: [(text: String, label: String)]) {
+    public init(classifier: TextClassifier, examples: [(text: String, label: String)]) {
         var matrix: [String: [String: Int]] = [:]
         var correct = 0
         for example in examples {
@@ -17,7 +17,7 @@ public struct ClassifierEvaluation: Sendable {
             matrix[example.label, default: [:]][predicted, default: 0] += 1
             if predicted == example.label { correct += 1 }
         }
-        labels = Set(classifier.labels.keys).union(matrix.keys).sorted()
+        labels = Set(classifier.labels).union(matrix.keys).sorted()
         self.matrix = matrix
         total = examples.count
         self.correct = correct

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A multinomial naive Bayes text classifier with Laplace smoothing: small, fast, explainable, and
-/// trained in a blink from a few hundred labelled examples. Saved and loaded as JSON.
+/// trained in a blink from a few hundred labelled examples.
 public struct NaiveBayesClassifier: Sendable, Codable {
     /// One label's counts.
     public struct LabelCounts: Sendable, Codable {
@@ -10,12 +10,6 @@ public struct NaiveBayesClassifier: Sendable, Codable {
         /// Feature occurrences in them.
         public var total: Int
         public var counts: [String: Int]
-    }
-
-    /// A classification: the most likely label and its posterior probability, 0...1.
-    public struct Prediction: Sendable, Equatable {
-        public var label: String
-        public var confidence: Double
     }
 
     public var features: TextFeatures
@@ -45,7 +39,7 @@ public struct NaiveBayesClassifier: Sendable, Codable {
     }
 
     /// The most likely label of `text`; ties go to the label that sorts first.
-    public func classify(_ text: String) -> Prediction {
+    public func classify(_ text: String) -> Classification {
         let found = features.features(of: text)
         let documents = Double(labels.values.reduce(0) { $0 + $1.documents })
         var scores: [(label: String, logProbability: Double)] = labels.sorted { $0.key < $1.key }.map { label, counts in
@@ -55,23 +49,11 @@ public struct NaiveBayesClassifier: Sendable, Codable {
             return (label, score)
         }
         guard let best = scores.max(by: { $0.logProbability < $1.logProbability || ($0.logProbability == $1.logProbability && $0.label > $1.label) }) else {
-            return Prediction(label: "", confidence: 0)
+            return Classification(label: "", confidence: 0)
         }
         // Posterior by softmax over the log scores, shifted by the best for numerical safety.
         scores = scores.map { ($0.label, exp($0.logProbability - best.logProbability)) }
         let sum = scores.reduce(0) { $0 + $1.logProbability }
-        return Prediction(label: best.label, confidence: 1 / sum)
-    }
-
-    /// Reads a model written by ``save(to:)``.
-    public static func load(from path: String) throws -> NaiveBayesClassifier {
-        try JSONDecoder().decode(NaiveBayesClassifier.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    }
-
-    /// Writes the model as JSON, keys sorted so that the same training gives the same file.
-    public func save(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        return Classification(label: best.label, confidence: 1 / sum)
     }
 }

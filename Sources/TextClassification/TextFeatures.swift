@@ -9,7 +9,7 @@ public struct TextFeatures: Sendable, Codable, Equatable {
     /// Lengths of character n-grams taken from each word (with `^`/`$` marking its ends); empty for none.
     public var characterGrams: [Int]
 
-    public init(bigrams: Bool = true, characterGrams: [Int] = [4]) {
+    public init(bigrams: Bool = true, characterGrams: [Int] = [3, 4, 5]) {
         self.bigrams = bigrams
         self.characterGrams = characterGrams
     }

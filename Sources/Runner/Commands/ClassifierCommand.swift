@@ -13,11 +13,14 @@ struct ClassifierCommand: ParsableCommand {
 
     /// The model's settings: which features, how much smoothing.
     struct ModelOptions: ParsableArguments {
-        @Option(help: "Laplace smoothing added to every count.")
+        @Option(help: "softmax (multinomial logistic regression) or naive-bayes.")
+        var algorithm: String = TextClassifier.Algorithm.softmax.rawValue
+
+        @Option(help: "naive-bayes: Laplace smoothing added to every count.")
         var alpha: Double = 0.5
 
         @Option(help: "Character n-gram lengths taken from each word, comma-separated ('' for none).")
-        var charGrams: String = "4"
+        var charGrams: String = "3,4,5"
 
         @Flag(help: "Leave out pairs of neighbouring words.")
         var noBigrams = false
@@ -26,8 +29,14 @@ struct ClassifierCommand: ParsableCommand {
             TextFeatures(bigrams: !noBigrams, characterGrams: charGrams.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
         }
 
-        func train(_ examples: [(text: String, label: String)]) -> NaiveBayesClassifier {
-            NaiveBayesClassifier(training: examples, features: features, alpha: alpha)
+        func validate() throws {
+            guard TextClassifier.Algorithm(rawValue: algorithm) != nil else {
+                throw ValidationError("unknown algorithm '\(algorithm)'; expected one of: \(TextClassifier.Algorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func train(_ examples: [(text: String, label: String)]) -> TextClassifier {
+            TextClassifier(TextClassifier.Algorithm(rawValue: algorithm)!, training: examples, features: features, alpha: alpha)
         }
     }
 
@@ -60,7 +69,7 @@ struct ClassifierCommand: ParsableCommand {
             let training = try examples.examples()
             let classifier = model.train(training)
             try classifier.save(to: out)
-            print("trained on \(training.count) examples, \(classifier.labels.count) labels, \(classifier.vocabularySize) features: \(out)")
+            print("trained \(model.algorithm) on \(training.count) examples, \(classifier.labels.count) labels: \(out)")
         }
     }
 
@@ -73,7 +82,7 @@ struct ClassifierCommand: ParsableCommand {
         var model: String
 
         func run() throws {
-            let evaluation = ClassifierEvaluation(classifier: try NaiveBayesClassifier.load(from: model), examples: try examples.examples())
+            let evaluation = ClassifierEvaluation(classifier: try TextClassifier.load(from: model), examples: try examples.examples())
             print(evaluation.markdown)
         }
     }

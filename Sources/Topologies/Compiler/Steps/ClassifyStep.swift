@@ -9,9 +9,9 @@ extension TopologyCompiler.Context {
     mutating func compileClassify(_ step: StepDefinition, model: Located<String>, text: ExpressionText, into: Located<String>, on stream: KStream) -> KStream? {
         let directory = URL(fileURLWithPath: definition.file).deletingLastPathComponent()
         let path = model.value.hasPrefix("/") ? model.value : directory.appendingPathComponent(model.value).path
-        let classifier: NaiveBayesClassifier
+        let classifier: TextClassifier
         do {
-            classifier = try NaiveBayesClassifier.load(from: path)
+            classifier = try TextClassifier.load(from: path)
         } catch {
             diagnostics.append(TopologyDiagnostic("cannot read the classifier model '\(path)' (train one with 'runner classifier train'): \(error.localizedDescription)", at: model.location))
             return nil
