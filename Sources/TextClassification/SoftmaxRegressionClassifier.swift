@@ -12,36 +12,55 @@ public struct SoftmaxRegressionClassifier: Sendable, Codable {
     public var bias: [Double]
 
     /// Learns from `examples` in `epochs` passes, each over the examples in a shuffled order that is
-    /// the same on every run (so the same data gives the same model).
+    /// the same on every run (so the same data gives the same model). Weights are kept to four
+    /// decimals, and features whose weights all round to zero are left out of the model.
     public init(training examples: [(text: String, label: String)], features: TextFeatures = TextFeatures(), epochs: Int = 40, learningRate: Double = 0.5, l2: Double = 1e-4) {
         self.features = features
         labels = Array(Set(examples.map(\.label))).sorted()
+        let labelCount = labels.count
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        let vectors = examples.map { Self.vector(features.features(of: $0.text)) }
-        var weights: [String: [Double]] = [:]
-        var bias = [Double](repeating: 0, count: labels.count)
+        // Features as dense indices, weights as one flat array: the training loop does no hashing.
+        var vocabulary: [String: Int] = [:]
+        let vectors: [[(index: Int, value: Double)]] = examples.map { example in
+            Self.vector(features.features(of: example.text)).map { feature, value in
+                if let index = vocabulary[feature] { return (index, value) }
+                vocabulary[feature] = vocabulary.count
+                return (vocabulary.count - 1, value)
+            }
+        }
+        var flat = [Double](repeating: 0, count: vocabulary.count * labelCount)
+        var bias = [Double](repeating: 0, count: labelCount)
         var order = Array(examples.indices)
         var random = SplitMix64(seed: 0x7472_6962_7574_6172)
+        var scores = [Double](repeating: 0, count: labelCount)
         for epoch in 0..<epochs {
             order.shuffle(using: &random)
             let rate = learningRate / (1 + Double(epoch) * 0.1)
-            for index in order {
-                let vector = vectors[index]
-                let probabilities = Self.probabilities(vector, weights: weights, bias: bias, labelCount: labels.count)
-                let truth = labelIndex[examples[index].label]!
-                for label in 0..<labels.count {
+            for example in order {
+                let vector = vectors[example]
+                for label in 0..<labelCount { scores[label] = bias[label] }
+                for (index, value) in vector {
+                    for label in 0..<labelCount { scores[label] += flat[index * labelCount + label] * value }
+                }
+                let probabilities = Self.softmax(scores)
+                let truth = labelIndex[examples[example].label]!
+                for label in 0..<labelCount {
                     let gradient = probabilities[label] - (label == truth ? 1 : 0)
                     bias[label] -= rate * gradient
-                    for (feature, value) in vector {
-                        var row = weights[feature] ?? [Double](repeating: 0, count: labels.count)
-                        row[label] -= rate * (gradient * value + l2 * row[label])
-                        weights[feature] = row
+                    for (index, value) in vector {
+                        let weight = index * labelCount + label
+                        flat[weight] -= rate * (gradient * value + l2 * flat[weight])
                     }
                 }
             }
         }
+        var weights: [String: [Double]] = [:]
+        for (feature, index) in vocabulary {
+            let row = (0..<labelCount).map { (flat[index * labelCount + $0] * 10_000).rounded() / 10_000 }
+            if row.contains(where: { $0 != 0 }) { weights[feature] = row }
+        }
         self.weights = weights
-        self.bias = bias
+        self.bias = bias.map { ($0 * 10_000).rounded() / 10_000 }
     }
 
     public func classify(_ text: String) -> Classification {
@@ -63,6 +82,10 @@ public struct SoftmaxRegressionClassifier: Sendable, Codable {
             guard let row = weights[feature] else { continue }
             for label in 0..<labelCount { scores[label] += row[label] * value }
         }
+        return softmax(scores)
+    }
+
+    private static func softmax(_ scores: [Double]) -> [Double] {
         let top = scores.max() ?? 0
         let exponentials = scores.map { exp($0 - top) }
         let sum = exponentials.reduce(0, +)
