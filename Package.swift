@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         // Text classifiers for the classify step (naive Bayes over words and character n-grams).
-        .target(name: "TextClassification"),
+        .target(name: "TextClassification", dependencies: ["StreamCore"]),
         // Sinks that write to the outside world (Salesforce REST, HTTP webhooks) from a sink topic.
         .target(
             name: "Sinks",

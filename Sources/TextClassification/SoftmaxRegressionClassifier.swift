@@ -1,4 +1,5 @@
 import Foundation
+import StreamCore
 
 /// Multinomial logistic regression (softmax) over presence-of-feature vectors, trained by stochastic
 /// gradient descent with L2 regularisation. Usually more accurate than naive Bayes on a few hundred
@@ -31,7 +32,7 @@ public struct SoftmaxRegressionClassifier: Sendable, Codable {
         var flat = [Double](repeating: 0, count: vocabulary.count * labelCount)
         var bias = [Double](repeating: 0, count: labelCount)
         var order = Array(examples.indices)
-        var random = SplitMix64(seed: 0x7472_6962_7574_6172)
+        var random = SeededRandom(seed: 0x7472_6962_7574_6172)
         var scores = [Double](repeating: 0, count: labelCount)
         for epoch in 0..<epochs {
             order.shuffle(using: &random)
@@ -90,20 +91,5 @@ public struct SoftmaxRegressionClassifier: Sendable, Codable {
         let exponentials = scores.map { exp($0 - top) }
         let sum = exponentials.reduce(0, +)
         return exponentials.map { $0 / sum }
-    }
-}
-
-/// A small, fast, seedable random number generator (SplitMix64), so training is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
