@@ -147,6 +147,16 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("with({z: 1, a: 2}, 'z', 0, 'n', value.quantity)").jsonString == #"{"z":0,"a":2,"n":2}"#)
     }
 
+    @Test func substringCutsByCharactersAndTopKeysRanksCountsWithTiesByName() throws {
+        #expect(try evaluate("substring('2026-11-27T14:05:00.000Z', 0, 13)") == "2026-11-27T14")
+        #expect(try evaluate("substring('héllo', 1, 99)") == "éllo")
+        #expect(try evaluate("substring(value.missing, 0, 2)") == .null)
+        #expect(try evaluate("top_keys({shoes: 3, bags: 5, hats: 3, socks: 1}, 3)") == ["bags", "hats", "shoes"])
+        #expect(try evaluate("top_keys({a: 1, b: 'x'}, 5)") == ["a"])
+        #expect(try evaluate("top_keys({}, 3)") == [])
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("top_keys([1], 3)") }
+    }
+
     @Test func objectLiteralKeepsKeyOrder() throws {
         let value = try evaluate("{z: 1, a: 2, m: value.quantity}")
         #expect(value.objectValue?.keys == ["z", "a", "m"])
@@ -603,10 +613,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, to_number, to_string, trim, type_of, union, upper, with",
+            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, substring, to_number, to_string, top_keys, trim, type_of, union, upper, with",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, to_number, to_string, trim, type_of, union, upper, with", 0),
+        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, length, lower, one_of, pluck, starts_with, substring, to_number, to_string, top_keys, trim, type_of, union, upper, with", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

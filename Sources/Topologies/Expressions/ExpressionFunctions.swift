@@ -126,6 +126,17 @@ extension ExpressionFunction {
                 throw arguments.mismatch(argument: 0, expected: "a string or an array", got: other)
             }
         },
+        ExpressionFunction("substring", arguments: 3) { arguments throws(ExpressionEvaluationError) in
+            // `substring(s, start, length)` in characters; a range past either end is cut to the string.
+            guard let string = try arguments.string(at: 0) else { return .null }
+            guard case .int(let start) = try arguments.value(at: 1), start >= 0 else {
+                throw arguments.mismatch(argument: 1, expected: "a non-negative integer", got: try arguments.value(at: 1))
+            }
+            guard case .int(let length) = try arguments.value(at: 2), length >= 0 else {
+                throw arguments.mismatch(argument: 2, expected: "a non-negative integer", got: try arguments.value(at: 2))
+            }
+            return .string(String(string.dropFirst(Int(start)).prefix(Int(length))))
+        },
         ExpressionFunction("concat", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             // Nulls are skipped so that optional parts simply drop out.
             var result = ""
@@ -144,6 +155,23 @@ extension ExpressionFunction {
             case .null: return .null
             case .array(let elements): return .array(elements.map { element in element[name] ?? .null })
             case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
+            }
+        },
+        ExpressionFunction("top_keys", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `top_keys(counts, n)`: the names of the n members with the largest numbers, ties by name,
+            // for "top categories" kept as an object of counts in an aggregate.
+            guard case .int(let count) = try arguments.value(at: 1), count >= 0 else {
+                throw arguments.mismatch(argument: 1, expected: "a non-negative integer", got: try arguments.value(at: 1))
+            }
+            switch try arguments.value(at: 0) {
+            case .null:
+                return .null
+            case .object(let object):
+                let ranked = object.compactMap { member in member.value.doubleValue.map { (name: member.key, number: $0) } }
+                    .sorted { $0.number != $1.number ? $0.number > $1.number : $0.name < $1.name }
+                return .array(ranked.prefix(Int(count)).map { .string($0.name) })
+            case let other:
+                throw arguments.mismatch(argument: 0, expected: "an object of numbers", got: other)
             }
         },
         ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
