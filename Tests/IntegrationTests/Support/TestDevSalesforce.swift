@@ -86,6 +86,19 @@ final class TestDevSalesforce: Sendable {
         return body.jsonString
     }
 
+    /// The stand-in's records of `sObject` by key, polled until `isComplete` holds (or two minutes pass).
+    func waitForRecords(of sObject: String, until isComplete: ([String: JSONValue]) -> Bool) async throws -> [String: JSONValue] {
+        var records: [String: JSONValue] = [:]
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let body = try await send("GET", "/records/\(sObject)").body?.objectValue
+            records = Dictionary(uniqueKeysWithValues: (body ?? [:]).map { ($0.key, $0.value) })
+            if isComplete(records) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return records
+    }
+
     /// Replaces the fault script.
     func setFaults(_ script: String) async throws {
         let response = try await send("POST", "/dev/faults", body: script)
