@@ -12,6 +12,12 @@ enum DataAPI {
         records: inout RecordStore, faults: inout FaultScript, insideComposite: Bool = false
     ) -> APIResponse {
         switch resource {
+        case ["composite", "sobjects"]:
+            switch method {
+            case .post: return CollectionsCreate.respond(body: body, records: &records, faults: &faults)
+            case .patch: return CollectionsUpdate.respond(body: body, records: &records, faults: &faults)
+            default: return APIResponse(.methodNotAllowed(method.rawValue, allowed: "PATCH,POST"))
+            }
         case let path where path.count == 4 && path[0] == "composite" && path[1] == "sobjects":
             guard method == .patch else { return APIResponse(.methodNotAllowed(method.rawValue, allowed: "PATCH")) }
             return CollectionsUpsert.respond(sObject: path[2], externalIDField: path[3], body: body, records: &records, faults: &faults)

@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// Salesforce endpoints:
 /// - `POST /services/oauth2/token`: client-credentials grant, or JWT-bearer grant when a public key is set.
 /// - `PATCH /services/data/vNN.N/composite/sobjects/{SObject}/{ExternalIdField}`: collections upsert.
+/// - `POST /services/data/vNN.N/composite/sobjects`: collections create.
+/// - `PATCH /services/data/vNN.N/composite/sobjects`: collections update by `Id`.
 /// - `PATCH /services/data/vNN.N/sobjects/{SObject}/{ExternalIdField}/{value}`: single upsert.
 /// - `POST /services/data/vNN.N/composite`: up to 25 of the above in one call.
 ///

@@ -15,9 +15,9 @@ import StreamCore
 /// from when the script was set. A call no fault fails is delayed by the first still-active `slow` fault.
 ///
 /// `record-error` faults fail records that are otherwise valid, with their `statusCode`: those whose
-/// external id is in `externalIds`, or whose FNV-1a hash mod 10000 is below `fraction` × 10000 (so the
-/// same ids always fail), or any record when neither is given; `count`, when given, limits how many
-/// records fail (so a retry then succeeds).
+/// external id (an updated record's `Id`) is in `externalIds`, or whose FNV-1a hash mod 10000 is below
+/// `fraction` × 10000 (so the same ids always fail), or any record when neither is given; `count`,
+/// when given, limits how many records fail (so a retry then succeeds).
 struct FaultScript: Sendable {
     /// How a call is failed.
     enum CallFailure: String, Sendable {
@@ -51,10 +51,11 @@ struct FaultScript: Sendable {
         var fraction: Double?
         var remaining: Int?
 
-        func matches(_ externalID: String) -> Bool {
+        func matches(_ identity: String?) -> Bool {
             if externalIDs == nil && fraction == nil { return true }
-            if let externalIDs, externalIDs.contains(externalID) { return true }
-            if let fraction, FaultScript.hashBucket(of: externalID) < Int(fraction * 10_000) { return true }
+            guard let identity else { return false }
+            if let externalIDs, externalIDs.contains(identity) { return true }
+            if let fraction, FaultScript.hashBucket(of: identity) < Int(fraction * 10_000) { return true }
             return false
         }
     }
@@ -118,8 +119,11 @@ struct FaultScript: Sendable {
     }
 
     /// The status code a scripted fault fails this otherwise valid record with, if any, using it up.
-    mutating func recordFailure(externalID: String) -> String? {
-        for index in recordFaults.indices where recordFaults[index].remaining != 0 && recordFaults[index].matches(externalID) {
+    ///
+    /// - Parameter identity: what `externalIds` and `fraction` match: an upserted record's external id,
+    ///   an updated record's `Id`; `nil` for a created record, which only faults naming neither can fail.
+    mutating func recordFailure(matching identity: String?) -> String? {
+        for index in recordFaults.indices where recordFaults[index].remaining != 0 && recordFaults[index].matches(identity) {
             if let remaining = recordFaults[index].remaining { recordFaults[index].remaining = remaining - 1 }
             return recordFaults[index].statusCode
         }

@@ -67,11 +67,17 @@ struct OAuthError: Error, Sendable {
 
 extension RecordError {
     /// The failure a `record-error` fault injects, worded as Salesforce words that status code.
-    static func scripted(_ statusCode: String, sObject: String, externalIDField: String, externalID: String, existingID: String?) -> RecordError {
+    ///
+    /// - Parameters:
+    ///   - key: the field and value that name the record (external id, or `Id` for an update); `nil`
+    ///     for a created record, which Salesforce's messages then leave `<unknown>` or unnamed.
+    ///   - existingID: the record's id, if it has one yet.
+    static func scripted(_ statusCode: String, sObject: String, key: (field: String, value: String)?, existingID: String?) -> RecordError {
         let id = existingID ?? SalesforceID.make(prefix: SalesforceID.keyPrefix(of: sObject), number: 0)
+        let named = key.map { " \($0.value)" } ?? ""
         switch statusCode {
         case "DUPLICATE_VALUE":
-            return RecordError(statusCode: statusCode, message: "duplicate value found: \(externalIDField) duplicates value on record with id: \(id)")
+            return RecordError(statusCode: statusCode, message: "duplicate value found: \(key?.field ?? "<unknown>") duplicates value on record with id: \(id)")
         case "UNABLE_TO_LOCK_ROW":
             return RecordError(statusCode: statusCode, message: "unable to obtain exclusive access to this record or 1 records: \(id)")
         case "INVALID_FIELD":
@@ -79,11 +85,11 @@ extension RecordError {
         case "REQUIRED_FIELD_MISSING":
             return RecordError(statusCode: statusCode, message: "Required fields are missing: [LastName]", fields: ["LastName"])
         case "FIELD_CUSTOM_VALIDATION_EXCEPTION":
-            return RecordError(statusCode: statusCode, message: "Record \(externalID) failed a validation rule (scripted fault)")
+            return RecordError(statusCode: statusCode, message: "Record\(named) failed a validation rule (scripted fault)")
         case "MALFORMED_ID":
-            return RecordError(statusCode: statusCode, message: "malformed id \(externalID)", fields: [externalIDField])
+            return RecordError(statusCode: statusCode, message: "malformed id\(named)", fields: key.map { [$0.field] } ?? [])
         default:
-            return RecordError(statusCode: statusCode, message: "\(statusCode): scripted fault for \(sObject) \(externalID)")
+            return RecordError(statusCode: statusCode, message: "\(statusCode): scripted fault for \(sObject)\(named)")
         }
     }
 }

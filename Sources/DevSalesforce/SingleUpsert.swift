@@ -19,9 +19,9 @@ enum SingleUpsert {
         if fields["Id"] != nil {
             return APIResponse(APIError(status: 400, errorCode: "INVALID_FIELD", message: "Id not allowed in an upsert by external id", fields: ["Id"]))
         }
-        if let statusCode = faults.recordFailure(externalID: externalID) {
+        if let statusCode = faults.recordFailure(matching: externalID) {
             let existingID = records.record(sObject, externalID: externalID)?["Id"]?.stringValue
-            let error = RecordError.scripted(statusCode, sObject: sObject, externalIDField: externalIDField, externalID: externalID, existingID: existingID)
+            let error = RecordError.scripted(statusCode, sObject: sObject, key: (externalIDField, externalID), existingID: existingID)
             return APIResponse(APIError(status: 400, errorCode: error.statusCode, message: error.message, fields: error.fields))
         }
         // The URL names the record; a differing value in the body would move it, which upsert does not do.

@@ -184,6 +184,138 @@ struct DevSalesforceTests {
         #expect(subresponses[2]["body"]?[0]?["created"] == true)
     }
 
+    // MARK: - Create and update
+
+    @Test func collectionsCreateStoresRecordsOfAnyTypeUnderTheirNewIds() async throws {
+        let salesforce = try TestDevSalesforce()
+        let token = try await salesforce.token()
+        let created = try await salesforce.create([
+            ["attributes": ["type": "Case"], "Subject": "Late parcel", "Description": "Order 17 has not arrived"],
+            ["LastName": "Ann", "Email": "ann@example.com"],
+            ["Subject": "no type", "attributes": [:]],
+            ["LastName": "Bob", "Id": "003000000000001AAA"],
+        ], token: token)
+        #expect(created.status == 200)
+        #expect(created.limitInfo == "api-usage=1/100000")
+        let results = try #require(created.body?.arrayValue)
+        let caseID = try #require(results[0]["id"]?.stringValue)
+        let contactID = try #require(results[1]["id"]?.stringValue)
+        #expect(caseID.hasPrefix("500") && caseID.count == 18 && contactID.hasPrefix("003"))
+        // A create's result has no `created` (only upserts say).
+        #expect(results[0] == ["id": .string(caseID), "success": true, "errors": []])
+        #expect(results[2] == ["success": false, "errors": [["statusCode": "INVALID_TYPE", "message": "Must send a concrete entity type.", "fields": []]]])
+        #expect(results[3] == ["success": false, "errors": [["statusCode": "INVALID_FIELD", "message": "cannot specify Id in an insert call", "fields": ["Id"]]]])
+
+        // Without an external id, a created record is keyed by its Id.
+        #expect(try await salesforce.send("GET", "/records/Case").body == [
+            caseID: ["Id": .string(caseID), "Subject": "Late parcel", "Description": "Order 17 has not arrived"],
+        ])
+        #expect(try await salesforce.send("GET", "/records").body?["Contact"]?[contactID] == ["Id": .string(contactID), "LastName": "Ann", "Email": "ann@example.com"])
+        let log = try #require(try await salesforce.send("GET", "/requests").body?.arrayValue)
+        #expect(log.last?["method"] == "POST" && log.last?["path"] == "/services/data/v60.0/composite/sobjects" && log.last?["records"] == 4)
+    }
+
+    @Test func collectionsUpdateMergesFieldsIntoRecordsFoundByIdHoweverTheyAreKeyed() async throws {
+        let salesforce = try TestDevSalesforce()
+        let token = try await salesforce.token()
+        let upserted = try await salesforce.upsert([["Customer_Id__c": "C1", "LastName": "Ann", "Email": "ann@example.com"]], token: token)
+        let contactID = try #require(upserted.body?[0]?["id"]?.stringValue)
+        let created = try await salesforce.create([["Subject": "Late parcel", "Status": "New"]], of: "Case", token: token)
+        let caseID = try #require(created.body?[0]?["id"]?.stringValue)
+
+        let updated = try await salesforce.update([
+            ["Id": .string(contactID), "Email": "ann@shop.example"],
+            ["attributes": ["type": "Case"], "Id": .string(caseID), "Status": "Closed"],
+            ["Email": "nobody@example.com"],
+            ["Id": "003000000000999AAA", "Email": "ghost@example.com"],
+            // An Id of another sObject names no Contact.
+            ["Id": .string(caseID), "Email": "case@example.com"],
+        ], token: token)
+        #expect(updated.status == 200)
+        let results = try #require(updated.body?.arrayValue)
+        #expect(results[0] == ["id": .string(contactID), "success": true, "errors": []])
+        #expect(results[1] == ["id": .string(caseID), "success": true, "errors": []])
+        #expect(results[2] == ["success": false, "errors": [["statusCode": "MISSING_ARGUMENT", "message": "Id not specified in an update call", "fields": []]]])
+        #expect(results[3] == ["success": false, "errors": [["statusCode": "INVALID_CROSS_REFERENCE_KEY", "message": "invalid cross reference id", "fields": []]]])
+        #expect(results[4]["errors"]?[0]?["statusCode"] == "INVALID_CROSS_REFERENCE_KEY")
+
+        // Fields sent overwrite, the others stay; each record stays under its key.
+        let contacts = try await salesforce.send("GET", "/records/Contact").body
+        #expect(contacts == ["C1": ["Id": .string(contactID), "Customer_Id__c": "C1", "LastName": "Ann", "Email": "ann@shop.example"]])
+        #expect(try await salesforce.send("GET", "/records/Case").body?[caseID] == ["Id": .string(caseID), "Subject": "Late parcel", "Status": "Closed"])
+        let log = try #require(try await salesforce.send("GET", "/requests").body?.arrayValue)
+        #expect(log.last?["method"] == "PATCH" && log.last?["path"] == "/services/data/v60.0/composite/sobjects" && log.last?["records"] == 5)
+    }
+
+    @Test func createAndUpdateRollBackWithAllOrNoneAndRefuseOversizedOrMalformedCalls() async throws {
+        let salesforce = try TestDevSalesforce()
+        let token = try await salesforce.token()
+        let contactID = try #require(try await salesforce.create([["LastName": "Ann"]], token: token).body?[0]?["id"])
+
+        let create = try await salesforce.create([["LastName": "Bob"], ["LastName": "Cy", "Id": contactID]], allOrNone: true, token: token)
+        #expect(create.body?.arrayValue?.map { $0["errors"]?[0]?["statusCode"] } == ["ALL_OR_NONE_OPERATION_ROLLED_BACK", "INVALID_FIELD"])
+        let update = try await salesforce.update([["Id": contactID, "LastName": "Annie"], ["LastName": "Cy"]], allOrNone: true, token: token)
+        #expect(update.body?.arrayValue?.map { $0["errors"]?[0]?["statusCode"] } == ["ALL_OR_NONE_OPERATION_ROLLED_BACK", "MISSING_ARGUMENT"])
+        let stored = try #require(try await salesforce.send("GET", "/records/Contact").body?.objectValue)
+        #expect(stored.count == 1 && stored.first?.value["LastName"] == "Ann", "nothing written by the rolled-back calls")
+
+        let tooManyCreates = try await salesforce.create((0...200).map { ["LastName": .string("L\($0)")] }, token: token)
+        let tooManyUpdates = try await salesforce.update((0...200).map { _ in ["Id": contactID] }, token: token)
+        for tooMany in [tooManyCreates, tooManyUpdates] {
+            #expect(tooMany.status == 400)
+            #expect(tooMany.body?[0]?["errorCode"] == "EXCEEDED_ID_LIMIT")
+        }
+        for method in ["POST", "PATCH"] {
+            let malformed = try await salesforce.send(method, "/services/data/v60.0/composite/sobjects", body: #"{"records":[{"#, token: token)
+            #expect(malformed.status == 400)
+            #expect(malformed.body?[0]?["errorCode"] == "JSON_PARSER_ERROR")
+        }
+        #expect(try await salesforce.send("PUT", "/services/data/v60.0/composite/sobjects", body: #"{"records":[]}"#, token: token).status == 405)
+        let log = try #require(try await salesforce.send("GET", "/requests").body?.arrayValue)
+        #expect(log.filter { $0["status"] == 400 }.map { $0["records"] } == [201, 201, nil, nil])
+    }
+
+    @Test func createAndUpdateCountAsAPIRequestsAndMeetScriptedFaults() async throws {
+        let salesforce = try TestDevSalesforce()
+        let token = try await salesforce.token()
+        try await salesforce.setFaults(#"{"faults":[{"kind":"request-limit","count":1}]}"#)
+        let limited = try await salesforce.create([["LastName": "Ann"]], token: token)
+        #expect(limited.status == 403)
+        #expect(limited.body?[0]?["errorCode"] == "REQUEST_LIMIT_EXCEEDED")
+
+        // Created records have no external id: `externalIds` and `fraction` never match them, while a
+        // fault naming neither fails every record until its `count` is used up.
+        try await salesforce.setFaults("""
+            {"faults":[{"kind":"record-error","statusCode":"DUPLICATE_VALUE","externalIds":["L0"]},
+                       {"kind":"record-error","statusCode":"DUPLICATE_VALUE","fraction":1},
+                       {"kind":"record-error","statusCode":"UNABLE_TO_LOCK_ROW","count":1}]}
+            """)
+        let names = (0..<20).map { "L\($0)" }
+        let created = try await salesforce.create(names.map { ["LastName": .string($0)] }, token: token)
+        #expect(created.limitInfo == "api-usage=1/100000")
+        let results = try #require(created.body?.arrayValue)
+        #expect(results.map { $0["errors"]?[0]?["statusCode"] } == ["UNABLE_TO_LOCK_ROW"] + Array(repeating: nil, count: 19))
+        let ids = results.dropFirst().compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 19)
+
+        // For an update they match on the record's Id.
+        let failedByFraction = Set(ids.dropFirst().filter { TestDevSalesforce.failsByFraction($0, 0.5) })
+        #expect(!failedByFraction.isEmpty && failedByFraction.count < 18, "the ids are fixed, so is the split")
+        try await salesforce.setFaults("""
+            {"faults":[{"kind":"record-error","statusCode":"INVALID_FIELD","externalIds":["\(ids[0])"]},
+                       {"kind":"record-error","statusCode":"FIELD_CUSTOM_VALIDATION_EXCEPTION","fraction":0.5}]}
+            """)
+        let updated = try await salesforce.update(ids.map { ["Id": .string($0), "Email": "new@example.com"] }, token: token)
+        #expect(updated.limitInfo == "api-usage=2/100000")
+        let codes = Dictionary(uniqueKeysWithValues: zip(ids, try #require(updated.body?.arrayValue)).compactMap { id, result in
+            result["errors"]?[0]?["statusCode"]?.stringValue.map { (id, $0) }
+        })
+        #expect(codes[ids[0]] == "INVALID_FIELD")
+        #expect(Set(codes.filter { $0.value == "FIELD_CUSTOM_VALIDATION_EXCEPTION" }.keys) == failedByFraction)
+        let contacts = try #require(try await salesforce.send("GET", "/records/Contact").body?.objectValue)
+        #expect(Set(contacts.filter { $0.value["Email"] == "new@example.com" }.map(\.key)) == Set(ids.dropFirst()).subtracting(failedByFraction))
+    }
+
     // MARK: - Limits
 
     @Test func limitInfoCountsAPIRequestsAndTheDailyLimitRefusesFurtherCalls() async throws {

@@ -61,13 +61,42 @@ final class TestDevSalesforce: Sendable {
     /// A collections upsert of `records` (JSON objects, `attributes` added) into `sObject` by `externalIDField`.
     func upsert(_ records: [JSONValue], into sObject: String = "Contact", by externalIDField: String = "Customer_Id__c",
                 allOrNone: Bool = false, token: String) async throws -> Response {
+        try await send("PATCH", "/services/data/v60.0/composite/sobjects/\(sObject)/\(externalIDField)",
+                       body: Self.collectionsBody(records, of: sObject, allOrNone: allOrNone), token: token)
+    }
+
+    /// A collections create (`POST composite/sobjects`) of `records`; those without `attributes` are of `sObject`.
+    func create(_ records: [JSONValue], of sObject: String = "Contact", allOrNone: Bool = false, token: String) async throws -> Response {
+        try await send("POST", "/services/data/v60.0/composite/sobjects", body: Self.collectionsBody(records, of: sObject, allOrNone: allOrNone), token: token)
+    }
+
+    /// A collections update by `Id` (`PATCH composite/sobjects`) of `records`; those without `attributes` are of `sObject`.
+    func update(_ records: [JSONValue], of sObject: String = "Contact", allOrNone: Bool = false, token: String) async throws -> Response {
+        try await send("PATCH", "/services/data/v60.0/composite/sobjects", body: Self.collectionsBody(records, of: sObject, allOrNone: allOrNone), token: token)
+    }
+
+    /// `{"allOrNone":…,"records":[…]}`, with `"attributes":{"type":sObject}` added to records that have none.
+    private static func collectionsBody(_ records: [JSONValue], of sObject: String, allOrNone: Bool) -> String {
         let withType = records.map { record -> JSONValue in
             guard var fields = record.objectValue else { return record }
             if fields["attributes"] == nil { _ = fields.updateValue(["type": .string(sObject)], forKey: "attributes") }
             return .object(fields)
         }
         let body: JSONValue = ["allOrNone": .bool(allOrNone), "records": .array(withType)]
-        return try await send("PATCH", "/services/data/v60.0/composite/sobjects/\(sObject)/\(externalIDField)", body: body.jsonString, token: token)
+        return body.jsonString
+    }
+
+    /// The stand-in's records of `sObject` by key, polled until `isComplete` holds (or two minutes pass).
+    func waitForRecords(of sObject: String, until isComplete: ([String: JSONValue]) -> Bool) async throws -> [String: JSONValue] {
+        var records: [String: JSONValue] = [:]
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let body = try await send("GET", "/records/\(sObject)").body?.objectValue
+            records = Dictionary(uniqueKeysWithValues: (body ?? [:]).map { ($0.key, $0.value) })
+            if isComplete(records) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return records
     }
 
     /// Replaces the fault script.
