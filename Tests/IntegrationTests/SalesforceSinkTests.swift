@@ -44,7 +44,7 @@ struct SalesforceSinkTests {
             "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_USERNAME": "integration@example.com",
             "SALESFORCE_PRIVATE_KEY_FILE": privateKeyFile, "SALESFORCE_CLIENT_SECRET": "",
         ])
-        let contacts = try await salesforce.waitForContacts { $0.count >= input.latest.count }
+        let contacts = try await salesforce.waitForRecords(of: "Contact") { $0.count >= input.latest.count }
         #expect(runner.stop() == 0)
         #expect(contacts.count == input.latest.count)
         let stale = contacts.filter { input.latest[$0.key] != $0.value["Email"]?.stringValue }
@@ -101,7 +101,7 @@ struct SalesforceSinkTests {
 
         // A 401 first: the session is renewed once and the call replayed.
         let first = try await phase("A", 2_000)
-        _ = try await salesforce.waitForContacts { first.isSubset(of: $0.keys) }
+        _ = try await salesforce.waitForRecords(of: "Contact") { first.isSubset(of: $0.keys) }
 
         // 30 s of 503s: reading pauses, the group's lag grows, then drains.
         try await salesforce.setFaults(#"{"faults":[{"kind":"unavailable","seconds":30},\#(rejectOnePercent)]}"#)
@@ -119,14 +119,14 @@ struct SalesforceSinkTests {
         }
         #expect(sawPause, "reading paused while Salesforce answered 503")
         #expect(lagDuringOutage >= 2_000, "nothing of phase B was committed during the outage (lag \(lagDuringOutage))")
-        let duringOutage = try await salesforce.waitForContacts { _ in true }
+        let duringOutage = try await salesforce.waitForRecords(of: "Contact") { _ in true }
         #expect(!duringOutage.keys.contains { $0.hasPrefix("B") }, "nothing was written during the outage")
-        _ = try await salesforce.waitForContacts { second.isSubset(of: $0.keys) }
+        _ = try await salesforce.waitForRecords(of: "Contact") { second.isSubset(of: $0.keys) }
 
         // The daily limit: calls stop, and a probe 3 s later finds it lifted.
         try await salesforce.setFaults(#"{"faults":[{"kind":"request-limit","count":1},\#(rejectOnePercent)]}"#)
         let third = try await phase("C", 1_000)
-        let contacts = try await salesforce.waitForContacts { third.isSubset(of: $0.keys) }
+        let contacts = try await salesforce.waitForRecords(of: "Contact") { third.isSubset(of: $0.keys) }
         try producer.close()
 
         // Every customer is in Salesforce with its latest e-mail, or in the dead-letter topic with
@@ -182,7 +182,7 @@ struct SalesforceSinkTests {
 
         #expect(try await salesforce.send("DELETE", "/dev/faults").status == 200)
         let second = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, environment: environment)
-        let contacts = try await salesforce.waitForContacts { $0.count >= input.latest.count }
+        let contacts = try await salesforce.waitForRecords(of: "Contact") { $0.count >= input.latest.count }
         #expect(second.stop() == 0)
         #expect(contacts.count == input.latest.count)
         let stale = contacts.filter { input.latest[$0.key] != $0.value["Email"]?.stringValue }
@@ -241,7 +241,7 @@ struct SalesforceSinkTests {
             "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "dev-secret",
             "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
         ])
-        let contacts = try await salesforce.waitForContacts { $0.count >= input.latest.count }
+        let contacts = try await salesforce.waitForRecords(of: "Contact") { $0.count >= input.latest.count }
         #expect(runner.stop() == 0)
         #expect(contacts.count == 300)
 
@@ -257,19 +257,6 @@ struct SalesforceSinkTests {
 }
 
 extension TestDevSalesforce {
-    /// The stand-in's Contacts by external id, polled until `isComplete` holds (or two minutes pass).
-    func waitForContacts(until isComplete: ([String: JSONValue]) -> Bool) async throws -> [String: JSONValue] {
-        var contacts: [String: JSONValue] = [:]
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            let body = try await send("GET", "/records/Contact").body?.objectValue
-            contacts = Dictionary(uniqueKeysWithValues: (body ?? [:]).map { ($0.key, $0.value) })
-            if isComplete(contacts) { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        return contacts
-    }
-
     /// The collections calls in the request log, in order.
     func collectionsCalls() async throws -> [JSONValue] {
         let log = try await send("GET", "/requests").body?.arrayValue ?? []
