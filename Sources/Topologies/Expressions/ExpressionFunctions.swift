@@ -174,6 +174,16 @@ extension ExpressionFunction {
                 throw arguments.mismatch(argument: 0, expected: "an object of numbers", got: other)
             }
         },
+        ExpressionFunction("join", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `join(array, separator)`: the elements' text between separators (a Salesforce
+            // multi-select picklist is "a;b;c"); null elements are skipped.
+            guard let separator = try arguments.string(at: 1) else { return .null }
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .array(let elements): return .string(elements.compactMap(textForm(of:)).joined(separator: separator))
+            case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
+            }
+        },
         ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             // The distinct elements of the arrays, in first-seen order: sets kept as arrays in state
             // (products viewed in a session). Null arguments count as empty.
