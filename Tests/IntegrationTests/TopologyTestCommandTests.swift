@@ -12,10 +12,10 @@ import Topologies
 struct TopologyTestCommandTests {
     static let examples = ["product-views", "order-enrichment", "browsing-sessions", "abandoned-carts", "cart-conversions", "contacts-to-salesforce"].map { repositoryRoot + "/topologies/examples/\($0).yml" }
 
-    @Test func theExamplesTestCasesPass() throws {
-        let result = try runRunner(["test"] + Self.examples)
+    @Test func theExamplesAndShopTopologiesTestCasesPass() throws {
+        let result = try runRunner(["test"] + Self.examples + [repositoryRoot + "/topologies/crm-sync.yml"])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
-        #expect(result.output.contains("12 of 12 test cases passed"), "\(result.output)")
+        #expect(result.output.contains("16 of 16 test cases passed"), "\(result.output)")
     }
 
     @Test func aWrongExpectationFailsNamingWhereAndWhatDiffers() throws {
