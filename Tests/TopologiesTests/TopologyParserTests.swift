@@ -83,8 +83,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "join(\(table.value), \(kind.rawValue), when: \(condition?.source ?? "-"), value: \(render(value)))"]
         case .salesforce(let sink):
             return [line + "salesforce(\(sink.name.value), \(sink.sObject.value), \(sink.operation), fields: \(render(sink.fields)), batch: \(sink.batchSize))"]
-        case .classify(let model, let text, let into):
-            return [line + "classify(\(model.value), text: \(text.source), into: \(into.value))"]
+        case .classify(let source, let text, let into):
+            return [line + "classify(\(source), text: \(text.source), into: \(into.value))"]
         case .http(let sink):
             return [line + "http(\(sink.name.value), \(sink.method.rawValue) \(sink.url.text.value), body: \(render(sink.body)), batch: \(sink.batchSize.map(String.init) ?? "-"))"]
         }

@@ -136,7 +136,7 @@ public enum TopologyCompiler {
             case .join(let table, let kind, let condition, let lookupKey, let value):
                 compileJoin(step, table: table, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
             case .salesforce(let sink): compileSalesforce(step, sink, on: stream)
-            case .classify(let model, let text, let into): compileClassify(step, model: model, text: text, into: into, on: stream)
+            case .classify(let source, let text, let into): compileClassify(step, source, text: text, into: into, on: stream)
             case .http(let sink): compileHTTP(step, sink, on: stream)
             }
         }

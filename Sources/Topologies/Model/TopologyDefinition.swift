@@ -164,9 +164,9 @@ public indirect enum StepKind: Sendable {
     /// `salesforce: { sobject: NAME, operation: upsert, external-id: FIELD, fields: TEMPLATE, ... }` —
     /// writes each record to Salesforce (ends the chain).
     case salesforce(SalesforceSinkDefinition)
-    /// `classify: { model: PATH, text: EXPR, into: FIELD }` — sets `value.FIELD` to the label a trained
-    /// text classifier gives `text`, and `value.FIELD_confidence` to its probability.
-    case classify(model: Located<String>, text: ExpressionText, into: Located<String>)
+    /// `classify: { model: PATH | training: {...}, text: EXPR, into: FIELD }` — sets `value.FIELD` to
+    /// the label a text classifier gives `text`, and `value.FIELD_confidence` to its probability.
+    case classify(ClassifierSource, text: ExpressionText, into: Located<String>)
     /// `http: { url: URL, method: POST|PUT, headers: {...}, body: TEMPLATE, batch: {...} }` — sends
     /// each record to an HTTP endpoint (ends the chain).
     case http(HTTPSinkDefinition)

@@ -393,14 +393,39 @@ extension StepParser {
         return .log(message: message, level: level ?? "info")
     }
 
-    /// `classify: { model: PATH, text: EXPR, into: FIELD }`
+    /// `classify: { model: PATH | training: { data, text, label }, text: EXPR, into: FIELD }`
     mutating func classify(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        guard let fields = YAMLFields(value, of: "'classify'", at: step.keywordLocation, allowed: ["into", "model", "text"], &diagnostics) else { return nil }
-        let model = fields.required("model", &diagnostics)?.string("a model file (from runner classifier train)", for: "'model'", &diagnostics)
+        guard let fields = YAMLFields(value, of: "'classify'", at: step.keywordLocation, allowed: ["into", "model", "text", "training"], &diagnostics) else { return nil }
         let text = fields.required("text", &diagnostics)?.expression(for: "text", roots: Self.recordRoots, &diagnostics)
         let into = fields.required("into", &diagnostics)?.string("a field name", for: "'into'", &diagnostics)
-        guard let model, let text, let into else { return nil }
-        return .classify(model: model, text: text, into: into)
+        let source: ClassifierSource?
+        switch (fields["model"], fields["training"]) {
+        case (let model?, nil):
+            source = model.string("a model file (from runner classifier train)", for: "'model'", &diagnostics).map { .model($0) }
+        case (nil, let training?):
+            source = classifierTraining(training)
+        default:
+            diagnostics.report("'classify' needs exactly one of 'model' (a trained model file) and 'training' (labelled data to train from)", at: step.keywordLocation)
+            source = nil
+        }
+        guard let source, let text, let into else { return nil }
+        return .classify(source, text: text, into: into)
+    }
+
+    /// `training: { data: PATH | [PATH, ...], text: FIELD | [FIELD, ...], label: FIELD }`
+    private mutating func classifierTraining(_ node: YAMLNode) -> ClassifierSource? {
+        guard let fields = YAMLFields(node, of: "'training'", at: node.location, allowed: ["data", "label", "text"], &diagnostics) else { return nil }
+        func strings(_ node: YAMLNode?, _ field: String, _ diagnostics: inout DiagnosticCollector) -> [Located<String>]? {
+            guard let node else { return nil }
+            let items = node.elements ?? [node]
+            let values = items.compactMap { $0.string("a name", for: "'\(field)'", &diagnostics) }
+            return values.count == items.count && !values.isEmpty ? values : nil
+        }
+        let data = strings(fields.required("data", &diagnostics), "data", &diagnostics)
+        let text = strings(fields.required("text", &diagnostics), "text", &diagnostics)
+        let label = fields.required("label", &diagnostics)?.string("a field name", for: "'label'", &diagnostics)
+        guard let data, let text, let label else { return nil }
+        return .training(data: data, textFields: text.map(\.value), labelField: label.value)
     }
 
     /// `to: TOPIC` or `to: { topic: TOPIC, key: FORMAT, value: FORMAT }`

@@ -3,18 +3,32 @@ import StreamCore
 import TextClassification
 
 extension TopologyCompiler.Context {
-    /// `classify` — loads the model (a path relative to the topology file) once, then sets
-    /// `value.INTO` and `value.INTO_confidence` on each record; a value that is not an object is
+    /// `classify` — loads or trains the classifier once (paths relative to the topology file), then
+    /// sets `value.INTO` and `value.INTO_confidence` on each record; a value that is not an object is
     /// dead-lettered.
-    mutating func compileClassify(_ step: StepDefinition, model: Located<String>, text: ExpressionText, into: Located<String>, on stream: KStream) -> KStream? {
+    mutating func compileClassify(_ step: StepDefinition, _ source: ClassifierSource, text: ExpressionText, into: Located<String>, on stream: KStream) -> KStream? {
         let directory = URL(fileURLWithPath: definition.file).deletingLastPathComponent()
-        let path = model.value.hasPrefix("/") ? model.value : directory.appendingPathComponent(model.value).path
+        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path }
         let classifier: TextClassifier
-        do {
-            classifier = try TextClassifier.load(from: path)
-        } catch {
-            diagnostics.append(TopologyDiagnostic("cannot read the classifier model '\(path)' (train one with 'runner classifier train'): \(error.localizedDescription)", at: model.location))
-            return nil
+        switch source {
+        case .model(let model):
+            do {
+                classifier = try TextClassifier.load(from: resolve(model.value))
+            } catch {
+                diagnostics.append(TopologyDiagnostic("cannot read the classifier model '\(resolve(model.value))' (train one with 'runner classifier train'): \(error.localizedDescription)", at: model.location))
+                return nil
+            }
+        case .training(let data, let textFields, let labelField):
+            var examples: [(text: String, label: String)] = []
+            for file in data {
+                do {
+                    examples += try LabelledExamples.read(resolve(file.value), textFields: textFields, labelField: labelField)
+                } catch {
+                    diagnostics.append(TopologyDiagnostic("cannot read the training data '\(resolve(file.value))': \(error)", at: file.location))
+                    return nil
+                }
+            }
+            classifier = TextClassifier(.softmax, training: examples, features: TextFeatures(), alpha: 0.5)
         }
         let evaluator = RecordEvaluator(text)
         let (labelField, confidenceField) = (into.value, into.value + "_confidence")
