@@ -157,6 +157,9 @@ struct ExpressionLiteralTests {
         #expect(throws: ExpressionEvaluationError.self) { try evaluate("top_keys([1], 3)") }
         #expect(try evaluate("join(top_keys({shoes: 3, bags: 5}, 3), ';')") == "bags;shoes")
         #expect(try evaluate("join(['a', null, 2], '-')") == "a-2")
+        #expect(try evaluate("take_last(append(append(null, 1), 2, 3), 2)") == [2, 3])
+        #expect(try evaluate("epoch_ms('1970-01-01T00:00:01.500Z')") == 1500)
+        #expect(try evaluate("epoch_ms('soon')") == .null)
     }
 
     @Test func objectLiteralKeepsKeyOrder() throws {
@@ -615,10 +618,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: coalesce, concat, contains, ends_with, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, to_number, to_string, top_keys, trim, type_of, union, upper, with",
+            "unknown function 'lowr'; known functions: append, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, with",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: coalesce, concat, contains, ends_with, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, to_number, to_string, top_keys, trim, type_of, union, upper, with", 0),
+        ("value(1)", "unknown function 'value'; known functions: append, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, with", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

@@ -184,6 +184,29 @@ extension ExpressionFunction {
             case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
             }
         },
+        ExpressionFunction("append", atLeast: 2) { arguments throws(ExpressionEvaluationError) in
+            // `append(array, x, ...)`: a copy with the elements added at the end (null counts as empty),
+            // for histories kept in an aggregate.
+            var result: [JSONValue]
+            switch try arguments.value(at: 0) {
+            case .null: result = []
+            case .array(let elements): result = elements
+            case let other: throw arguments.mismatch(argument: 0, expected: "an array or null", got: other)
+            }
+            for index in 1..<arguments.count { result.append(try arguments.value(at: index)) }
+            return .array(result)
+        },
+        ExpressionFunction("take_last", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `take_last(array, n)`: the last n elements, so a history kept in state stays bounded.
+            guard case .int(let count) = try arguments.value(at: 1), count >= 0 else {
+                throw arguments.mismatch(argument: 1, expected: "a non-negative integer", got: try arguments.value(at: 1))
+            }
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .array(let elements): return .array(Array(elements.suffix(Int(count))))
+            case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
+            }
+        },
         ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             // The distinct elements of the arrays, in first-seen order: sets kept as arrays in state
             // (products viewed in a session). Null arguments count as empty.
@@ -211,6 +234,12 @@ extension ExpressionFunction {
         },
 
         // Conversions.
+        ExpressionFunction("epoch_ms", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            // `epoch_ms(time)`: an ISO-8601 time (or epoch milliseconds) as epoch milliseconds, for
+            // arithmetic on times ("within 24 hours"); text that is no time gives null.
+            EventTimestamp.milliseconds(from: try arguments.value(at: 0)).map { .int($0) } ?? .null
+        },
+
         ExpressionFunction("to_string", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             textForm(of: try arguments.value(at: 0)).map { .string($0) } ?? .null
         },
