@@ -13,7 +13,7 @@ struct SupportRoutingTopologyTests {
         let lines = try String(contentsOfFile: repositoryRoot + "/topologies/support/inquiries-heldout.jsonl", encoding: .utf8).split(separator: "\n")
         let inquiries = try lines.enumerated().map { index, line -> (key: String, value: String, id: String, channel: String, orderID: String?) in
             guard case .object(var fields) = try JSONValue(parsing: String(line)) else { throw TestFailure("not an object: \(line)") }
-            let user = "C\(index % 40)"
+            let user = "C\(index)"
             let id = fields["inquiry_id"]?.stringValue ?? ""
             fields["userId"] = .string(user)
             fields["timestamp"] = .string(EventTimestamp.formatISO8601(1_795_773_600_000 + Int64(index) * 60_000))
@@ -26,14 +26,20 @@ struct SupportRoutingTopologyTests {
 
         let broker = try TestDevBroker(topologies: [Self.topology])
         let salesforce = try TestDevSalesforce()
-        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
-        try producer.sendAll("order-status", known.sorted().map { ($0, #"{"order_id":"\#($0)","status":"SHIPPED","updated_at":"2026-11-27T07:00:00.000Z"}"#) })
-        try producer.sendAll("support-inquiries", inquiries.map { ($0.key, $0.value) })
-        try producer.close()
-        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, environment: [
+        // Waits (--max-task-idle-ms) for the repartitioned orders rather than running ahead on inquiries.
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--max-task-idle-ms", "3000"], environment: [
             "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "dev-secret",
             "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
         ])
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        try producer.sendAll("order-status", known.sorted().map { ($0, #"{"order_id":"\#($0)","status":"SHIPPED","updated_at":"2026-11-27T07:00:00.000Z"}"#) })
+        // Customer C1 (a high-value customer: always escalated) has an order and a page view before
+        // writing in; the Case carries both.
+        try producer.sendAll("order-events", [("O-9001", #"{"event":"Order Completed","userId":"C1","timestamp":"2026-11-26T08:00:00.000Z","properties":{"order_id":"O-9001","total":1500,"currency":"EUR"}}"#)])
+        try producer.sendAll("customer-interactions", [("C1", #"{"event":"Product Viewed","userId":"C1","timestamp":"2026-11-27T07:55:00.000Z","properties":{"product_id":"P42"}}"#)])
+        try await Task.sleep(for: .seconds(2))
+        try producer.sendAll("support-inquiries", inquiries.map { ($0.key, $0.value) })
+        try producer.close()
         let read = try await TopicReader.read(["support-responses", "support-escalations"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(120), linger: .seconds(2)) {
             $0["support-responses", default: []].count + $0["support-escalations", default: []].count >= inquiries.count
         }
@@ -55,6 +61,9 @@ struct SupportRoutingTopologyTests {
             #expect(record["Description"]?.stringValue?.contains("Escalated because: ") == true)
             #expect(record["Status"]?.stringValue == "New")
         }
+        let c1 = try #require(inquiries.first { $0.key == "C1" })
+        let description = try #require(cases[c1.id]?["Description"]?.stringValue)
+        #expect(description.contains("Last orders:\nO-9001") && description.contains("Product Viewed P42"), "\(description)")
         let responses = read["support-responses", default: []].compactMap { $0.value.flatMap { try? JSONValue(parsing: $0) } }
         #expect(responses.allSatisfy { $0["automated"] == true && $0["answer"]?.stringValue?.isEmpty == false })
         let tracked = responses.filter { $0["intent"] == "order_tracking" }
