@@ -43,6 +43,12 @@ enum TopologyLoader {
         return topologies
     }
 
+    /// `files` without test files (`NAME.test.yml`), so that `runner validate topologies/*.yml` and
+    /// `runner test topologies/*.yml` take the topologies a glob also matches their tests next to.
+    static func topologyFiles(_ files: [String]) -> [String] {
+        files.filter { !$0.hasSuffix(TopologyTestParser.testFileSuffix) }
+    }
+
     /// Every topic the topologies use, with partition counts (the larger count wins where two files differ).
     static func topicPartitions(of topologies: [LoadedTopology]) -> [String: Int] {
         topologies.reduce(into: [:]) { counts, topology in

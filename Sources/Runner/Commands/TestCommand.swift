@@ -11,7 +11,7 @@ struct TestCommand: ParsableCommand {
         discussion: "Inputs go through the same operators and RocksDB stores as under `runner run`, without a broker."
     )
 
-    @Argument(help: "Topology files; each needs a NAME.test.yml next to it.")
+    @Argument(help: "Topology files; each needs a NAME.test.yml next to it (test files given are skipped).")
     var files: [String]
 
     @OptionGroup var logging: LoggingOptions
@@ -20,7 +20,7 @@ struct TestCommand: ParsableCommand {
         let logger = logging.makeLogger(label: "tributary.test")
         var failures = 0
         var total = 0
-        for loaded in try TopologyLoader.loadAll(files, logger: logger) {
+        for loaded in try TopologyLoader.loadAll(TopologyLoader.topologyFiles(files), logger: logger) {
             let testFile = TopologyTestParser.testFile(for: loaded.file)
             let suite: TopologyTestSuite
             do {

@@ -9,13 +9,13 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check topology files; print FILE:LINE:COLUMN: message for each problem."
     )
 
-    @Argument(help: "Topology files to check.")
+    @Argument(help: "Topology files to check (test files, NAME.test.yml, are skipped).")
     var files: [String]
 
     func run() throws {
         let logger = Logger(label: "tributary.validate")
         var valid = true
-        for file in files {
+        for file in TopologyLoader.topologyFiles(files) {
             if TopologyLoader.load(file, logger: logger) != nil {
                 print("\(file): ok")
             } else {

@@ -16,9 +16,12 @@ import StreamCore
 /// Values are YAML read as JSON: plain `42`, `1.5`, `true`, `null` are numbers, booleans and null;
 /// anything quoted, and any other plain text, is a string.
 public enum TopologyTestParser {
+    /// How test files' names end.
+    public static let testFileSuffix = ".test.yml"
+
     /// The test file next to a topology file: `x.yml` → `x.test.yml`.
     public static func testFile(for topologyFile: String) -> String {
-        (topologyFile.hasSuffix(".yml") ? String(topologyFile.dropLast(4)) : topologyFile) + ".test.yml"
+        (topologyFile.hasSuffix(".yml") ? String(topologyFile.dropLast(4)) : topologyFile) + testFileSuffix
     }
 
     public static func parse(fileAt path: String) throws(TopologyDiagnostics) -> TopologyTestSuite {
