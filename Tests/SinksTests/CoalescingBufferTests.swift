@@ -42,6 +42,20 @@ struct CoalescingBufferTests {
         #expect(buffer.committableOffsets[partition] == 2)
     }
 
+    @Test func coalescedPartialUpdatesKeepEveryFieldWithTheNewestValues() {
+        var buffer = CoalescingBuffer()
+        func update(_ offset: Int64, _ fields: JSONObject) -> SinkRecord {
+            SinkRecord(coalescingKey: "C1", body: .object(fields), source: ConsumerRecord(topic: "sink", partition: 0, offset: offset, key: nil, value: nil, timestamp: 0))
+        }
+        buffer.add(update(0, ["Email": "a@x", "Phone": "1"]), now: now)
+        buffer.add(update(1, ["Phone": "2"]), now: now)
+        let sent = buffer.takeBatch(limit: 200)
+        #expect(sent[0].entry.record.body == .object(["Email": "a@x", "Phone": "2"]))
+        buffer.add(update(2, ["City": "Graz"]), now: now)
+        buffer.requeue(key: sent[0].key, entry: sent[0].entry, now: now)
+        #expect(buffer.takeBatch(limit: 200)[0].entry.record.body == .object(["Email": "a@x", "Phone": "2", "City": "Graz"]), "a retry merges under what arrived meanwhile")
+    }
+
     @Test func recordsWithoutAKeyAreNeverCoalescedAndBatchesRespectTheLimit() {
         var buffer = CoalescingBuffer()
         for offset in 0..<5 { buffer.add(record(nil, Int64(offset)), now: now) }

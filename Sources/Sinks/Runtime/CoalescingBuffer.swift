@@ -2,8 +2,10 @@ import StreamCore
 
 /// The records a sink has read but not yet settled, coalesced by key, and the offsets it may commit.
 ///
-/// - A newer record of a key replaces the older one while it waits: one busy customer is one write,
-///   not one per event. The older record's offset stays unsettled until the newer one is settled.
+/// - A newer record of a key is merged into the older one while it waits (its fields win, the older
+///   record's other fields stay): one busy customer is one write, not one per event, and the write
+///   sets what applying the records one by one would. The older record's offset stays unsettled
+///   until the merged one is settled.
 /// - A key is in at most one batch at a time, so a retried record can never overwrite a newer one:
 ///   a record coming back for retry is coalesced with anything newer that arrived meanwhile.
 /// - The committable offset of a partition is its oldest unsettled offset (or, with none, one past
@@ -40,7 +42,7 @@ struct CoalescingBuffer {
         let sequence = nextSequence
         nextSequence += 1
         if var entry = waiting[key] {
-            entry.record = record
+            entry.record = Self.merging(record, over: entry.record)
             entry.positions[partition, default: []].append(record.source.offset)
             entry.sequence = sequence
             waiting[key] = entry
@@ -86,12 +88,13 @@ struct CoalescingBuffer {
     }
 
     /// Puts a sent entry back to be sent again, merged with a newer record of its key if one arrived:
-    /// the newer record wins, the older offsets stay unsettled until it is settled.
+    /// the newer record's fields win, the older offsets stay unsettled until it is settled.
     mutating func requeue(key: String, entry: Entry, now: ContinuousClock.Instant) {
         inFlight.remove(key)
         let live = entry.positions.filter { nextToRead[$0.key] != nil }
         guard !live.isEmpty else { return }
         if var newer = waiting[key] {
+            newer.record = Self.merging(newer.record, over: entry.record)
             for (partition, offsets) in live { newer.positions[partition, default: []] += offsets }
             waiting[key] = newer
         } else {
@@ -117,6 +120,15 @@ struct CoalescingBuffer {
             let oldest = unsettled[element.key]?.keys.min()
             result[element.key] = oldest ?? element.value
         }
+    }
+
+    /// `newer` with the fields of `older` it does not set; a body that is not an object replaces.
+    private static func merging(_ newer: SinkRecord, over older: SinkRecord) -> SinkRecord {
+        guard case .object(var fields) = older.body, case .object(let newerFields) = newer.body else { return newer }
+        for (name, value) in newerFields { fields[name] = value }
+        var merged = newer
+        merged.body = .object(fields)
+        return merged
     }
 
     private mutating func release(_ partition: TopicPartition, _ offset: Int64) {
