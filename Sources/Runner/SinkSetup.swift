@@ -58,10 +58,11 @@ struct SinkSetup {
     }
 
     /// A sink worker per sink, reading its sink topic on `bootstrapServers`.
-    func workers(bootstrapServers: String, logger: Logger) -> [SinkWorker] {
+    func workers(bootstrapServers: String, kafkaProperties: [String: String], logger: Logger) -> [SinkWorker] {
         let salesforce = salesforceSinks.map { sink in
             let definition = sink.definition
             var configuration = Self.workerConfiguration(sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers)
+            configuration.kafkaProperties = kafkaProperties
             configuration.batchSize = definition.batchSize
             configuration.linger = .milliseconds(definition.lingerMilliseconds)
             configuration.backoff = BackoffPolicy(initial: .milliseconds(definition.retryInitialMilliseconds), maximum: .milliseconds(definition.retryMaxMilliseconds))
@@ -81,6 +82,7 @@ struct SinkSetup {
         let http = httpSinks.map { sink in
             let definition = sink.definition
             var configuration = Self.workerConfiguration(sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers)
+            configuration.kafkaProperties = kafkaProperties
             configuration.coalescesByKey = false
             configuration.batchSize = definition.batchSize ?? definition.parallel
             configuration.linger = .milliseconds(definition.batchSize == nil ? 0 : definition.lingerMilliseconds)

@@ -41,6 +41,21 @@ struct RunnerCommandTests {
         #expect(result.errors.contains("--bootstrap-servers") && result.errors.contains("--dev"))
     }
 
+    @Test func kafkaPropertiesReachLibrdkafkaAndAMalformedOneStopsTheStart() throws {
+        let topology = repositoryRoot + "/topologies/interactions.yml"
+        let unknown = try runRunner(["run", "--topology", topology, "--bootstrap-servers", "127.0.0.1:9", "--no-http", "--kafka-property", "no.such.property=1"])
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.contains("no.such.property=1"), "librdkafka refused the property by name: \(unknown.errors)")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-\(UUID().uuidString).properties").path
+        try "# SASL\nsecurity.protocol=PLAINTEXT\nsasl.password hunter2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let malformed = try runRunner(["run", "--topology", topology, "--bootstrap-servers", "127.0.0.1:9", "--no-http", "--kafka-properties-file", file])
+        #expect(malformed.status != 0)
+        #expect(malformed.errors.contains("\(file):3: expected KEY=VALUE"), "\(malformed.errors)")
+        #expect(!malformed.errors.contains("hunter2"), "a malformed line is not echoed: it may be a secret")
+    }
+
     @Test func describePrintsTheGraphAsTextAndAsDOT() throws {
         let file = repositoryRoot + "/topologies/interactions.yml"
         let text = try runRunner(["describe", file])

@@ -56,6 +56,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the HTTP endpoint listens on.")
     var httpHost: String = "127.0.0.1"
 
+    @OptionGroup var kafka: KafkaPropertiesOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -72,6 +74,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "tributary.runner")
         let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         let sinks = try SinkSetup(loaded, environment: ProcessInfo.processInfo.environment)
+        let kafkaProperties = try kafka.resolved()
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -83,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         let servers: String
         if let bootstrapServers {
             servers = bootstrapServers
-            let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger)
+            let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties)
             let existing = try admin.partitionCounts()
             let conflicts = loaded.flatMap { $0.definition.partitionConflicts(with: existing) }
             guard conflicts.isEmpty else {
@@ -108,6 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.stateDirectory = stateDir
         configuration.maxTaskIdle = .milliseconds(maxTaskIdleMs)
         configuration.queryableStores = stores
+        configuration.kafkaProperties = kafkaProperties
         configuration.offsetOutOfRange = offsetOutOfRange.policy
         if progressIntervalSeconds > 0 {
             configuration.progressLogInterval = .seconds(progressIntervalSeconds)
@@ -117,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
         for topology in loaded {
             services.append(StreamApplication(topology: topology.topology, configuration: configuration, logger: logger))
         }
-        services += sinks.workers(bootstrapServers: servers, logger: logger)
+        services += sinks.workers(bootstrapServers: servers, kafkaProperties: kafkaProperties, logger: logger)
         if demo {
             services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
         }

@@ -63,8 +63,11 @@ private final class SinkSession {
         metrics = SinkMetrics(sink: configuration.name)
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "tributary-sink-\(configuration.name)"
+        consumerConfiguration.additionalProperties = configuration.kafkaProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
-        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers), logger: logger)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
+        producerConfiguration.additionalProperties = configuration.kafkaProperties
+        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         consumer.rebalanceListener = revocations
     }
 

@@ -7,6 +7,8 @@ public struct SinkWorkerConfiguration: Sendable {
     public var bootstrapServers: String
     /// The topic the topology writes the sink's records to.
     public var topic: String
+    /// librdkafka properties for the sink's consumer and dead-letter producer (security settings).
+    public var kafkaProperties: [String: String] = [:]
     /// The consumer group that tracks what the destination acknowledged.
     public var groupID: String
     /// Where refused records go, with the reason in headers.

@@ -14,7 +14,8 @@ public enum ChangelogRestorer {
     ///   (retention removed them): a partial store is never served silently.
     @discardableResult
     public static func restore(
-        _ store: KeyValueStore, bootstrapServers: String, logger: Logger, batchSize: Int = 10_000, stallTimeout: Duration = .seconds(10)
+        _ store: KeyValueStore, bootstrapServers: String, kafkaProperties: [String: String] = [:], logger: Logger, batchSize: Int = 10_000,
+        stallTimeout: Duration = .seconds(10)
     ) throws -> Int {
         var start: Int64
         do {
@@ -24,6 +25,7 @@ public enum ChangelogRestorer {
         }
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(store.name)")
         configuration.readCommitted = false
+        configuration.additionalProperties = kafkaProperties
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         defer { try? consumer.close() }
         let (low, high) = try consumer.watermarks(of: store.changelog)

@@ -22,6 +22,7 @@ final class GlobalTableUpdater {
         try store.wipe()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: "\(topology.applicationID)-global-\(table.store)")
         consumerConfiguration.readCommitted = false
+        consumerConfiguration.additionalProperties = configuration.kafkaProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
     }
 

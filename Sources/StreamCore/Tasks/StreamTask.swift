@@ -30,7 +30,7 @@ final class StreamTask {
                     .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
                 let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
                 stores[name] = store
-                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, logger: logger)
+                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.kafkaProperties, logger: logger)
             }
         } catch {
             stores.values.forEach { $0.close() }

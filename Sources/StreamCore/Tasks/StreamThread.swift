@@ -49,13 +49,13 @@ final class StreamThread: ConsumerRebalanceListener {
         configuration.queryableStores.declare(topology)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "\(topology.applicationID)-producer"
-        producerConfiguration.additionalProperties = configuration.additionalProducerProperties
+        producerConfiguration.additionalProperties = configuration.kafkaProperties
         producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
         consumerConfiguration.clientID = "\(topology.applicationID)-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-        consumerConfiguration.additionalProperties = configuration.additionalConsumerProperties
+        consumerConfiguration.additionalProperties = configuration.kafkaProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
@@ -201,7 +201,7 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Reads every global table in full before the first record is processed, so lookups see it whole.
     private func loadGlobalTables() throws {
         guard !topology.globalTables.isEmpty else { return }
-        let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger).partitionCounts()
+        let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger, additionalProperties: configuration.kafkaProperties).partitionCounts()
         for table in topology.globalTables {
             let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, logger: logger)
             globalTables.append(updater)

@@ -23,9 +23,10 @@ public struct StreamsConfiguration: Sendable {
     public var maxPollRecords: Int = 1000
     /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.
     public var progressLogInterval: Duration? = nil
-    /// Extra librdkafka properties for the producer and consumer (for example security settings).
-    public var additionalProducerProperties: [String: String] = [:]
-    public var additionalConsumerProperties: [String: String] = [:]
+    /// librdkafka properties for every Kafka client the application creates (group consumer,
+    /// producer, admin, changelog restorers, global tables): security settings such as
+    /// `security.protocol`, `sasl.*` and `ssl.*`. They override the engine's own settings.
+    public var kafkaProperties: [String: String] = [:]
 
     public init(bootstrapServers: String) {
         self.bootstrapServers = bootstrapServers

@@ -44,7 +44,9 @@ final class RDKafkaClient: @unchecked Sendable {
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
             if rd_kafka_conf_set(conf, name, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                throw KafkaError(code: .invalidConfiguration, message: "\(name)=\(value): \(errorText.nulTerminatedString)")
+                // Never echo what may be a secret (sasl.password, ssl.key.password, tokens) into an error.
+                let shown = ["password", "secret", "token", "key", "jaas"].contains { name.lowercased().contains($0) } ? "(redacted)" : value
+                throw KafkaError(code: .invalidConfiguration, message: "\(name)=\(shown): \(errorText.nulTerminatedString)")
             }
         }
         let retained = Unmanaged.passRetained(box)
