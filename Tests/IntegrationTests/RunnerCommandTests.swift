@@ -56,6 +56,12 @@ struct RunnerCommandTests {
         #expect(!malformed.errors.contains("hunter2"), "a malformed line is not echoed: it may be a secret")
     }
 
+    @Test func describeNamesEachSinkAndItsTopic() throws {
+        let result = try runRunner(["describe", repositoryRoot + "/topologies/examples/contacts-to-salesforce.yml"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("  Sink contacts: Salesforce Contact upsert by Customer_Id__c, 200 per call, from topic contacts-to-salesforce-contacts-sink\n"), "\(result.output)")
+    }
+
     @Test func describePrintsTheGraphAsTextAndAsDOT() throws {
         let file = repositoryRoot + "/topologies/interactions.yml"
         let text = try runRunner(["describe", file])
