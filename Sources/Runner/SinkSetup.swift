@@ -61,11 +61,11 @@ struct SinkSetup {
     func workers(bootstrapServers: String, kafkaProperties: [String: String], logger: Logger) -> [SinkWorker] {
         let salesforce = salesforceSinks.map { sink in
             let definition = sink.definition
-            var configuration = Self.workerConfiguration(sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers)
-            configuration.kafkaProperties = kafkaProperties
+            var configuration = Self.workerConfiguration(
+                sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers, kafkaProperties,
+                retry: (definition.retryInitialMilliseconds, definition.retryMaxMilliseconds))
             configuration.batchSize = definition.batchSize
             configuration.linger = .milliseconds(definition.lingerMilliseconds)
-            configuration.backoff = BackoffPolicy(initial: .milliseconds(definition.retryInitialMilliseconds), maximum: .milliseconds(definition.retryMaxMilliseconds))
             configuration.probeInterval = .milliseconds(definition.probeEveryMilliseconds)
             let operation: SalesforceObjectWrite.Operation = switch definition.operation {
             case .upsert(let field): .upsert(externalIDField: field)
@@ -81,21 +81,27 @@ struct SinkSetup {
         }
         let http = httpSinks.map { sink in
             let definition = sink.definition
-            var configuration = Self.workerConfiguration(sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers)
-            configuration.kafkaProperties = kafkaProperties
+            var configuration = Self.workerConfiguration(
+                sink.application, definition.name.value, definition.topic(application: sink.application), bootstrapServers, kafkaProperties,
+                retry: (definition.retryInitialMilliseconds, definition.retryMaxMilliseconds))
             configuration.coalescesByKey = false
             configuration.batchSize = definition.batchSize ?? definition.parallel
             configuration.linger = .milliseconds(definition.batchSize == nil ? 0 : definition.lingerMilliseconds)
-            configuration.backoff = BackoffPolicy(initial: .milliseconds(definition.retryInitialMilliseconds), maximum: .milliseconds(definition.retryMaxMilliseconds))
             logger.info("http sink configured", metadata: ["sink": "\(definition.name.value)", "method": "\(sink.endpoint.method.rawValue)", "host": "\(sink.endpoint.url.host ?? "")"])
             return SinkWorker(configuration: configuration, destination: WebhookDestination(endpoint: sink.endpoint), logger: logger)
         }
         return salesforce + http
     }
 
-    /// The worker of sink `name` of `application`: its own consumer group, the application's dead-letter topic.
-    private static func workerConfiguration(_ application: String, _ name: String, _ topic: String, _ bootstrapServers: String) -> SinkWorkerConfiguration {
-        SinkWorkerConfiguration(name: name, bootstrapServers: bootstrapServers, topic: topic, groupID: "\(application)-\(name)-sink", deadLetterTopic: "\(application)-dlq")
+    /// The worker of sink `name` of `application`: its own consumer group, the application's
+    /// dead-letter topic, the runner's Kafka properties and the step's retry backoff (milliseconds).
+    private static func workerConfiguration(
+        _ application: String, _ name: String, _ topic: String, _ bootstrapServers: String, _ kafkaProperties: [String: String], retry: (initial: Int64, maximum: Int64)
+    ) -> SinkWorkerConfiguration {
+        var configuration = SinkWorkerConfiguration(name: name, bootstrapServers: bootstrapServers, topic: topic, groupID: "\(application)-\(name)-sink", deadLetterTopic: "\(application)-dlq")
+        configuration.kafkaProperties = kafkaProperties
+        configuration.backoff = BackoffPolicy(initial: .milliseconds(retry.initial), maximum: .milliseconds(retry.maximum))
+        return configuration
     }
 
     private struct Problem: Error {

@@ -22,8 +22,9 @@ public enum TextClassifier: Sendable, Codable {
         case softmax
     }
 
-    /// Trains `algorithm` on `examples`.
-    public init(_ algorithm: Algorithm, training examples: [(text: String, label: String)], features: TextFeatures, alpha: Double) {
+    /// Trains `algorithm` on `examples`; the defaults are the settings cross-validation chose for the
+    /// support inquiries (docs/SHOP.md), and what `runner classifier train` and `classify` use.
+    public init(_ algorithm: Algorithm = .softmax, training examples: [(text: String, label: String)], features: TextFeatures = TextFeatures(), alpha: Double = 0.5) {
         switch algorithm {
         case .naiveBayes: self = .naiveBayes(NaiveBayesClassifier(training: examples, features: features, alpha: alpha))
         case .softmax: self = .softmaxRegression(SoftmaxRegressionClassifier(training: examples, features: features))

@@ -17,7 +17,7 @@ struct SupportInquiryModelTests {
         }
         let heldOut = try LabelledExamples.read("\(Self.directory)/inquiries-heldout.jsonl", textFields: fields, labelField: label)
         #expect(training.count >= 700 && heldOut.count >= 120)
-        return ClassifierEvaluation(classifier: TextClassifier(.softmax, training: training, features: TextFeatures(), alpha: 0.5), examples: heldOut)
+        return ClassifierEvaluation(classifier: TextClassifier(training: training), examples: heldOut)
     }
 
     @Test func theIntentModelIsRightOnAtLeast90PercentOfHeldOutInquiries() throws {

@@ -20,7 +20,7 @@ struct ClassifierCommand: ParsableCommand {
         var alpha: Double = 0.5
 
         @Option(help: "Character n-gram lengths taken from each word, comma-separated ('' for none).")
-        var charGrams: String = "3,4,5"
+        var charGrams: String = TextFeatures().characterGrams.map(String.init).joined(separator: ",")
 
         @Flag(help: "Leave out pairs of neighbouring words.")
         var noBigrams = false

@@ -24,13 +24,4 @@ public struct SalesforceObjectWrite: Sendable {
         self.operation = operation
         self.apiVersion = apiVersion
     }
-
-    /// The field whose value coalesces records, if the operation has one.
-    public var coalescingField: String? {
-        switch operation {
-        case .upsert(let field): field
-        case .update: "Id"
-        case .insert: nil
-        }
-    }
 }

@@ -28,7 +28,7 @@ extension TopologyCompiler.Context {
                     return nil
                 }
             }
-            classifier = TextClassifier(.softmax, training: examples, features: TextFeatures(), alpha: 0.5)
+            classifier = TextClassifier(training: examples)
         }
         let evaluator = RecordEvaluator(text)
         let (labelField, confidenceField) = (into.value, into.value + "_confidence")
