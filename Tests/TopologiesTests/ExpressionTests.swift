@@ -147,6 +147,31 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("with({z: 1, a: 2}, 'z', 0, 'n', value.quantity)").jsonString == #"{"z":0,"a":2,"n":2}"#)
     }
 
+    @Test func mergeSetsLaterFieldsOnACopyOfTheFirstAndWithoutRemovesFields() throws {
+        #expect(try evaluate("merge({a: 1, b: 2}, {b: 3, c: 4}, null)").jsonString == #"{"a":1,"b":3,"c":4}"#)
+        #expect(try evaluate("merge({a: 1}, {})").jsonString == #"{"a":1}"#)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("merge({a: 1}, [1])") }
+        #expect(try evaluate("without({a: 1, b: 2, c: 3}, 'b', 'x', null)").jsonString == #"{"a":1,"c":3}"#)
+        #expect(try evaluate("without(value.missing, 'a')") == .null)
+        #expect(try evaluate("values({a: 1, b: [2]})") == [1, [2]])
+        #expect(try evaluate("keys({a: 1, b: 2})") == ["a", "b"])
+        #expect(try evaluate("values(null)") == .null)
+    }
+
+    @Test func casesPicksTheFirstConditionThatHoldsAndEvaluatesNothingElse() throws {
+        #expect(try evaluate("cases(false, 1, null, 2, true, 3, 1 / 0)") == 3)
+        #expect(try evaluate("cases(1 > 2, 'a', 'otherwise')") == "otherwise")
+        #expect(try evaluate("cases(true, 'a', 1 / 0)") == "a")
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("cases('x', 1, 2)") }
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("cases(false, 1, true, 2)") }
+    }
+
+    @Test func isoTimeWritesEpochMillisecondsAsUTC() throws {
+        #expect(try evaluate("iso_time(1795773600000)") == "2026-11-27T10:00:00.000Z")
+        #expect(try evaluate("iso_time('2026-11-27T10:00:00Z')") == "2026-11-27T10:00:00.000Z")
+        #expect(try evaluate("iso_time('soon')") == .null)
+    }
+
     @Test func substringCutsByCharactersAndTopKeysRanksCountsWithTiesByName() throws {
         #expect(try evaluate("substring('2026-11-27T14:05:00.000Z', 0, 13)") == "2026-11-27T14")
         #expect(try evaluate("substring('héllo', 1, 99)") == "éllo")
@@ -618,10 +643,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: append, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, with",
+            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: append, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, join, length, lower, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, with", 0),
+        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

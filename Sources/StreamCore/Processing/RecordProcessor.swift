@@ -17,6 +17,8 @@ public final class RecordProcessor {
 
     public let topology: Topology
     var statistics: [NodeStatistics]
+    /// ``Topology/feedbackTopics``: their records carry their origin.
+    private let feedbackTopics: Set<String>
     /// The time wall-clock timers are set by, in epoch milliseconds (replaceable in tests).
     public var wallClock: @Sendable () -> Int64 = RecordProcessor.systemWallClock
     /// Whether some timer step runs on the wall clock, so the stream thread must punctuate.
@@ -29,6 +31,7 @@ public final class RecordProcessor {
 
     public init(topology: Topology) {
         self.topology = topology
+        feedbackTopics = Set(topology.feedbackTopics)
         statistics = topology.nodes.map { node in
             var isWindowed = false
             switch node.operation {
@@ -165,7 +168,8 @@ public final class RecordProcessor {
                 topic: topic,
                 key: RecordCodec.encode(record.key, arrived: record.arrivedKey, as: keyFormat),
                 value: RecordCodec.encode(record.value, arrived: record.arrivedValue, as: valueFormat),
-                headers: record.headers + [identity(of: record, at: node, fanout: outputs.count)],
+                headers: record.headers + [identity(of: record, at: node, fanout: outputs.count)]
+                    + (feedbackTopics.contains(topic) ? OriginHeaders.headers(for: origin, fanout: outputs.count) : []),
                 timestamp: record.timestamp))
         case .repartitionSink(let topic):
             guard !record.key.isNull else {

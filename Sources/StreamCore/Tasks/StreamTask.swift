@@ -6,13 +6,14 @@ import Logging
 ///
 /// A task skips the records its state already reflects (``TaskCheckpoint``): records read again after
 /// a restart, and records an upstream task re-produced into a repartition topic after a crash, which
-/// carry the same origin as the first copy. That is what keeps state exact under at-least-once.
+/// carry the same origin as the first copy (feedback topics alike). That is what keeps state exact under at-least-once.
 ///
 /// - Important: Not thread-safe: the stream thread that owns the task makes every call.
 final class StreamTask {
     let id: TaskID
     let state: TaskState
-    private let repartitionTopics: Set<String>
+    /// Repartition and feedback topics: their records are recognised by origin.
+    private let topicsCarryingOrigin: Set<String>
     private let logger: Logger
 
     /// Opens the task's stores, restoring each from its changelog.
@@ -21,7 +22,7 @@ final class StreamTask {
     init(id: TaskID, topology: Topology, configuration: StreamsConfiguration, globalStores: [String: KeyValueStore] = [:], logger: Logger) throws {
         self.id = id
         self.logger = logger
-        repartitionTopics = Set(topology.repartitionTopics)
+        topicsCarryingOrigin = topology.topicsCarryingOrigin
         let subtopology = topology.subtopologies[id.subtopology]
         var stores: [String: KeyValueStore] = [:]
         do {
@@ -54,7 +55,7 @@ final class StreamTask {
     /// - Returns: `nil` for a record skipped as already applied.
     func process(_ input: ConsumerRecord, with processor: RecordProcessor) -> RecordProcessor.Outcome? {
         var origin = (partition: TopicPartition(input.topic, input.partition), position: OriginPosition(offset: input.offset))
-        if repartitionTopics.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
+        if topicsCarryingOrigin.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
             origin = upstream
         }
         if state.checkpoint.hasApplied(origin.position, of: origin.partition) { return nil }

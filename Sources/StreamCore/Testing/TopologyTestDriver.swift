@@ -1,8 +1,8 @@
 import Foundation
 
 /// Runs a topology in-process, without a broker: each input goes through the same ``RecordProcessor``
-/// and the same RocksDB-backed stores as under `runner run`, and records written to repartition topics
-/// are fed straight back in, so a test sees what the topology would write (Kafka Streams'
+/// and the same RocksDB-backed stores as under `runner run`, and records written to repartition and
+/// feedback topics are fed straight back in (feedback records are also returned as written), so a test sees what the topology would write (Kafka Streams'
 /// `TopologyTestDriver`). All records use partition 0: one task per sub-topology.
 ///
 /// - Important: Not thread-safe; one test drives one driver.
@@ -13,6 +13,7 @@ public final class TopologyTestDriver {
     private var globalStores: [String: KeyValueStore] = [:]
     private var nextOffsets: [String: Int64] = [:]
     private let repartitionTopics: Set<String>
+    private let feedbackTopics: Set<String>
 
     /// Opens every store of the topology under `stateDirectory` (which should be empty: a test starts
     /// from no state).
@@ -20,6 +21,7 @@ public final class TopologyTestDriver {
         self.topology = topology
         processor = RecordProcessor(topology: topology)
         repartitionTopics = Set(topology.repartitionTopics)
+        feedbackTopics = Set(topology.feedbackTopics)
         for table in topology.globalTables {
             let directory = URL(fileURLWithPath: stateDirectory).appendingPathComponent("global").appendingPathComponent(table.store).path
             globalStores[table.store] = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0))
@@ -53,9 +55,10 @@ public final class TopologyTestDriver {
             case .deadLetter(let record, _): outputs = [record]
             }
             for output in outputs {
-                if repartitionTopics.contains(output.topic) {
+                if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
                     pending.append(record(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? timestamp))
-                } else {
+                }
+                if !repartitionTopics.contains(output.topic) {
                     written.append(output)
                 }
             }
@@ -71,9 +74,10 @@ public final class TopologyTestDriver {
         for subtopology in topology.subtopologies {
             guard let state = states[subtopology.id], case .success(let outputs) = processor.punctuate(state, now: now, task: TaskID(subtopology: subtopology.id, partition: 0)) else { continue }
             for output in outputs {
-                if repartitionTopics.contains(output.topic) {
+                if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
                     written += pipe(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? now)
-                } else {
+                }
+                if !repartitionTopics.contains(output.topic) {
                     written.append(output)
                 }
             }

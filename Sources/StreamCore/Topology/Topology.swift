@@ -31,6 +31,26 @@ public struct Topology: Sendable {
         }.sorted()
     }
 
+    /// Topics this topology writes with a `to` and reads back as a source: feedback loops (an order's
+    /// reservation request goes to the product's task, whose answer comes back to the order's task).
+    /// Records written to them carry their origin, as repartition records do, so the reading task
+    /// applies each once even when a crash makes the writer produce it twice.
+    public var feedbackTopics: [String] {
+        let written = Set(nodes.compactMap { node -> String? in
+            if case .sink(let topic, _, _) = node.operation { return topic }
+            return nil
+        })
+        let read = Set(nodes.compactMap { node -> String? in
+            if case .source(let topic, _, _, _) = node.operation { return topic }
+            return nil
+        })
+        return written.intersection(read).sorted()
+    }
+
+    /// Topics whose records carry ``OriginHeaders`` that the reading task de-duplicates by: the
+    /// repartition and the feedback topics.
+    public var topicsCarryingOrigin: Set<String> { Set(repartitionTopics).union(feedbackTopics) }
+
     /// Where records that cannot be processed go, with the reason in headers.
     public var deadLetterTopic: String { "\(applicationID)-dlq" }
 

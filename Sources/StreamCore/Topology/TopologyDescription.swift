@@ -19,6 +19,9 @@ extension Topology {
         }
         lines.append("  Topics read: \(sourceTopics.joined(separator: ", "))")
         lines.append("  Topics written: \(sinkTopics.joined(separator: ", "))")
+        if !feedbackTopics.isEmpty {
+            lines.append("  Feedback topics (written and read back, applied once each): \(feedbackTopics.joined(separator: ", "))")
+        }
         lines.append("  Dead letters: \(deadLetterTopic)")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -239,6 +239,11 @@ extension ExpressionFunction {
             // arithmetic on times ("within 24 hours"); text that is no time gives null.
             EventTimestamp.milliseconds(from: try arguments.value(at: 0)).map { .int($0) } ?? .null
         },
+        ExpressionFunction("iso_time", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            // `iso_time(timestamp)`: epoch milliseconds (or an ISO time) as ISO-8601 UTC, as window
+            // bounds are written, so records carry readable times (`updated_at: iso_time(timestamp)`).
+            EventTimestamp.milliseconds(from: try arguments.value(at: 0)).map { .string(EventTimestamp.formatISO8601($0)) } ?? .null
+        },
 
         ExpressionFunction("to_string", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             textForm(of: try arguments.value(at: 0)).map { .string($0) } ?? .null
@@ -293,6 +298,64 @@ extension ExpressionFunction {
                 object[name] = try arguments.value(at: index + 1)
             }
             return .object(object)
+        },
+        ExpressionFunction("merge", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            // `merge(object, ...)`: the fields of later objects set on a copy of the first, so an
+            // aggregate's adder can state only what a record changes (`merge(aggregate, {status: "X"})`).
+            // Null arguments add nothing.
+            var merged = JSONObject()
+            for index in 0..<arguments.count {
+                switch try arguments.value(at: index) {
+                case .null: continue
+                case .object(let object): for (name, value) in object { merged[name] = value }
+                case let other: throw arguments.mismatch(argument: index, expected: "an object or null", got: other)
+                }
+            }
+            return .object(merged)
+        },
+        ExpressionFunction("without", atLeast: 2) { arguments throws(ExpressionEvaluationError) in
+            // `without(object, name, ...)`: a copy without those fields, for maps kept in state
+            // (reservations by id) whose entries come and go.
+            let first = try arguments.value(at: 0)
+            guard case .object(var object) = first else {
+                if first.isNull { return .null }
+                throw arguments.mismatch(argument: 0, expected: "an object", got: first)
+            }
+            for index in 1..<arguments.count {
+                guard let name = try arguments.string(at: index) else { continue }
+                object.removeValue(forKey: name)
+            }
+            return .object(object)
+        },
+        ExpressionFunction("values", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            // The members' values in order, so a map kept in state can be fanned out by `flat-map`.
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .object(let object): return .array(object.values)
+            case let other: throw arguments.mismatch(argument: 0, expected: "an object", got: other)
+            }
+        },
+        ExpressionFunction("keys", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .object(let object): return .array(object.keys.map { .string($0) })
+            case let other: throw arguments.mismatch(argument: 0, expected: "an object", got: other)
+            }
+        },
+        ExpressionFunction("cases", atLeast: 3) { arguments throws(ExpressionEvaluationError) in
+            // `cases(condition, result, ..., otherwise)`: the result of the first condition that holds,
+            // for rule lists that nested `if`s would make unreadable. Only what is needed is evaluated.
+            guard arguments.count % 2 == 1 else {
+                throw arguments.mismatch(argument: arguments.count - 1, expected: "a last argument for when no condition holds", got: try arguments.value(at: arguments.count - 1))
+            }
+            for index in stride(from: 0, to: arguments.count - 1, by: 2) {
+                switch try arguments.value(at: index) {
+                case .bool(true): return try arguments.value(at: index + 1)
+                case .bool(false), .null: continue
+                case let other: throw arguments.mismatch(argument: index, expected: "a bool or null", got: other)
+                }
+            }
+            return try arguments.value(at: arguments.count - 1)
         },
         ExpressionFunction("coalesce", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             for index in 0..<arguments.count {

@@ -90,6 +90,25 @@ struct RecordProcessorTests {
         #expect(written.map { text($0.value) } == ["1", "\"two\"", #"{"three":3}"#])
     }
 
+    @Test func recordsWrittenToATopicTheTopologyReadsBackCarryTheirOrigin() throws {
+        let builder = TopologyBuilder(applicationID: "app")
+        let requests = builder.stream("requests", topic: "in", keyFormat: .string, valueFormat: .json)
+        requests.to("ask", topic: "answers")
+        requests.to("tell", topic: "out")
+        builder.stream("answers", topic: "answers", keyFormat: .string, valueFormat: .json).to("done", topic: "done")
+        let topology = try builder.build()
+        #expect(topology.feedbackTopics == ["answers"])
+        #expect(topology.topicsCarryingOrigin == ["answers"])
+
+        let written = outputs(RecordProcessor(topology: topology).process(input(value: "1", offset: 41)))
+        let feedback = try #require(written.first { $0.topic == "answers" })
+        let origin = try #require(OriginHeaders.position(in: feedback.headers))
+        #expect(origin.partition == TopicPartition("in", 2))
+        #expect(origin.position == OriginPosition(offset: 41, fanout: 0))
+        let plain = try #require(written.first { $0.topic == "out" })
+        #expect(OriginHeaders.position(in: plain.headers) == nil)
+    }
+
     @Test func mergeCombinesStreams() throws {
         let builder = TopologyBuilder(applicationID: "app")
         let first = builder.stream("a", topic: "a", keyFormat: .string, valueFormat: .string)
