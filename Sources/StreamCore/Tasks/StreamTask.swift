@@ -14,6 +14,7 @@ final class StreamTask {
     let state: TaskState
     /// Repartition and feedback topics: their records are recognised by origin.
     private let topicsCarryingOrigin: Set<String>
+    private let feedbackTopics: Set<String>
     private let logger: Logger
 
     /// Opens the task's stores, restoring each from its changelog.
@@ -23,6 +24,7 @@ final class StreamTask {
         self.id = id
         self.logger = logger
         topicsCarryingOrigin = topology.topicsCarryingOrigin
+        feedbackTopics = Set(topology.feedbackTopics)
         let subtopology = topology.subtopologies[id.subtopology]
         var stores: [String: KeyValueStore] = [:]
         do {
@@ -57,6 +59,12 @@ final class StreamTask {
         var origin = (partition: TopicPartition(input.topic, input.partition), position: OriginPosition(offset: input.offset))
         if topicsCarryingOrigin.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
             origin = upstream
+            if feedbackTopics.contains(input.topic) {
+                // A feedback record's origin may be a partition this very task reads directly (a timer
+                // fired by an order event comes back to the order's task): its positions are kept
+                // apart, under `FEEDBACK<-ORIGIN`, or it would count as applied already.
+                origin.partition = TopicPartition("\(input.topic)<-\(upstream.partition.topic)", upstream.partition.partition)
+            }
         }
         if state.checkpoint.hasApplied(origin.position, of: origin.partition) { return nil }
         let outcome = processor.process(input, state: state)
