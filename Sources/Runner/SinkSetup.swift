@@ -23,12 +23,15 @@ struct SinkSetup {
 
     private let salesforceSinks: [SalesforceSink]
     private let httpSinks: [HTTPSink]
+    /// Optional sinks left off because a setting they need is not set: why, per sink.
+    private let sinksOff: [String]
 
     /// Reads every sink's connection from `environment`, or prints every problem and exits with status 1.
     init(_ topologies: [LoadedTopology], environment: [String: String]) throws {
         var sinks: [SalesforceSink] = []
         var httpSinks: [HTTPSink] = []
         var problems: [String] = []
+        var sinksOff: [String] = []
         for topology in topologies {
             for definition in topology.definition.salesforceSinks {
                 var settings: [String: String] = [:]
@@ -39,13 +42,16 @@ struct SinkSetup {
                     let connection = try SalesforceConnection.from(settings: settings)
                     sinks.append(SalesforceSink(application: topology.topology.applicationID, definition: definition, connection: connection))
                 } catch {
-                    problems.append("\(definition.location): salesforce sink '\(definition.name.value)': \(error)\(Self.hint(error, definition))")
+                    let problem = "\(definition.location): salesforce sink '\(definition.name.value)': \(error)\(Self.hint(error, definition))"
+                    if definition.isOptional, error.isMissingSetting { sinksOff.append(problem) } else { problems.append(problem) }
                 }
             }
             for definition in topology.definition.httpSinks {
                 switch Self.endpoint(of: definition, environment: environment) {
                 case .success(let endpoint): httpSinks.append(HTTPSink(application: topology.topology.applicationID, definition: definition, endpoint: endpoint))
-                case .failure(let problem): problems.append("\(definition.location): http sink '\(definition.name.value)': \(problem.message)")
+                case .failure(let problem):
+                    let message = "\(definition.location): http sink '\(definition.name.value)': \(problem.message)"
+                    if definition.isOptional, problem.isMissingSetting { sinksOff.append(message) } else { problems.append(message) }
                 }
             }
         }
@@ -55,10 +61,14 @@ struct SinkSetup {
         }
         salesforceSinks = sinks
         self.httpSinks = httpSinks
+        self.sinksOff = sinksOff
     }
 
     /// A sink worker per sink, reading its sink topic on `bootstrapServers`.
     func workers(bootstrapServers: String, kafkaProperties: [String: String], logger: Logger) -> [SinkWorker] {
+        for reason in sinksOff {
+            logger.notice("optional sink off for this run; its records wait in its sink topic: \(reason)")
+        }
         let salesforce = salesforceSinks.map { sink in
             let definition = sink.definition
             var configuration = Self.workerConfiguration(
@@ -106,12 +116,14 @@ struct SinkSetup {
 
     private struct Problem: Error {
         let message: String
+        /// A setting is not set at all (rather than set wrongly): an optional sink is then off.
+        var isMissingSetting = false
     }
 
     /// The URL and fixed headers of an `http` sink, read from `environment`.
     private static func endpoint(of definition: HTTPSinkDefinition, environment: [String: String]) -> Result<WebhookDestination.Endpoint, Problem> {
         guard let text = definition.url.resolve(in: environment) else {
-            return .failure(Problem(message: "'url' is not set (from \(definition.url.variables.map { "$\($0)" }.joined(separator: ", ")))"))
+            return .failure(Problem(message: "'url' is not set (from \(definition.url.variables.map { "$\($0)" }.joined(separator: ", ")))", isMissingSetting: true))
         }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             return .failure(Problem(message: "'url' is not an http(s) URL: '\(text)'"))
@@ -119,7 +131,7 @@ struct SinkSetup {
         var headers: [String: String] = [:]
         for (name, setting) in definition.fixedHeaders {
             guard let value = setting.resolve(in: environment) else {
-                return .failure(Problem(message: "header '\(name)' is not set (from \(setting.variables.map { "$\($0)" }.joined(separator: ", ")))"))
+                return .failure(Problem(message: "header '\(name)' is not set (from \(setting.variables.map { "$\($0)" }.joined(separator: ", ")))", isMissingSetting: true))
             }
             headers[name] = value
         }

@@ -3,7 +3,8 @@ import StreamCore
 import Testing
 
 /// topologies/orders.yml run by three `runner run` instances of one application against a dev broker,
-/// with the test playing the payment gateway: generated orders over scarce stock, restocks, declined
+/// with the test playing the payment gateway (its `http` sink posts authorisation requests to the
+/// test, which answers with webhooks on payment-events): generated orders over scarce stock, restocks, declined
 /// and missing payments and cancellations, while one instance is killed with SIGKILL and later
 /// restarted. Checked against the traffic plan alone: no product sells more than its stock plus
 /// restocks, every order ends in exactly one terminal status consistent with its payment, stock
@@ -26,12 +27,13 @@ struct OrdersTopologyTests {
         let broker = try TestDevBroker(topologies: [Self.topology])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("inventory", traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, #"{"product_id":"\#($0.key)","available":\#($0.value)}"#) } + [("PZ", #"{"product_id":"PZ","available":1000}"#)])
-        let gateway = try TestPaymentGateway(bootstrapServers: broker.bootstrapServers) { orderID in plan[orderID].flatMap(traffic.paymentEvent) }
+        let gateway = try await TestPaymentGateway(bootstrapServers: broker.bootstrapServers) { orderID in plan[orderID].flatMap(traffic.paymentEvent) }
 
         let states = (0..<3).map { _ in TemporaryStateDirectory() }
         let ports = (0..<3).map { _ in Int.random(in: 20_000..<32_000) }
         func start(_ instance: Int) throws -> TestRunnerProcess {
-            try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", states[instance].path, "--http-port", String(ports[instance])])
+            try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", states[instance].path, "--http-port", String(ports[instance])],
+                                  environment: ["PAYMENT_GATEWAY_URL": gateway.url])
         }
         var runners = try (0..<3).map(start)
         try await Task.sleep(for: .seconds(5))  // the group forms before traffic starts
@@ -97,6 +99,8 @@ struct OrdersTopologyTests {
             }
         }
         #expect(problems.isEmpty, "\(problems.count) orders: \(problems.prefix(10))")
+        let reserved = Set(traffic.orders.map(\.id).filter { histories[$0]?.statuses.contains("RESERVED") == true })
+        #expect(reserved.subtracting(gateway.requestedOrders).isEmpty, "the http sink asked the gateway to authorise every reserved order")
         for orderID in voided { #expect(plan[orderID]?.payment == .authorize && histories[orderID]?.statuses.contains("CONFIRMED") == false, "void for \(orderID)") }
         #expect(read["orders-dlq", default: []].isEmpty, "no order or payment was dead-lettered")
 

@@ -50,6 +50,28 @@ struct SinkStepsTests {
         #expect(connection["client-secret"] == nil)
     }
 
+    @Test func aSinkIsRequiredUnlessMarkedOptional() throws {
+        let required = try TopologyParser.parse(yaml: topology("""
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Email: value.email }
+            """), file: "t.yml")
+        #expect(required.salesforceSinks.first?.isOptional == false)
+        let optional = try TopologyParser.parse(yaml: topology("""
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Email: value.email }
+                      optional: true
+            """), file: "t.yml")
+        #expect(optional.salesforceSinks.first?.isOptional == true)
+        #expect(parseErrors(topology("""
+                      sobject: Contact
+                      external-id: Customer_Id__c
+                      fields: { Email: value.email }
+                      optional: sometimes
+            """)) == ["t.yml:12:21: expected true or false for 'optional', got 'sometimes'"])
+    }
+
     @Test func mistakesAreReportedWhereTheyAreWritten() {
         #expect(parseErrors(topology("""
                       sobject: Contact

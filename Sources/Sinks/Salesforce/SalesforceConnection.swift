@@ -72,6 +72,14 @@ public enum SalesforceConnectionError: Error, Sendable, Equatable, CustomStringC
     case invalid(String, String)
     case noFlow
 
+    /// Whether a setting is not set at all, rather than set wrongly.
+    public var isMissingSetting: Bool {
+        switch self {
+        case .missing, .noFlow: true
+        case .invalid: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .missing(let setting): "connection setting '\(setting)' is not set"

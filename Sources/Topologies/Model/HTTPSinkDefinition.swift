@@ -25,12 +25,15 @@ public struct HTTPSinkDefinition: Sendable {
     public var parallel: Int
     public var retryInitialMilliseconds: Int64
     public var retryMaxMilliseconds: Int64
+    /// `optional: true` — when a setting it needs is not set, the sink is off for this run (the
+    /// runner says so) instead of refusing to start; its records wait in the sink topic.
+    public var isOptional: Bool
     public var location: SourceLocation
 
     public init(
         name: Located<String>, url: EnvironmentSetting, method: Method, body: ValueTemplate?, fixedHeaders: [String: EnvironmentSetting],
         recordHeaders: [String: ExpressionText], batchSize: Int?, lingerMilliseconds: Int64, parallel: Int,
-        retryInitialMilliseconds: Int64, retryMaxMilliseconds: Int64, location: SourceLocation
+        retryInitialMilliseconds: Int64, retryMaxMilliseconds: Int64, isOptional: Bool = false, location: SourceLocation
     ) {
         self.name = name
         self.url = url
@@ -43,6 +46,7 @@ public struct HTTPSinkDefinition: Sendable {
         self.parallel = parallel
         self.retryInitialMilliseconds = retryInitialMilliseconds
         self.retryMaxMilliseconds = retryMaxMilliseconds
+        self.isOptional = isOptional
         self.location = location
     }
 

@@ -37,13 +37,17 @@ public struct SalesforceSinkDefinition: Sendable {
     public var slowDownAt: Double
     public var slowPaceMilliseconds: Int64
     public var probeEveryMilliseconds: Int64
+    /// `optional: true` — when a setting it needs is not set, the sink is off for this run (the
+    /// runner says so) instead of refusing to start; its records wait in the sink topic.
+    public var isOptional: Bool
     /// Where the step is written.
     public var location: SourceLocation
 
     public init(
         name: Located<String>, sObject: Located<String>, operation: Operation, apiVersion: String, fields: ValueTemplate,
         connection: [String: EnvironmentSetting], batchSize: Int, lingerMilliseconds: Int64, retryInitialMilliseconds: Int64,
-        retryMaxMilliseconds: Int64, slowDownAt: Double, slowPaceMilliseconds: Int64, probeEveryMilliseconds: Int64, location: SourceLocation
+        retryMaxMilliseconds: Int64, slowDownAt: Double, slowPaceMilliseconds: Int64, probeEveryMilliseconds: Int64,
+        isOptional: Bool = false, location: SourceLocation
     ) {
         self.name = name
         self.sObject = sObject
@@ -58,6 +62,7 @@ public struct SalesforceSinkDefinition: Sendable {
         self.slowDownAt = slowDownAt
         self.slowPaceMilliseconds = slowPaceMilliseconds
         self.probeEveryMilliseconds = probeEveryMilliseconds
+        self.isOptional = isOptional
         self.location = location
     }
 

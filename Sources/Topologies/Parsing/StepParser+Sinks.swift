@@ -4,12 +4,13 @@ import StreamCore
 extension StepParser {
     /// `salesforce: { name, sobject, operation, external-id, api-version, fields, batch, retry, limits, connection }`
     mutating func salesforce(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["api-version", "batch", "connection", "external-id", "fields", "limits", "name", "operation", "retry", "sobject"]
+        let allowed = ["api-version", "batch", "connection", "external-id", "fields", "limits", "name", "operation", "optional", "retry", "sobject"]
         guard let fields = YAMLFields(value, of: "'salesforce'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let sObject = fields.required("sobject", &diagnostics)?.string("an sObject name", for: "'sobject'", &diagnostics)
         let template = fields.required("fields", &diagnostics)?.template(for: "fields", roots: Self.recordRoots, &diagnostics)
         var isComplete = true
         let apiVersion = optionalField(fields["api-version"], &isComplete) { $0.string("an API version such as 62.0", for: "'api-version'", &$1) }
+        let isOptional = optionalField(fields["optional"], &isComplete) { $0.boolean(for: "'optional'", &$1) }
         let operation = salesforceOperation(fields, step, &isComplete)
         // These readers report through `self`, so they are called directly rather than through `optionalField`.
         let name = fields["name"].map { internalName($0, for: "name") }
@@ -27,17 +28,18 @@ extension StepParser {
             batchSize: batch??.size ?? 200, lingerMilliseconds: batch??.linger ?? 1000,
             retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000,
             slowDownAt: limits??.slowDownAt ?? 0.9, slowPaceMilliseconds: limits??.slowPace ?? 10_000, probeEveryMilliseconds: limits??.probeEvery ?? 300_000,
-            location: step.keywordLocation))
+            isOptional: isOptional ?? false, location: step.keywordLocation))
     }
 
-    /// `http: { name, url, method, headers, body, batch, parallel, retry }`
+    /// `http: { name, url, method, headers, body, batch, parallel, retry, optional }`
     mutating func http(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["batch", "body", "headers", "method", "name", "parallel", "retry", "url"]
+        let allowed = ["batch", "body", "headers", "method", "name", "optional", "parallel", "retry", "url"]
         guard let fields = YAMLFields(value, of: "'http'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let url = fields.required("url", &diagnostics)?.string("a URL or ${VARIABLE}", for: "'url'", &diagnostics)
         var isComplete = true
         let body = optionalField(fields["body"], &isComplete) { $0.template(for: "body", roots: Self.recordRoots, &$1) }
         let parallel = optionalField(fields["parallel"], &isComplete) { $0.positiveInteger(for: "'parallel'", &$1) }
+        let isOptional = optionalField(fields["optional"], &isComplete) { $0.boolean(for: "'optional'", &$1) }
         let method = optionalField(fields["method"], &isComplete) { node, diagnostics -> HTTPSinkDefinition.Method? in
             guard let text = node.string("a method", for: "'method'", &diagnostics) else { return nil }
             guard let method = HTTPSinkDefinition.Method(rawValue: text.value.uppercased()) else {
@@ -61,7 +63,8 @@ extension StepParser {
             name: name.flatMap { $0 } ?? Located("http-\(step.list.pipeline)", at: step.keywordLocation), url: EnvironmentSetting(url), method: method ?? .post,
             body: body, fixedHeaders: headers??.fixed ?? [:], recordHeaders: headers??.record ?? [:], batchSize: batchSize,
             lingerMilliseconds: batch??.linger ?? 1000, parallel: parallel ?? 8,
-            retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000, location: step.keywordLocation))
+            retryInitialMilliseconds: retry??.initial ?? 500, retryMaxMilliseconds: retry??.max ?? 30_000,
+            isOptional: isOptional ?? false, location: step.keywordLocation))
     }
 
     /// Header values with `${VAR}` are read from the environment; others are expressions over the record.

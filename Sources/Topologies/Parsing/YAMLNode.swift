@@ -110,6 +110,16 @@ struct YAMLNode {
         return integer
     }
 
+    func boolean(for subject: String, _ diagnostics: inout DiagnosticCollector) -> Bool? {
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            diagnostics.report("expected true or false for \(subject), got \(shapeDescription)", at: location)
+            return nil
+        }
+    }
+
     // MARK: Positions inside a scalar
 
     /// Where the character at `offset` of this scalar's text is written.
