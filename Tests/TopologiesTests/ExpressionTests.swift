@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import StreamCore
@@ -164,6 +165,14 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("cases(true, 'a', 1 / 0)") == "a")
         #expect(throws: ExpressionEvaluationError.self) { try evaluate("cases('x', 1, 2)") }
         #expect(throws: ExpressionEvaluationError.self) { try evaluate("cases(false, 1, true, 2)") }
+    }
+
+    @Test func envReadsASettingFromTheEnvironmentWithADefault() throws {
+        setenv("TRIBUTARY_TEST_AMOUNT", "2500", 1)
+        setenv("TRIBUTARY_TEST_REGION", "eu-west", 1)
+        #expect(try evaluate("env('TRIBUTARY_TEST_AMOUNT', 1000)") == 2500)
+        #expect(try evaluate("env('TRIBUTARY_TEST_REGION', 'us')") == "eu-west")
+        #expect(try evaluate("env('TRIBUTARY_TEST_UNSET', 1000)") == 1000)
     }
 
     @Test func isoTimeWritesEpochMillisecondsAsUTC() throws {
@@ -643,10 +652,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
+            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
+        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

@@ -1,3 +1,4 @@
+import Foundation
 import StreamCore
 
 /// A function callable from expressions: its name, how many arguments it takes
@@ -356,6 +357,19 @@ extension ExpressionFunction {
                 }
             }
             return try arguments.value(at: arguments.count - 1)
+        },
+        ExpressionFunction("env", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `env(name, default)`: a setting from the environment, read when the topology loads (the
+            // call is constant), so a threshold can differ per deployment without editing the file.
+            // Text holding a JSON number or boolean is that value; unset or empty gives `default`.
+            guard let name = try arguments.string(at: 0) else {
+                throw arguments.mismatch(argument: 0, expected: "a variable name", got: .null)
+            }
+            guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return try arguments.value(at: 1) }
+            switch try? JSONParser.parse(text) {
+            case let parsed? where parsed.doubleValue != nil || parsed.boolValue != nil: return parsed
+            default: return .string(text)
+            }
         },
         ExpressionFunction("coalesce", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             for index in 0..<arguments.count {
