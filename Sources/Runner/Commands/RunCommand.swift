@@ -44,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
     var progressIntervalSeconds: Int = 0
 
-    @Option(help: "Serve interactive queries (GET /stores...), /metadata, /metrics (Prometheus) and /health on this port (0 picks a free one).")
+    @Option(help: "Serve interactive queries (GET /stores...), /metadata, /metrics (Prometheus), /health and any topology's /dashboard on this port (0 picks a free one).")
     var httpPort: Int = 8080
 
     @Flag(help: "Serve no HTTP endpoint at all.")
@@ -80,7 +80,8 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let stores = QueryableStores()
         if !noHTTP {
-            services.append(try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, logger: logger))
+            let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
+            services.append(try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, logger: logger))
         }
 
         let servers: String

@@ -2,21 +2,29 @@ import HTTPServing
 import Logging
 import Prometheus
 import StreamCore
+import Topologies
 
 /// The runner's HTTP endpoint for operators and analysts: `GET /metrics` (Prometheus text format),
-/// `GET /health`, `GET /metadata` (which input partitions this instance processes) and the interactive
-/// queries of ``StoreQueryRoutes``. Other methods are answered 405.
+/// `GET /health`, `GET /metadata` (which input partitions this instance processes), the interactive
+/// queries of ``StoreQueryRoutes``, and — when a topology has a `dashboard:` — the live page
+/// `GET /dashboard` with its figures at `GET /dashboard/figures`. Other methods are answered 405.
 struct OperationsHTTPServer: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let stores: QueryableStores
+    private let dashboards: [Dashboard]
 
     /// Binds `host:port` and returns the server, to run in the runner's service group.
-    static func bind(host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, logger: Logger) async throws -> HTTPServer {
-        let routes = OperationsHTTPServer(registry: registry, stores: stores)
+    static func bind(
+        host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard], logger: Logger
+    ) async throws -> HTTPServer {
+        let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards)
         let server = try await HTTPServer.bind(configuration: .init(host: host, port: port), logger: logger) { request in
             routes.respond(to: request)
         }
         logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: ["address": "\(server.host):\(server.port)"])
+        if !dashboards.isEmpty {
+            logger.notice("dashboard: http://\(server.host == "0.0.0.0" ? "127.0.0.1" : server.host):\(server.port)/dashboard")
+        }
         return server
     }
 
@@ -28,6 +36,10 @@ struct OperationsHTTPServer: Sendable {
             return HTTPResponse(status: 200, text: "ok\n")
         case (.get, ["metadata"]):
             return json(200, metadata())
+        case (.get, ["dashboard"]) where !dashboards.isEmpty:
+            return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(DashboardPage.html.utf8))
+        case (.get, ["dashboard", "figures"]):
+            return json(200, .array(dashboards.map { $0.figures(from: stores) }))
         case (.get, _):
             guard let response = StoreQueryRoutes.respond(path: request.path, query: request.query, stores: stores) else {
                 return json(404, .object(["error": "not found; try /stores, /metadata, /metrics or /health"]))

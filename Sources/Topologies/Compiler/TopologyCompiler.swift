@@ -23,11 +23,20 @@ public enum TopologyCompiler {
             context.compile(pipeline)
         }
         guard context.diagnostics.isEmpty else { throw TopologyDiagnostics(context.diagnostics) }
+        let topology: Topology
         do {
-            return try context.builder.build()
+            topology = try context.builder.build()
         } catch {
             throw TopologyDiagnostics([TopologyDiagnostic(error.message, at: definition.applicationID.location)])
         }
+        if let dashboard = definition.dashboard {
+            let stores = Set(topology.subtopologies.flatMap(\.stores) + topology.globalTables.map(\.store))
+            let unknown = dashboard.panels.filter { !stores.contains($0.store.value) }.map { panel in
+                TopologyDiagnostic("panel '\(panel.title)' shows store '\(panel.store.value)', which this topology does not keep; stores: \(stores.sorted().joined(separator: ", "))", at: panel.store.location)
+            }
+            guard unknown.isEmpty else { throw TopologyDiagnostics(unknown) }
+        }
+        return topology
     }
 
     /// Pipelines ordered so each comes after the pipelines it reads (the validator rules out cycles).

@@ -246,6 +246,22 @@ extension ExpressionFunction {
             EventTimestamp.milliseconds(from: try arguments.value(at: 0)).map { .string(EventTimestamp.formatISO8601($0)) } ?? .null
         },
 
+        ExpressionFunction("round", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `round(x, digits)`: to that many decimals, halves away from zero, so money summed in an
+            // aggregate stays exact to the cent (`round(aggregate.revenue + value.total, 2)`).
+            guard case .int(let digits) = try arguments.value(at: 1), (0...9).contains(digits) else {
+                throw arguments.mismatch(argument: 1, expected: "a number of decimals from 0 to 9", got: try arguments.value(at: 1))
+            }
+            switch try arguments.value(at: 0) {
+            case .null: return .null
+            case .int(let integer): return .int(integer)
+            case .double(let number):
+                let scale = pow(10.0, Double(digits))
+                let rounded = (number * scale).rounded(.toNearestOrAwayFromZero) / scale
+                return digits == 0 && abs(rounded) < 9e15 ? .int(Int64(rounded)) : .double(rounded)
+            case let other: throw arguments.mismatch(argument: 0, expected: "a number", got: other)
+            }
+        },
         ExpressionFunction("to_string", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             textForm(of: try arguments.value(at: 0)).map { .string($0) } ?? .null
         },

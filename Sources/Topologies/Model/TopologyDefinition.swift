@@ -18,8 +18,13 @@ public struct TopologyDefinition: Sendable {
     public var topics: [TopicDeclaration]
     /// In file order.
     public var pipelines: [PipelineDefinition]
+    /// `dashboard:` — the live page of this topology's stores, if it has one.
+    public var dashboard: DashboardDefinition?
 
-    public init(file: String, name: String, applicationID: Located<String>, description: String?, sources: [SourceDefinition], topics: [TopicDeclaration], pipelines: [PipelineDefinition]) {
+    public init(
+        file: String, name: String, applicationID: Located<String>, description: String?, sources: [SourceDefinition], topics: [TopicDeclaration],
+        pipelines: [PipelineDefinition], dashboard: DashboardDefinition? = nil
+    ) {
         self.file = file
         self.name = name
         self.applicationID = applicationID
@@ -27,6 +32,7 @@ public struct TopologyDefinition: Sendable {
         self.sources = sources
         self.topics = topics
         self.pipelines = pipelines
+        self.dashboard = dashboard
     }
 }
 

@@ -72,7 +72,7 @@ public enum TopologyParser {
     // MARK: Sections
 
     private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser) -> TopologyDefinition? {
-        let allowed = ["application-id", "description", "name", "pipelines", "sources", "topics"]
+        let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "sources", "topics"]
         guard let fields = YAMLFields(root, of: "the topology", at: root.location, allowed: allowed, &parser.diagnostics) else { return nil }
 
         let applicationID = fields.required("application-id", &parser.diagnostics).flatMap { node -> Located<String>? in
@@ -113,6 +113,11 @@ public enum TopologyParser {
             }
         }
 
+        var dashboard: DashboardDefinition?
+        if let node = fields["dashboard"], let key = fields.key("dashboard") {
+            dashboard = Self.dashboard(node, at: key.location, &parser.diagnostics)
+        }
+
         parser.diagnostics.append(contentsOf: ReferenceValidator.diagnostics(sourceNames: sourceNames, pipelines: pipelines, topics: topics))
         guard let applicationID else { return nil }
         return TopologyDefinition(
@@ -122,7 +127,8 @@ public enum TopologyParser {
             description: description.map { trimmingTrailingNewlines($0.value) },
             sources: sources,
             topics: topics,
-            pipelines: pipelines
+            pipelines: pipelines,
+            dashboard: dashboard
         )
     }
 

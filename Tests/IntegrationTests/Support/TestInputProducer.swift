@@ -12,8 +12,10 @@ struct TestInputProducer {
         producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrapServers), logger: logger)
     }
 
-    func send(_ topic: String, key: String, value: String) async throws {
-        try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8)))
+    /// Sends one record and waits for its acknowledgement; `timestamp` (epoch milliseconds) defaults
+    /// to the producer's clock.
+    func send(_ topic: String, key: String, value: String, timestamp: Int64? = nil) async throws {
+        try await producer.send(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value.utf8), timestamp: timestamp))
     }
 
     /// Sends many records without waiting for each: all are enqueued, then acknowledged together.
