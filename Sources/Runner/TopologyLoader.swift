@@ -26,9 +26,10 @@ enum TopologyLoader {
         }
     }
 
-    /// Loads every file, or exits with status 1 after printing all of their diagnostics.
+    /// Loads every file (directories: the topology files in them, see ``topologyFiles(_:)``), or
+    /// exits with status 1 after printing all of their diagnostics.
     static func loadAll(_ files: [String], logger: Logger) throws -> [LoadedTopology] {
-        let loaded = files.map { load($0, logger: logger) }
+        let loaded = topologyFiles(files).map { load($0, logger: logger) }
         guard loaded.allSatisfy({ $0 != nil }) else { throw ExitCode(1) }
         let topologies = loaded.compactMap { $0 }
         var seen: [String: String] = [:]
@@ -43,10 +44,18 @@ enum TopologyLoader {
         return topologies
     }
 
-    /// `files` without test files (`NAME.test.yml`), so that `runner validate topologies/*.yml` and
-    /// `runner test topologies/*.yml` take the topologies a glob also matches their tests next to.
+    /// `files` with each directory replaced by the `.yml` files directly in it (sorted; so
+    /// `--topology topologies/` runs the whole shop, not the examples below it), and without test
+    /// files (`NAME.test.yml`), so that `runner validate topologies/*.yml` and `runner test
+    /// topologies/*.yml` take the topologies a glob also matches their tests next to.
     static func topologyFiles(_ files: [String]) -> [String] {
-        files.filter { !$0.hasSuffix(TopologyTestParser.testFileSuffix) }
+        files.flatMap { path -> [String] in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            return names.filter { $0.hasSuffix(".yml") }.sorted().map { prefix + $0 }
+        }.filter { !$0.hasSuffix(TopologyTestParser.testFileSuffix) }
     }
 
     /// Every topic the topologies use, with partition counts (the larger count wins where two files differ).

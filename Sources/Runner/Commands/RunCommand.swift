@@ -6,6 +6,7 @@ import Prometheus
 import ServiceLifecycle
 import Sinks
 import StreamCore
+import DevSalesforce
 import Topologies
 
 /// `runner run --topology FILE...` (also `runner --topology FILE...`): process until SIGINT/SIGTERM.
@@ -20,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("topology"), help: "A topology file (repeatable).")
+    @Option(name: .customLong("topology"), help: "A topology file, or a directory of them (repeatable).")
     var topologies: [String] = []
 
     @Option(help: "The Kafka cluster, host:port[,host:port...].")
@@ -29,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start an embedded development broker (librdkafka's mock cluster) with every topic the files use.")
     var dev = false
 
-    @Flag(help: "Like --dev, plus a generator of shop tracking events into tracking-events, and progress logs every 10 s.")
+    @Flag(help: "Like --dev, plus the shop around it: a generator of tracking events, a warehouse (inventory), a payment gateway, runner dev-salesforce for Salesforce sinks, and progress logs every 10 s.")
     var demo = false
 
     @Option(help: "Milliseconds between commits of processed offsets.")
@@ -73,7 +74,15 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.runner")
         let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
-        let sinks = try SinkSetup(loaded, environment: ProcessInfo.processInfo.environment)
+        var environment = ProcessInfo.processInfo.environment
+        var demoSalesforce: DevSalesforce?
+        if demo, loaded.contains(where: { !$0.definition.salesforceSinks.isEmpty }), environment["SALESFORCE_LOGIN_URL", default: ""].isEmpty {
+            let standIn = try await DevSalesforce.start(configuration: DevSalesforceConfiguration(), logger: logger)
+            environment.merge(DemoShop.salesforceSettings(standIn)) { _, demo in demo }
+            logger.notice("started runner dev-salesforce for the Salesforce sinks (a stand-in, not Salesforce): see GET /records", metadata: ["url": "\(standIn.baseURL)"])
+            demoSalesforce = standIn
+        }
+        let sinks = try SinkSetup(loaded, environment: environment)
         let kafkaProperties = try kafka.resolved()
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()
@@ -81,7 +90,12 @@ struct RunCommand: AsyncParsableCommand {
         let stores = QueryableStores()
         if !noHTTP {
             let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
-            services.append(try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, logger: logger))
+            let server = try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, logger: logger)
+            services.append(server)
+            if demo, !dashboards.isEmpty {
+                // Standard output, unbuffered: the one line a person starting the demo looks for.
+                FileHandle.standardOutput.write(Data("Dashboard: http://\(httpHost == "0.0.0.0" ? "127.0.0.1" : httpHost):\(server.port)/dashboard\n".utf8))
+            }
         }
 
         let servers: String
@@ -106,6 +120,7 @@ struct RunCommand: AsyncParsableCommand {
             servers = broker.bootstrapServers
             services.append(broker)
         }
+        if let demoSalesforce { services.append(demoSalesforce) }
 
         var configuration = StreamsConfiguration(bootstrapServers: servers)
         configuration.commitInterval = .milliseconds(commitIntervalMs)
@@ -124,7 +139,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         services += sinks.workers(bootstrapServers: servers, kafkaProperties: kafkaProperties, logger: logger)
         if demo {
-            services.append(try GeneratorService(bootstrapServers: servers, eventsPerSecond: 200, logger: logger))
+            services += try DemoShop.services(for: loaded.map(\.topology), bootstrapServers: servers, logger: logger)
         }
         // Services stop in reverse order: the generator first, then the sinks, the applications, the
         // broker, the HTTP endpoint. A service that fails (a sink whose credentials are refused) shuts

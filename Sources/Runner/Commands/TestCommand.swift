@@ -20,7 +20,7 @@ struct TestCommand: ParsableCommand {
         let logger = logging.makeLogger(label: "tributary.test")
         var failures = 0
         var total = 0
-        for loaded in try TopologyLoader.loadAll(TopologyLoader.topologyFiles(files), logger: logger) {
+        for loaded in try TopologyLoader.loadAll(files, logger: logger) {
             let testFile = TopologyTestParser.testFile(for: loaded.file)
             let suite: TopologyTestSuite
             do {

@@ -7,6 +7,8 @@ import StreamCore
 struct ShopEventGenerator {
     /// Where raw events go.
     static let topic = "tracking-events"
+    /// The catalogue's product ids (`P1`, `P2`, …), for the demo's warehouse.
+    static let productIDs = (1...200).map { "P\($0)" }
 
     /// One generated record: key and value bytes.
     struct Event {
@@ -36,7 +38,7 @@ struct ShopEventGenerator {
         ("Hello", "Do you have these jackets in blue?"),
     ]
 
-    init(seed: UInt64, malformedRatio: Double = 0.02, startTime: Int64 = 1_795_780_800_000, customers: Int = 500, products: Int = 200) {
+    init(seed: UInt64, malformedRatio: Double = 0.02, startTime: Int64 = 1_795_780_800_000, customers: Int = 500, products: Int = productIDs.count) {
         random = SeededRandom(seed: seed)
         self.malformedRatio = malformedRatio
         clock = startTime
