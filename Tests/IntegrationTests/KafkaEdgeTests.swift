@@ -118,7 +118,9 @@ struct KafkaEdgeTests {
     func aMemberLeavingHandsItsPartitionsOverAtTheCommittedOffsetsWithNoRecordSkipped(protocol rebalanceProtocol: KafkaConsumerConfiguration.RebalanceProtocol) async throws {
         let broker = try TestDevBroker(topics: ["shared:6"])
         let producer = try producer(broker)
-        let total = 600
+        // Enough that one member alone needs 15 s, so the second joins well before the work runs out
+        // even on a loaded machine.
+        let total = 1_500
         for i in 0..<total {
             producer.enqueueIgnoringResult(ProducerRecord(topic: "shared", key: Array("k\(i)".utf8), value: Array("\(i)".utf8)))
         }

@@ -175,6 +175,14 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("env('TRIBUTARY_TEST_UNSET', 1000)") == 1000)
     }
 
+    @Test func minAndMaxPickANumberAndPropagateNull() throws {
+        #expect(try evaluate("min(3, 1.5, 2)") == 1.5)
+        #expect(try evaluate("max(3, 1.5, 7)") == 7)
+        #expect(try evaluate("min(value.quantity / 90, 1)") == .double(2.0 / 90))
+        #expect(try evaluate("max(1, value.missing)") == .null)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("min(1, 'a')") }
+    }
+
     @Test func roundKeepsMoneyExactToTheCent() throws {
         #expect(try evaluate("round(0.1 + 0.2, 2)") == 0.3)
         #expect(try evaluate("round(2.375, 2)") == 2.38)
@@ -661,10 +669,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
+            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, max, merge, min, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, merge, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
+        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, max, merge, min, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

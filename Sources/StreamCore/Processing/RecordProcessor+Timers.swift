@@ -22,14 +22,18 @@ extension RecordProcessor {
             if let identifier = schedule.identifier {
                 id = StoreKeyCodec.encode(try run(node, origin: record.origin) { try identifier(record) })
             }
-            // A restarted timer replaces the pending one of the same key and id.
-            if let pending = try storedValue(store, TimerStoreLayout.byKey(key: key, id: id), node: node, origin: record.origin) {
-                store.delete(TimerStoreLayout.dueKey(due: WindowStoreLayout.readTime(pending, at: 0), key: key, id: id))
-            }
             let due = (schedule.clock == .wallClock ? wallClock() : record.timestamp) + schedule.delay
-            let payload = try run(node, origin: record.origin) { try schedule.payload(record) }
-            store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), JSONSerializer.serialize(payload))
-            store.put(TimerStoreLayout.byKey(key: key, id: id), WindowStoreLayout.timeBytes(due))
+            let pending = try storedValue(store, TimerStoreLayout.byKey(key: key, id: id), node: node, origin: record.origin).map { WindowStoreLayout.readTime($0, at: 0) }
+            // A restarted timer replaces the pending one of the same key and id — unless, on event time,
+            // the record is older than the one that set it (it arrived out of order): time since the
+            // newest start is what counts, so a late record never pulls a timer earlier.
+            let arrivedLate = schedule.clock == .streamTime && (pending ?? .min) > due
+            if !arrivedLate {
+                if let pending { store.delete(TimerStoreLayout.dueKey(due: pending, key: key, id: id)) }
+                let payload = try run(node, origin: record.origin) { try schedule.payload(record) }
+                store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), JSONSerializer.serialize(payload))
+                store.put(TimerStoreLayout.byKey(key: key, id: id), WindowStoreLayout.timeBytes(due))
+            }
         }
 
         if schedule.clock == .streamTime {

@@ -246,6 +246,12 @@ extension ExpressionFunction {
             EventTimestamp.milliseconds(from: try arguments.value(at: 0)).map { .string(EventTimestamp.formatISO8601($0)) } ?? .null
         },
 
+        ExpressionFunction("min", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            try extreme(arguments, keeping: <)
+        },
+        ExpressionFunction("max", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
+            try extreme(arguments, keeping: >)
+        },
         ExpressionFunction("round", arguments: 2) { arguments throws(ExpressionEvaluationError) in
             // `round(x, digits)`: to that many decimals, halves away from zero, so money summed in an
             // aggregate stays exact to the cent (`round(aggregate.revenue + value.total, 2)`).
@@ -411,6 +417,19 @@ extension ExpressionFunction {
             return .bool(false)
         },
     ]
+
+    /// `min`/`max`: the number that `keeps` over every other argument; null if any argument is null
+    /// (like arithmetic), so a missing figure is not silently ignored.
+    private static func extreme(_ arguments: ExpressionArguments, keeping keeps: (Double, Double) -> Bool) throws(ExpressionEvaluationError) -> JSONValue {
+        var best: (value: JSONValue, number: Double)?
+        for index in 0..<arguments.count {
+            let value = try arguments.value(at: index)
+            if value.isNull { return .null }
+            guard let number = value.doubleValue else { throw arguments.mismatch(argument: index, expected: "a number", got: value) }
+            if best == nil || keeps(number, best!.number) { best = (value, number) }
+        }
+        return best!.value
+    }
 
     /// ``builtins`` by name, for the parser.
     static let byName: [String: ExpressionFunction] = Dictionary(
