@@ -144,16 +144,4 @@ struct ChurnRiskTopologyTests {
         #expect(expected.allSatisfy { buckets[$0.key] == $0.value.last!.bucket }, "each Contact carries its customer's latest bucket")
         #expect(runner.stop() == 0)
     }
-
-    /// Waits until the runner holds `count` input partitions (`/metadata`), so input starts with every
-    /// partition being processed.
-    private func waitForPartitions(port: Int, count: Int) async throws {
-        var assigned = 0
-        for _ in 0..<150 where assigned < count {
-            let metadata = try? JSONValue(parsing: try await httpGet(port: port, "/metadata"))
-            assigned = metadata?["applications"]?[0]?["partitions"]?.arrayValue?.count ?? 0
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(assigned == count, "the runner was assigned its \(count) input partitions")
-    }
 }

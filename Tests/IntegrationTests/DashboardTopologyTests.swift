@@ -75,13 +75,7 @@ struct DashboardTopologyTests {
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         // Input starts once the runner holds every partition it reads (4 sources and 4 repartition
         // topics of 4 partitions), so no partition starts late.
-        var assigned = 0
-        for _ in 0..<150 where assigned < 32 {
-            let metadata = try? JSONValue(parsing: try await httpGet(port: port, "/metadata"))
-            assigned = metadata?["applications"]?[0]?["partitions"]?.arrayValue?.count ?? 0
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(assigned == 32, "the runner was assigned its 32 input partitions")
+        try await waitForPartitions(port: port, count: 32)
         // Sent as they happen, at a minute of event time per 1.5 s: the figures are global, so every
         // input partition's records meet in one task, and how far one partition may run ahead of
         // another is what the windows' grace (2 minutes) has to cover.
