@@ -79,8 +79,21 @@ struct ChurnRiskTopologyTests {
             Issue.record("the runner exited with status \(status): \(runner.standardError)")
             return
         }
-        // A day of event time per 120 ms: partitions run at most a few days apart, inside the 30 days of grace.
+        // Warm-up: an order in every partition of order-events, from every pulse customer, the day before
+        // the traffic starts; the traffic waits until all four are scored, so that no partition starts
+        // seconds after the others (a partition's first records were seen arriving seconds late).
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        for (partition, pulse) in pulses.enumerated() {
+            let order = (0...).lazy.map { "warm-up-\(partition)-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+            try await producer.send("order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"\#(pulse)","timestamp":"\#(EventTimestamp.formatISO8601(Self.start - Self.day))","properties":{"order_id":"\#(order)","total":1}}"#)
+        }
+        var warm: Set<String> = []
+        for _ in 0..<300 where warm.count < pulses.count {
+            for pulse in pulses where (try? await httpGet(port: port, "/stores/churn-risk/keys/\(pulse)"))?.contains("\"score\"") == true { warm.insert(pulse) }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(warm.count == pulses.count, "every partition scored its warm-up order")
+        // A day of event time per 120 ms: partitions run at most a few days apart, inside the 30 days of grace.
         let began = ContinuousClock.now
         for (index, order) in timeline.enumerated() {
             let due = began + .milliseconds((order.time - Self.start) * 120 / Self.day)
