@@ -6,7 +6,6 @@ import Prometheus
 import ServiceLifecycle
 import Sinks
 import StreamCore
-import DevSalesforce
 import Topologies
 
 /// `runner run --topology FILE...` (also `runner --topology FILE...`): process until SIGINT/SIGTERM.
@@ -75,13 +74,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "tributary.runner")
         let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         var environment = ProcessInfo.processInfo.environment
-        var demoSalesforce: DevSalesforce?
-        if demo, loaded.contains(where: { !$0.definition.salesforceSinks.isEmpty }), environment["SALESFORCE_LOGIN_URL", default: ""].isEmpty {
-            let standIn = try await DevSalesforce.start(configuration: DevSalesforceConfiguration(), logger: logger)
-            environment.merge(DemoShop.salesforceSettings(standIn)) { _, demo in demo }
-            logger.notice("started runner dev-salesforce for the Salesforce sinks (a stand-in, not Salesforce): see GET /records", metadata: ["url": "\(standIn.baseURL)"])
-            demoSalesforce = standIn
-        }
+        let demoSalesforce = demo ? try await DemoShop.salesforceStandIn(for: loaded.map(\.definition), environment: &environment, logger: logger) : nil
         let sinks = try SinkSetup(loaded, environment: environment)
         let kafkaProperties = try kafka.resolved()
         var services: [any Service] = []
