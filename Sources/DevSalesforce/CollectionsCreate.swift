@@ -7,12 +7,7 @@ import StreamCore
 /// upsert by external id does not find it; update by `Id` does.
 enum CollectionsCreate {
     static func respond(body: [UInt8], records: inout RecordStore, faults: inout FaultScript) -> APIResponse {
-        SObjectCollections.respond(body: body, records: &records, faults: &faults) { item, staged, faults in
-            let type: String, fields: JSONObject
-            switch SObjectCollections.typedFields(item) {
-            case .failure(let error): return .failure(error)
-            case .success(let typed): (type, fields) = typed
-            }
+        SObjectCollections.respond(body: body, records: &records, faults: &faults) { type, fields, staged, faults in
             if fields["Id"] != nil {
                 return .failure(RecordError(statusCode: "INVALID_FIELD", message: "cannot specify Id in an insert call", fields: ["Id"]))
             }

@@ -5,12 +5,7 @@ import StreamCore
 /// Answers `{"id","success":true,"errors":[]}` or the record's errors, in order.
 enum CollectionsUpdate {
     static func respond(body: [UInt8], records: inout RecordStore, faults: inout FaultScript) -> APIResponse {
-        SObjectCollections.respond(body: body, records: &records, faults: &faults) { item, staged, faults in
-            let type: String, fields: JSONObject
-            switch SObjectCollections.typedFields(item) {
-            case .failure(let error): return .failure(error)
-            case .success(let typed): (type, fields) = typed
-            }
+        SObjectCollections.respond(body: body, records: &records, faults: &faults) { type, fields, staged, faults in
             guard let id = fields["Id"]?.stringValue, !id.isEmpty else {
                 return .failure(RecordError(statusCode: "MISSING_ARGUMENT", message: "Id not specified in an update call"))
             }

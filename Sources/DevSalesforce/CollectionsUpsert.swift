@@ -4,11 +4,11 @@ import StreamCore
 /// of one sObject by external id, answering one result per record, in order.
 enum CollectionsUpsert {
     static func respond(sObject: String, externalIDField: String, body: [UInt8], records: inout RecordStore, faults: inout FaultScript) -> APIResponse {
-        SObjectCollections.respond(body: body, records: &records, faults: &faults) { item, staged, faults in
-            let fields: JSONObject, externalID: String
-            switch validate(item, sObject: sObject, externalIDField: externalIDField) {
+        SObjectCollections.respond(body: body, records: &records, faults: &faults) { type, fields, staged, faults in
+            let externalID: String
+            switch validate(type: type, fields: fields, sObject: sObject, externalIDField: externalIDField) {
             case .failure(let error): return .failure(error)
-            case .success(let valid): (externalID, fields) = valid
+            case .success(let id): externalID = id
             }
             if let statusCode = faults.recordFailure(matching: externalID) {
                 let existingID = staged.record(sObject, externalID: externalID)?["Id"]?.stringValue
@@ -19,13 +19,8 @@ enum CollectionsUpsert {
         }
     }
 
-    /// The external id and the fields to store (without `attributes`), or why the record cannot be upserted.
-    private static func validate(_ item: JSONValue, sObject: String, externalIDField: String) -> Result<(String, JSONObject), RecordError> {
-        let type: String, fields: JSONObject
-        switch SObjectCollections.typedFields(item) {
-        case .failure(let error): return .failure(error)
-        case .success(let typed): (type, fields) = typed
-        }
+    /// The record's external id, or why the record cannot be upserted.
+    private static func validate(type: String, fields: JSONObject, sObject: String, externalIDField: String) -> Result<String, RecordError> {
         guard type.lowercased() == sObject.lowercased() else {
             return .failure(RecordError(statusCode: "INVALID_TYPE", message: "Record type \(type) does not match the upserted sObject type \(sObject)"))
         }
@@ -35,7 +30,7 @@ enum CollectionsUpsert {
         guard let externalID = fields[externalIDField].flatMap(externalIDText) else {
             return .failure(RecordError(statusCode: "REQUIRED_FIELD_MISSING", message: "Required fields are missing: [\(externalIDField)]", fields: [externalIDField]))
         }
-        return .success((externalID, fields))
+        return .success(externalID)
     }
 
     /// An external id value as text: a non-empty string or an integer, as Salesforce accepts.

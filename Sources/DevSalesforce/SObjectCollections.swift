@@ -14,13 +14,15 @@ enum SObjectCollections {
         var created: Bool?
     }
 
-    /// Answers a collections call, writing each record with `write` in order.
+    /// Answers a collections call, writing each record with `write` in order. A record that names no
+    /// sObject type (`attributes.type`) fails with `INVALID_TYPE` before `write` sees it.
     ///
-    /// - Parameter write: validates one element of `records`, consults the fault script and writes it
-    ///   into the staged store it is given, or says why the record fails.
+    /// - Parameter write: given one record's type and fields (without `attributes`), validates them,
+    ///   consults the fault script and writes the record into the staged store it is given, or says why
+    ///   the record fails.
     static func respond(
         body: [UInt8], records: inout RecordStore, faults: inout FaultScript,
-        write: (JSONValue, inout RecordStore, inout FaultScript) -> Result<Written, RecordError>
+        write: (_ type: String, _ fields: JSONObject, inout RecordStore, inout FaultScript) -> Result<Written, RecordError>
     ) -> APIResponse {
         let request: JSONValue
         do {
@@ -41,7 +43,12 @@ enum SObjectCollections {
 
         // Written into a copy, committed only if the call as a whole stands.
         var staged = records
-        var results = items.map { write($0, &staged, &faults) }
+        var results = items.map { item -> Result<Written, RecordError> in
+            switch typedFields(item) {
+            case .failure(let error): .failure(error)
+            case .success(let typed): write(typed.type, typed.fields, &staged, &faults)
+            }
+        }
         let anyFailed = results.contains { if case .failure = $0 { true } else { false } }
         if allOrNone && anyFailed {
             results = results.map { result in
@@ -56,7 +63,7 @@ enum SObjectCollections {
 
     /// The record's sObject type (`attributes.type`) and its fields without `attributes`, or
     /// `INVALID_TYPE` when it names none.
-    static func typedFields(_ item: JSONValue) -> Result<(type: String, fields: JSONObject), RecordError> {
+    private static func typedFields(_ item: JSONValue) -> Result<(type: String, fields: JSONObject), RecordError> {
         guard var fields = item.objectValue, let type = fields.removeValue(forKey: "attributes")?["type"]?.stringValue else {
             return .failure(RecordError(statusCode: "INVALID_TYPE", message: "Must send a concrete entity type."))
         }

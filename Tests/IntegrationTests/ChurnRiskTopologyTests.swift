@@ -61,7 +61,7 @@ struct ChurnRiskTopologyTests {
         // well inside the 30 days of grace; denser would only cost time: a sliding window recomputes
         // every window a record touches).
         let pulses = (0..<4).map { partition in
-            (0...).lazy.map { "pulse-\(partition)-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+            JavaMurmur2.key(prefix: "pulse-\(partition)-", landingIn: partition)
         }
         let end = orders.map(\.time).max()! + 100 * Self.day
         let heartbeats = pulses.flatMap { pulse in stride(from: Self.start, to: end, by: Int(4 * Self.day)).map { Order(customer: pulse, time: $0, total: 1) } }
@@ -84,7 +84,7 @@ struct ChurnRiskTopologyTests {
         // seconds after the others (a partition's first records were seen arriving seconds late).
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         for (partition, pulse) in pulses.enumerated() {
-            let order = (0...).lazy.map { "warm-up-\(partition)-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+            let order = JavaMurmur2.key(prefix: "warm-up-\(partition)-", landingIn: partition)
             try await producer.send("order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"\#(pulse)","timestamp":"\#(EventTimestamp.formatISO8601(Self.start - Self.day))","properties":{"order_id":"\#(order)","total":1}}"#)
         }
         var warm: Set<String> = []

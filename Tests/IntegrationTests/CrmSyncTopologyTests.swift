@@ -73,7 +73,7 @@ struct CrmSyncTopologyTests {
         // partition's stream time passes the last hour's end plus grace, so that hour closes too.
         let flushTime = Self.start.addingTimeInterval(3 * 3600 + 600)
         let flushKeys = (0..<4).map { partition in
-            (0...).lazy.map { "flush-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+            JavaMurmur2.key(prefix: "flush-", landingIn: partition)
         }
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("customer-interactions", traffic.map { ($0.customer, Self.json($0)) }

@@ -88,7 +88,7 @@ struct DashboardTopologyTests {
         let warmUpAt = Self.start - 60 * Self.minute
         for (topic, _) in streams {
             for partition in 0..<4 {
-                let key = (0...).lazy.map { "warm-up-\(partition)-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+                let key = JavaMurmur2.key(prefix: "warm-up-\(partition)-", landingIn: partition)
                 let value = switch topic {
                 case "customer-interactions": #"{"type":"track","event":"Page Viewed","userId":"\#(key)","timestamp":"\#(EventTimestamp.formatISO8601(warmUpAt))"}"#
                 case "order-events": #"{"type":"track","event":"Order Completed","userId":"\#(key)","timestamp":"\#(EventTimestamp.formatISO8601(warmUpAt))","properties":{"order_id":"\#(key)","total":1}}"#

@@ -53,7 +53,7 @@ struct OrdersTopologyTests {
         // buy a product of their own and are left out of the checks.
         let closingAt = (events.last?.at ?? OrderTraffic.start) + 3_600_000
         let closing = (0..<4).map { partition in
-            (0...).lazy.map { "closing-\(partition)-\($0)" }.first { JavaMurmur2.partition(forKey: Array($0.utf8), partitions: 4) == partition }!
+            JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition)
         }
         for order in closing {
             try await producer.send("order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"C0","timestamp":"\#(OrderTraffic.iso(closingAt))","properties":{"order_id":"\#(order)","total":1,"currency":"EUR","products":[{"product_id":"PZ","quantity":1}]}}"#)

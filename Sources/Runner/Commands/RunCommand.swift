@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             services.append(server)
             if demo, !dashboards.isEmpty {
                 // Standard output, unbuffered: the one line a person starting the demo looks for.
-                FileHandle.standardOutput.write(Data("Dashboard: http://\(httpHost == "0.0.0.0" ? "127.0.0.1" : httpHost):\(server.port)/dashboard\n".utf8))
+                FileHandle.standardOutput.write(Data("Dashboard: \(OperationsHTTPServer.dashboardURL(of: server))\n".utf8))
             }
         }
 

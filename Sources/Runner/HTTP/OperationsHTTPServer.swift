@@ -23,9 +23,14 @@ struct OperationsHTTPServer: Sendable {
         }
         logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: ["address": "\(server.host):\(server.port)"])
         if !dashboards.isEmpty {
-            logger.notice("dashboard: http://\(server.host == "0.0.0.0" ? "127.0.0.1" : server.host):\(server.port)/dashboard")
+            logger.notice("dashboard: \(dashboardURL(of: server))")
         }
         return server
+    }
+
+    /// Where `server` serves the dashboard page, as a browser on this machine reaches it.
+    static func dashboardURL(of server: HTTPServer) -> String {
+        "http://\(server.host == "0.0.0.0" ? "127.0.0.1" : server.host):\(server.port)/dashboard"
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {

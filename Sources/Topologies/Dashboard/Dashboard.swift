@@ -60,7 +60,6 @@ public struct Dashboard: Sendable {
     /// An object's number members, largest first, ties by name: `[{name, value}]`.
     private static func ranked(_ value: JSONValue, top: Int) -> [JSONValue] {
         guard case .object(let members) = value else { return [] }
-        let numbers = members.compactMap { name, number in number.doubleValue.map { (name, number, $0) } }
-        return numbers.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.prefix(top).map { .object(["name": .string($0.0), "value": $0.1]) }
+        return members.rankedByNumber().prefix(top).map { .object(["name": .string($0.name), "value": $0.value]) }
     }
 }

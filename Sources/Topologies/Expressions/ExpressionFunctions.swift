@@ -168,9 +168,7 @@ extension ExpressionFunction {
             case .null:
                 return .null
             case .object(let object):
-                let ranked = object.compactMap { member in member.value.doubleValue.map { (name: member.key, number: $0) } }
-                    .sorted { $0.number != $1.number ? $0.number > $1.number : $0.name < $1.name }
-                return .array(ranked.prefix(Int(count)).map { .string($0.name) })
+                return .array(object.rankedByNumber().prefix(Int(count)).map { .string($0.name) })
             case let other:
                 throw arguments.mismatch(argument: 0, expected: "an object of numbers", got: other)
             }

@@ -30,4 +30,10 @@ enum JavaMurmur2 {
     static func partition(forKey key: [UInt8], partitions: Int) -> Int32 {
         Int32((hash(key) & 0x7fff_ffff) % UInt32(partitions))
     }
+
+    /// The first of `PREFIX0`, `PREFIX1`, … that a Java producer would send to `partition` of a topic
+    /// with `partitions` partitions: a key for reaching one partition on purpose.
+    static func key(prefix: String, landingIn partition: Int, of partitions: Int = 4) -> String {
+        (0...).lazy.map { "\(prefix)\($0)" }.first { Self.partition(forKey: Array($0.utf8), partitions: partitions) == partition }!
+    }
 }
