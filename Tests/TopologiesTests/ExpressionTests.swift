@@ -213,6 +213,39 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("epoch_ms('soon')") == .null)
     }
 
+    @Test func mapValuesAndFilterValuesSeeEachMemberAsItemAndName() throws {
+        #expect(try evaluate("map_values({a: 1, b: 2}, item * value.quantity)").jsonString == #"{"a":2,"b":4}"#)
+        #expect(try evaluate("map_values({a: 1, b: 2}, concat(name, '=', item))").jsonString == #"{"a":"a=1","b":"b=2"}"#)
+        #expect(try evaluate("filter_values({a: 1, b: 5, c: null}, item > 2)").jsonString == #"{"b":5}"#)
+        #expect(try evaluate("map_values(value.missing, item)") == .null)
+        // The innermost binding wins; outside the call the names are unknown again.
+        #expect(try evaluate("map_values({a: {x: 1}, b: {x: 2, y: 3}}, map_values(item, item * 10))").jsonString == #"{"a":{"x":10},"b":{"x":20,"y":30}}"#)
+        #expect(try evaluate("map_values({a: {x: 1}}, length(map_values(item, name)))").jsonString == #"{"a":1}"#)
+        #expect(syntaxError("map_values({a: 1}, item) == item")?.message.contains("unknown name 'item'") == true)
+        #expect(syntaxError("item + 1", roots: stepRoots + ["item"]) == nil)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("filter_values({a: 1}, item)") }
+    }
+
+    @Test func objectsOfNumbersAddScaleAndRank() throws {
+        #expect(try evaluate("add_values({a: 1, b: 2}, {b: 3, c: 0.5}, null)").jsonString == #"{"a":1,"b":5,"c":0.5}"#)
+        #expect(try evaluate("add_values([{a: 1}, {a: 2}], {a: 3})").jsonString == #"{"a":6}"#)
+        #expect(try evaluate("add_values(null)").jsonString == "{}")
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("add_values({a: 'x'})") }
+        #expect(try evaluate("scale({a: 2, b: 0.5}, 3)").jsonString == #"{"a":6,"b":1.5}"#)
+        #expect(try evaluate("top_entries({a: 0.5, b: 0.9, c: 0.5, d: 'x'}, 2)").jsonString == #"{"b":0.9,"a":0.5}"#)
+        #expect(try evaluate("sqrt(16)") == 4.0)
+        #expect(try evaluate("sqrt(value.missing)") == .null)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("sqrt(-1)") }
+    }
+
+    @Test func withoutRemovesNamesOrElementsAndTakeFirstCutsALeadingRun() throws {
+        #expect(try evaluate("without({a: 1, b: 2, c: 3}, ['a', 'c'])").jsonString == #"{"b":2}"#)
+        #expect(try evaluate("without(['P1', 'P2', 'P3', 'P2'], 'P2', ['P3'])") == ["P1"])
+        #expect(try evaluate("take_first(['a', 'b', 'c'], 2)") == ["a", "b"])
+        #expect(try evaluate("take_first(value.missing, 2)") == .null)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("take_first(['a'], -1)") }
+    }
+
     @Test func objectLiteralKeepsKeyOrder() throws {
         let value = try evaluate("{z: 1, a: 2, m: value.quantity}")
         #expect(value.objectValue?.keys == ["z", "a", "m"])
@@ -669,10 +702,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, max, merge, min, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without",
+            "unknown function 'lowr'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, if, is_null, iso_time, join, keys, length, lower, max, merge, min, one_of, pluck, round, starts_with, substring, take_last, to_number, to_string, top_keys, trim, type_of, union, upper, values, with, without", 0),
+        ("value(1)", "unknown function 'value'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

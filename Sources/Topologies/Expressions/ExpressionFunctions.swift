@@ -19,13 +19,20 @@ struct ExpressionFunction: Sendable {
     let minimumArguments: Int
     /// The most arguments a call may pass; nil for variadic functions.
     let maximumArguments: Int?
+    /// Whether the arguments after the first are evaluated once per member of the first (an object),
+    /// seeing that member as ``memberNames`` (`map_values(counts, item * 2)`).
+    let bindsMembers: Bool
     /// The behaviour.
     let implementation: Implementation
 
-    init(_ name: String, arguments: Int, _ implementation: @escaping Implementation) {
+    /// The names arguments of a member-binding function see: the member's value and its name.
+    static let memberNames = ["item", "name"]
+
+    init(_ name: String, arguments: Int, bindsMembers: Bool = false, _ implementation: @escaping Implementation) {
         self.name = name
         self.minimumArguments = arguments
         self.maximumArguments = arguments
+        self.bindsMembers = bindsMembers
         self.implementation = implementation
     }
 
@@ -33,6 +40,7 @@ struct ExpressionFunction: Sendable {
         self.name = name
         self.minimumArguments = minimum
         self.maximumArguments = nil
+        self.bindsMembers = false
         self.implementation = implementation
     }
 
@@ -69,6 +77,11 @@ struct ExpressionArguments {
         try nodes[index].evaluate(in: scope)
     }
 
+    /// Argument `index` of a member-binding function, ready to be evaluated once per member.
+    func perMember(at index: Int) -> MemberExpression {
+        MemberExpression(node: nodes[index], scope: scope)
+    }
+
     /// Evaluates argument `index` as a string; nil if it is null.
     ///
     /// - Throws: a type mismatch if it is neither a string nor null.
@@ -77,6 +90,25 @@ struct ExpressionArguments {
         case .string(let string): return string
         case .null: return nil
         case let other: throw mismatch(argument: index, expected: "a string", got: other)
+        }
+    }
+
+    /// Evaluates argument `index` as a non-negative integer: how many elements to keep.
+    func count(at index: Int) throws(ExpressionEvaluationError) -> Int {
+        guard case .int(let count) = try value(at: index), count >= 0 else {
+            throw mismatch(argument: index, expected: "a non-negative integer", got: try value(at: index))
+        }
+        return Int(count)
+    }
+
+    /// Evaluates argument `index` as an array and argument `countIndex` as a non-negative count; nil
+    /// if the array is null.
+    func array(at index: Int, limitedBy countIndex: Int) throws(ExpressionEvaluationError) -> (elements: [JSONValue], count: Int)? {
+        let count = try count(at: countIndex)
+        switch try value(at: index) {
+        case .null: return nil
+        case .array(let elements): return (elements, count)
+        case let other: throw mismatch(argument: index, expected: "an array", got: other)
         }
     }
 
@@ -161,14 +193,12 @@ extension ExpressionFunction {
         ExpressionFunction("top_keys", arguments: 2) { arguments throws(ExpressionEvaluationError) in
             // `top_keys(counts, n)`: the names of the n members with the largest numbers, ties by name,
             // for "top categories" kept as an object of counts in an aggregate.
-            guard case .int(let count) = try arguments.value(at: 1), count >= 0 else {
-                throw arguments.mismatch(argument: 1, expected: "a non-negative integer", got: try arguments.value(at: 1))
-            }
+            let count = try arguments.count(at: 1)
             switch try arguments.value(at: 0) {
             case .null:
                 return .null
             case .object(let object):
-                return .array(object.rankedByNumber().prefix(Int(count)).map { .string($0.name) })
+                return .array(object.rankedByNumber().prefix(count).map { .string($0.name) })
             case let other:
                 throw arguments.mismatch(argument: 0, expected: "an object of numbers", got: other)
             }
@@ -197,14 +227,11 @@ extension ExpressionFunction {
         },
         ExpressionFunction("take_last", arguments: 2) { arguments throws(ExpressionEvaluationError) in
             // `take_last(array, n)`: the last n elements, so a history kept in state stays bounded.
-            guard case .int(let count) = try arguments.value(at: 1), count >= 0 else {
-                throw arguments.mismatch(argument: 1, expected: "a non-negative integer", got: try arguments.value(at: 1))
-            }
-            switch try arguments.value(at: 0) {
-            case .null: return .null
-            case .array(let elements): return .array(Array(elements.suffix(Int(count))))
-            case let other: throw arguments.mismatch(argument: 0, expected: "an array", got: other)
-            }
+            try arguments.array(at: 0, limitedBy: 1).map { elements, count in .array(Array(elements.suffix(count))) } ?? .null
+        },
+        ExpressionFunction("take_first", arguments: 2) { arguments throws(ExpressionEvaluationError) in
+            // `take_first(array, n)`: the first n elements, to cut a ranked list to its length.
+            try arguments.array(at: 0, limitedBy: 1).map { elements, count in .array(Array(elements.prefix(count))) } ?? .null
         },
         ExpressionFunction("union", atLeast: 1) { arguments throws(ExpressionEvaluationError) in
             // The distinct elements of the arrays, in first-seen order: sets kept as arrays in state
@@ -336,17 +363,26 @@ extension ExpressionFunction {
         },
         ExpressionFunction("without", atLeast: 2) { arguments throws(ExpressionEvaluationError) in
             // `without(object, name, ...)`: a copy without those fields, for maps kept in state
-            // (reservations by id) whose entries come and go.
-            let first = try arguments.value(at: 0)
-            guard case .object(var object) = first else {
-                if first.isNull { return .null }
-                throw arguments.mismatch(argument: 0, expected: "an object", got: first)
-            }
+            // (reservations by id) whose entries come and go. A name argument may be an array of names
+            // (`without(scores, aggregate.bought)`), and on an array it removes elements instead.
+            var removed: [JSONValue] = []
             for index in 1..<arguments.count {
-                guard let name = try arguments.string(at: index) else { continue }
-                object.removeValue(forKey: name)
+                switch try arguments.value(at: index) {
+                case .array(let elements): removed += elements
+                case let single: removed.append(single)
+                }
             }
-            return .object(object)
+            switch try arguments.value(at: 0) {
+            case .null:
+                return .null
+            case .object(var object):
+                for case .string(let name) in removed { object.removeValue(forKey: name) }
+                return .object(object)
+            case .array(let elements):
+                return .array(elements.filter { element in !removed.contains { $0.isEquivalent(to: element) } })
+            case let other:
+                throw arguments.mismatch(argument: 0, expected: "an object or an array", got: other)
+            }
         },
         ExpressionFunction("values", arguments: 1) { arguments throws(ExpressionEvaluationError) in
             // The members' values in order, so a map kept in state can be fanned out by `flat-map`.
@@ -414,7 +450,7 @@ extension ExpressionFunction {
             }
             return .bool(false)
         },
-    ]
+    ] + objectFunctions
 
     /// `min`/`max`: the number that `keeps` over every other argument; null if any argument is null
     /// (like arithmetic), so a missing figure is not silently ignored.

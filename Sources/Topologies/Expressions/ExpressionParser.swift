@@ -18,7 +18,9 @@ import StreamCore
 /// it is what people mean. Every error names the offending token's offset.
 public struct ExpressionParser {
     private let source: String
-    private let roots: [String]
+    /// The names in scope by slot: the caller's roots, then the member names of each enclosing
+    /// member-binding call (`map_values(value.counts, item * 2)`), innermost last.
+    private var roots: [String]
     private let tokens: [ExpressionToken]
     private var position = 0
     /// Which root slots the expression reads.
@@ -264,8 +266,11 @@ public struct ExpressionParser {
             if current.isSymbol(.leftParenthesis) {
                 return try parseCall(name: name, nameToken: token)
             }
-            guard let slot = roots.firstIndex(of: name) else {
-                let expectation = roots.isEmpty ? "no names are available here" : "expected one of: \(roots.joined(separator: ", "))"
+            // The innermost binding wins: `item` in a `map_values` argument is the member, even
+            // inside a flat-map's `value`, whose `item` is the array element.
+            guard let slot = roots.lastIndex(of: name) else {
+                let names = roots.reduce(into: [String]()) { names, root in if !names.contains(root) { names.append(root) } }
+                let expectation = roots.isEmpty ? "no names are available here" : "expected one of: \(names.joined(separator: ", "))"
                 throw error(.unknownName, "unknown name '\(name)'; \(expectation)", at: token.offset)
             }
             referenced[slot] = true
@@ -296,14 +301,22 @@ public struct ExpressionParser {
         }
         let opener = advance()
         var arguments: [ExpressionNode] = []
+        let enclosingRoots = roots.count
         if !consume(.rightParenthesis) {
             while true {
                 arguments.append(try parseOr())
+                if arguments.count == 1, function.bindsMembers {
+                    // The arguments after the first are evaluated per member of the first.
+                    roots += ExpressionFunction.memberNames
+                    referenced += Array(repeating: false, count: ExpressionFunction.memberNames.count)
+                }
                 if consume(.comma) { continue }
                 guard consume(.rightParenthesis) else { throw unclosed(opener, expected: "',' or ')'") }
                 break
             }
         }
+        roots.removeSubrange(enclosingRoots...)
+        referenced.removeSubrange(enclosingRoots...)
         guard function.accepts(argumentCount: arguments.count) else {
             throw error(
                 .wrongArgumentCount,
