@@ -234,6 +234,45 @@ struct StatefulStepsTests {
         ])
     }
 
+    @Test func aGlobalTableLooksUpSeveralKeysAtOnceAndFollowsWhatTheTopologyWritesToIt() throws {
+        let yaml = """
+            application-id: app
+            sources:
+              prices: { topic: price-updates }
+              carts: { topic: carts }
+              products: { topic: products, global-table: products }
+            pipelines:
+              publish:
+                from: prices
+                steps:
+                  - to: products
+              priced:
+                from: carts
+                steps:
+                  - join:
+                      table: products
+                      keys: value.items
+                      value: 'with(value, "total", length(other), "prices", map_values(other, item.price))'
+                  - to: priced-carts
+            """
+        let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+        func send(_ topic: String, _ key: String, _ value: String) -> [String] {
+            driver.pipe(topic: topic, key: Array(key.utf8), value: Array(value.utf8), timestamp: 0)
+                .filter { $0.topic == "priced-carts" }.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+        }
+        #expect(send("carts", "C0", #"{"items":["P1"]}"#) == [], "an inner join drops a record none of whose keys is found")
+        _ = send("price-updates", "P1", #"{"price":5}"#)
+        _ = send("price-updates", "P2", #"{"price":7}"#)
+        #expect(send("carts", "C1", #"{"items":["P2","P9","P1"]}"#) == [#"{"items":["P2","P9","P1"],"total":2,"prices":{"P2":7,"P1":5}}"#])
+        #expect(compileErrors(yaml.replacingOccurrences(of: "keys: value.items", with: "keys: value.items\n          key: key")) == [
+            "t.yml:16:11: a join looks up either one 'key' or several 'keys', not both",
+        ])
+    }
+
     @Test func wallClockTimersFireAsTimePassesWithoutRecords() throws {
         let yaml = """
             application-id: app

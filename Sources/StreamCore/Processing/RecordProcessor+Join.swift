@@ -2,14 +2,13 @@
 extension RecordProcessor {
     /// The record joined with its key's table value, or `nil` when an inner join finds no match.
     func join(_ record: StreamRecord, _ join: StreamTableJoin, at node: TopologyNode, state: TaskState) throws(ProcessingError) -> StreamRecord? {
-        let lookup = try join.lookupKey.map { lookupKey throws(ProcessingError) in try run(node, origin: record.origin) { try lookupKey(record) } } ?? record.key
-        let stored: [UInt8]?
-        do {
-            stored = lookup.isNull ? nil : try state.store(join.store).get(StoreKeyCodec.encode(lookup))
-        } catch {
-            throw ProcessingError(kind: .stateUnavailable, message: "store '\(join.store)': \(error)", node: node.name, origin: record.origin)
+        var other: JSONValue?
+        if let lookupKeys = join.lookupKeys {
+            other = try tableValues(of: try run(node, origin: record.origin) { try lookupKeys(record) }, join, at: node, origin: record.origin, state: state)
+        } else {
+            let lookup = try join.lookupKey.map { lookupKey throws(ProcessingError) in try run(node, origin: record.origin) { try lookupKey(record) } } ?? record.key
+            other = try tableValue(of: lookup, join, at: node, origin: record.origin, state: state)
         }
-        var other = try stored.map { bytes throws(ProcessingError) in try decodeAggregate(bytes, node: node, origin: record.origin) }
         if let value = other, let condition = join.condition, !(try run(node, origin: record.origin, { try condition(record, value) })) {
             other = nil
         }
@@ -17,6 +16,34 @@ extension RecordProcessor {
         var joined = record
         joined.value = try run(node, origin: record.origin) { try join.joiner(record, other ?? .null) }
         return joined
+    }
+
+    /// The table's value for `key`; nil when it has none.
+    private func tableValue(of key: JSONValue, _ join: StreamTableJoin, at node: TopologyNode, origin: RecordOrigin, state: TaskState) throws(ProcessingError) -> JSONValue? {
+        let stored: [UInt8]?
+        do {
+            stored = key.isNull ? nil : try state.store(join.store).get(StoreKeyCodec.encode(key))
+        } catch {
+            throw ProcessingError(kind: .stateUnavailable, message: "store '\(join.store)': \(error)", node: node.name, origin: origin)
+        }
+        return try stored.map { bytes throws(ProcessingError) in try decodeAggregate(bytes, node: node, origin: origin) }
+    }
+
+    /// The table's values for an array of keys, as an object named by key text; nil when none has one.
+    private func tableValues(of keys: JSONValue, _ join: StreamTableJoin, at node: TopologyNode, origin: RecordOrigin, state: TaskState) throws(ProcessingError) -> JSONValue? {
+        let elements: [JSONValue]
+        switch keys {
+        case .null: elements = []
+        case .array(let array): elements = array
+        default:
+            throw ProcessingError(kind: .expressionFailed, message: "'keys' must give an array of keys, got \(keys.typeName)", node: node.name, origin: origin)
+        }
+        var found = JSONObject()
+        for key in elements {
+            guard let value = try tableValue(of: key, join, at: node, origin: origin, state: state) else { continue }
+            found[StoreKeyCodec.text(of: key)] = value
+        }
+        return found.isEmpty ? nil : .object(found)
     }
 
     /// The joined value for the key of a table update on `side`: the joiner's result, or null (a

@@ -7,6 +7,12 @@ public enum StoreKeyCodec {
         return JSONSerializer.serialize(key)
     }
 
+    /// A key as text: a string as it is, anything else as its JSON text (what ``encode(_:)`` stores).
+    public static func text(of key: JSONValue) -> String {
+        if case .string(let text) = key { return text }
+        return String(decoding: JSONSerializer.serialize(key), as: UTF8.self)
+    }
+
     /// Keys read back from a store are text.
     public static func decode(_ bytes: [UInt8]) -> JSONValue {
         .string(String(decoding: bytes, as: UTF8.self))

@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs a topology in-process, without a broker: each input goes through the same ``RecordProcessor``
 /// and the same RocksDB-backed stores as under `runner run`, and records written to repartition and
-/// feedback topics are fed straight back in (feedback records are also returned as written), so a test sees what the topology would write (Kafka Streams'
+/// feedback topics are fed straight back in (feedback records are also returned as written), and records
+/// written to a global table's topic update that table, so a test sees what the topology would write (Kafka Streams'
 /// `TopologyTestDriver`). All records use partition 0: one task per sub-topology.
 ///
 /// - Important: Not thread-safe; one test drives one driver.
@@ -40,10 +41,7 @@ public final class TopologyTestDriver {
     /// Processes one record written to `topic` and returns what the topology writes to its output and
     /// dead-letter topics in consequence, in order.
     public func pipe(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], timestamp: Int64) -> [ProducerRecord] {
-        if let table = topology.globalTables.first(where: { $0.topic == topic }), let store = globalStores[table.store] {
-            table.apply(key: key, value: value, to: store)
-            return []
-        }
+        if updateGlobalTable(topic: topic, key: key, value: value) { return [] }
         var pending = [record(topic: topic, key: key, value: value, headers: headers, timestamp: timestamp)]
         var written: [ProducerRecord] = []
         while !pending.isEmpty {
@@ -55,6 +53,7 @@ public final class TopologyTestDriver {
             case .deadLetter(let record, _): outputs = [record]
             }
             for output in outputs {
+                updateGlobalTable(topic: output.topic, key: output.key, value: output.value)
                 if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
                     pending.append(record(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? timestamp))
                 }
@@ -74,6 +73,7 @@ public final class TopologyTestDriver {
         for subtopology in topology.subtopologies {
             guard let state = states[subtopology.id], case .success(let outputs) = processor.punctuate(state, now: now, task: TaskID(subtopology: subtopology.id, partition: 0)) else { continue }
             for output in outputs {
+                updateGlobalTable(topic: output.topic, key: output.key, value: output.value)
                 if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
                     written += pipe(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? now)
                 }
@@ -83,6 +83,15 @@ public final class TopologyTestDriver {
             }
         }
         return written
+    }
+
+    /// Applies a record written to a global table's topic to its store, as every instance's global
+    /// table follows its topic (the topology's own outputs included); false for other topics.
+    @discardableResult
+    private func updateGlobalTable(topic: String, key: [UInt8]?, value: [UInt8]?) -> Bool {
+        guard let table = topology.globalTables.first(where: { $0.topic == topic }), let store = globalStores[table.store] else { return false }
+        table.apply(key: key, value: value, to: store)
+        return true
     }
 
     public func close() {

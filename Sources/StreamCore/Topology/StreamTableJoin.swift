@@ -25,13 +25,20 @@ public struct StreamTableJoin: Sendable {
     public var kind: Kind
     public var condition: Condition?
     public var lookupKey: LookupKey?
+    /// Several keys looked up at once (global tables only): from the record, an array of keys. The
+    /// table side is then an object of the values found, named by key (as text), and an inner join
+    /// drops a record when none is found.
+    public var lookupKeys: LookupKey?
     public var joiner: Joiner
 
-    public init(store: String, kind: Kind, condition: Condition? = nil, lookupKey: LookupKey? = nil, joiner: @escaping Joiner) {
+    public init(
+        store: String, kind: Kind, condition: Condition? = nil, lookupKey: LookupKey? = nil, lookupKeys: LookupKey? = nil, joiner: @escaping Joiner
+    ) {
         self.store = store
         self.kind = kind
         self.condition = condition
         self.lookupKey = lookupKey
+        self.lookupKeys = lookupKeys
         self.joiner = joiner
     }
 }

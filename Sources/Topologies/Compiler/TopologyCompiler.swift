@@ -142,8 +142,8 @@ public enum TopologyCompiler {
             case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
             case .toTable(let store): compileToTable(step, store: store, on: stream)
             case .toStream: compileToStream(step, on: stream)
-            case .join(let table, let kind, let condition, let lookupKey, let value):
-                compileJoin(step, table: table, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
+            case .join(let table, let kind, let condition, let lookup, let value):
+                compileJoin(step, table: table, kind: kind, condition: condition, lookup: lookup, value: value, on: stream)
             case .salesforce(let sink): compileSalesforce(step, sink, on: stream)
             case .classify(let source, let text, let into): compileClassify(step, source, text: text, into: into, on: stream)
             case .http(let sink): compileHTTP(step, sink, on: stream)

@@ -165,8 +165,9 @@ public indirect enum StepKind: Sendable {
     /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }` — each record joined with
     /// its key's current value in a table (`other` in `when` and `value`).
     /// On a table (`to-table`, a table source) it is a table-table join, and `kind` may also be `outer`.
-    /// With a global table, `key: EXPR` says which key to look up (default: the record's key).
-    case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?, value: ValueTemplate)
+    /// With a global table, `key: EXPR` says which key to look up (default: the record's key), or
+    /// `keys: EXPR` several at once.
+    case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookup: TableLookup, value: ValueTemplate)
     /// `salesforce: { sobject: NAME, operation: upsert, external-id: FIELD, fields: TEMPLATE, ... }` —
     /// writes each record to Salesforce (ends the chain).
     case salesforce(SalesforceSinkDefinition)
@@ -219,5 +220,23 @@ public struct BranchDefinition: Sendable {
         self.name = name
         self.condition = condition
         self.steps = steps
+    }
+}
+
+/// Which keys a `join` looks up in a table.
+public enum TableLookup: Sendable {
+    /// The record's own key (the only choice for a partitioned table).
+    case recordKey
+    /// `key: EXPR` — one key, computed from the record (global tables).
+    case key(ExpressionText)
+    /// `keys: EXPR` — an array of keys (global tables); `other` is an object of the values found, by key.
+    case keys(ExpressionText)
+
+    /// The expression that computes the key or keys, if not the record's key.
+    var expression: ExpressionText? {
+        switch self {
+        case .recordKey: nil
+        case .key(let expression), .keys(let expression): expression
+        }
     }
 }

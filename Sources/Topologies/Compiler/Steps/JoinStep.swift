@@ -4,14 +4,14 @@ extension TopologyCompiler.Context {
     /// `join` — each record joined with its key's current value in a table (a source with `table:` or a
     /// pipeline ending in `to-table`), which must be co-partitioned with the stream.
     mutating func compileJoin(
-        _ step: StepDefinition, table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?,
+        _ step: StepDefinition, table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookup: TableLookup,
         value: ValueTemplate, on stream: KStream
     ) -> KStream? {
         if let globalStore = globalStores[table.value] {
-            return compileGlobalJoin(step, store: globalStore, kind: kind, condition: condition, lookupKey: lookupKey, value: value, on: stream)
+            return compileGlobalJoin(step, store: globalStore, kind: kind, condition: condition, lookup: lookup, value: value, on: stream)
         }
-        if let key = lookupKey {
-            diagnostics.append(TopologyDiagnostic("'key' looks up another key in a global table; '\(table.value)' is partitioned, so only the record's own key is there", at: key.location))
+        if let key = lookup.expression {
+            diagnostics.append(TopologyDiagnostic("'key' and 'keys' look up other keys in a global table; '\(table.value)' is partitioned, so only the record's own key is there", at: key.location))
             return nil
         }
         guard let tableStream = self.stream(named: table) else { return nil }
@@ -43,9 +43,10 @@ extension TopologyCompiler.Context {
         return stream.join(step.name, StreamTableJoin(store: store, kind: streamKind, condition: matches, joiner: joiner))
     }
 
-    /// `join` with a global table: any key (`key:`, default the record's) looked up from any task.
+    /// `join` with a global table: any key (`key:`, default the record's) or keys (`keys:`) looked up
+    /// from any task.
     private mutating func compileGlobalJoin(
-        _ step: StepDefinition, store: String, kind: TableTableJoin.Kind, condition: ExpressionText?, lookupKey: ExpressionText?, value: ValueTemplate,
+        _ step: StepDefinition, store: String, kind: TableTableJoin.Kind, condition: ExpressionText?, lookup: TableLookup, value: ValueTemplate,
         on stream: KStream
     ) -> KStream? {
         guard let streamKind = StreamTableJoin.Kind(rawValue: kind.rawValue), !tables.contains(stream.node) else {
@@ -54,13 +55,21 @@ extension TopologyCompiler.Context {
         }
         let template = CompiledTemplate(value)
         let conditionEvaluator = condition.map(RecordEvaluator.init)
-        let keyEvaluator = lookupKey.map(RecordEvaluator.init)
         var matches: StreamTableJoin.Condition?
         if let conditionEvaluator { matches = { record, other in try conditionEvaluator.isSatisfied(record, extra: [other]) } }
-        var lookup: StreamTableJoin.LookupKey?
-        if let keyEvaluator { lookup = { record in try keyEvaluator.evaluate(record) } }
         let joiner: StreamTableJoin.Joiner = { record, other in try template.build(for: record, extra: [other]) }
-        return stream.join(step.name, globalTable: StreamTableJoin(store: store, kind: streamKind, condition: matches, lookupKey: lookup, joiner: joiner))
+        var join = StreamTableJoin(store: store, kind: streamKind, condition: matches, joiner: joiner)
+        switch lookup {
+        case .recordKey:
+            break
+        case .key(let expression):
+            let evaluator = RecordEvaluator(expression)
+            join.lookupKey = { record in try evaluator.evaluate(record) }
+        case .keys(let expression):
+            let evaluator = RecordEvaluator(expression)
+            join.lookupKeys = { record in try evaluator.evaluate(record) }
+        }
+        return stream.join(step.name, globalTable: join)
     }
 
     /// `join` on a table with a table: the joined table's changes, both tables materialized.
