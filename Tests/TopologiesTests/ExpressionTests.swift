@@ -236,6 +236,9 @@ struct ExpressionLiteralTests {
         #expect(try evaluate("sqrt(16)") == 4.0)
         #expect(try evaluate("sqrt(value.missing)") == .null)
         #expect(throws: ExpressionEvaluationError.self) { try evaluate("sqrt(-1)") }
+        #expect(try evaluate("exp(0)") == 1.0)
+        #expect(try evaluate("round(exp(-1), 4)") == 0.3679)
+        #expect(throws: ExpressionEvaluationError.self) { try evaluate("exp(1000)") }
     }
 
     @Test func withoutRemovesNamesOrElementsAndTakeFirstCutsALeadingRun() throws {
@@ -702,10 +705,10 @@ struct ExpressionSyntaxErrorTests {
         ("1e999", "number literal 1e999 is out of range", 0),
         (
             "lowr(value.a)",
-            "unknown function 'lowr'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without",
+            "unknown function 'lowr'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, exp, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without",
             0
         ),
-        ("value(1)", "unknown function 'value'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without", 0),
+        ("value(1)", "unknown function 'value'; known functions: add_values, append, cases, coalesce, concat, contains, ends_with, env, epoch_ms, exp, filter_values, if, is_null, iso_time, join, keys, length, lower, map_values, max, merge, min, one_of, pluck, round, scale, sqrt, starts_with, substring, take_first, take_last, to_number, to_string, top_entries, top_keys, trim, type_of, union, upper, values, with, without", 0),
         ("1 + lower(value.a, value.b)", "function 'lower' takes 1 argument, got 2", 4),
         ("lower()", "function 'lower' takes 1 argument, got 0", 0),
         ("if(true, 1)", "function 'if' takes 3 arguments, got 2", 0),

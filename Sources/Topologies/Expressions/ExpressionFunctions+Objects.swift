@@ -84,6 +84,17 @@ extension ExpressionFunction {
             }
             return .double(number.squareRoot())
         },
+        ExpressionFunction("exp", arguments: 1) { arguments throws(ExpressionEvaluationError) in
+            // `exp(x)`: e to the x, for exponential decay over time (`exp(-age / tau)`).
+            let value = try arguments.value(at: 0)
+            if value.isNull { return .null }
+            guard let number = value.doubleValue else { throw arguments.mismatch(argument: 0, expected: "a number", got: value) }
+            let result = Foundation.exp(number)
+            guard result.isFinite else {
+                throw ExpressionEvaluationError(code: .nonFiniteResult, message: "exp(\(number)) is too large to represent", offset: arguments.offset)
+            }
+            return .double(result)
+        },
     ]
 }
 
