@@ -33,7 +33,7 @@ struct EvaluateRecommendationsCommand: AsyncParsableCommand {
     var groups = 12
 
     @Option(help: "Products per taste group.")
-    var productsPerGroup = 10
+    var productsPerGroup = 25
 
     @Option(help: "Freshness probes: events sent one by one (a few shoppers at a time), each timed until the shopper's recommendations reflect it.")
     var probes = 500
@@ -54,30 +54,19 @@ struct EvaluateRecommendationsCommand: AsyncParsableCommand {
             "run", "--topology", topology, "--bootstrap-servers", broker.bootstrapServers, "--state-dir", state.path, "--log-level", "warning",
         ])
         defer { runner.stop() }
-        let stores = RecommendationStoreClient(port: runner.httpPort)
+        let stores = RunnerQueryClient(port: runner.httpPort)
 
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers), logger: logger)
         defer { try? producer.close() }
         let replayStart = ContinuousClock.now
-        for event in history.events {
-            try producer.enqueueWaitingForRoom(ProducerRecord(topic: event.topic, key: Array(event.key.utf8), value: JSONSerializer.serialize(event.value))) { result in
-                if case .failure(let error) = result { logger.error("event not delivered: \(error)") }
-            }
-        }
-        try producer.flush()
-        // Replayed when every held-out shopper's recommendations reflect their last event.
-        var pending = Set(history.nextPurchases.keys)
-        var recommended: [String: [String]] = [:]
-        while !pending.isEmpty {
-            for shopper in pending.sorted() {
-                guard let document = try? await stores.document(of: shopper), document.lastEventID == history.lastEventIDs[shopper] else { continue }
-                recommended[shopper] = document.recommendations
-                pending.remove(shopper)
-            }
-            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
-        }
+        try await replay(history.events, through: producer, until: stores, reflects: history.lastEventIDs, logger: logger)
+        try await stores.waitUntilIdle()
         print("replayed in \(replayStart.duration(to: .now))")
 
+        // The held-out shoppers come back; what they are offered then is what is judged.
+        let end = history.events.last?.time ?? 0
+        let visits = history.returnVisits(at: end + 60_000)
+        let recommended = try await replay(visits, through: producer, until: stores, reflects: Dictionary(uniqueKeysWithValues: visits.map { ($0.key, $0.id) }), logger: logger)
         let baseline = history.mostBought
         let bought = history.boughtByShopper
         var hits = 0
@@ -92,10 +81,39 @@ struct EvaluateRecommendationsCommand: AsyncParsableCommand {
         print(String(format: "hit rate @10: %.3f (%d of %d); most-popular baseline: %.3f (%d); ratio %.1fx", hitRate, hits, history.nextPurchases.count, baselineRate, baselineHits, hitRate / max(baselineRate, 1e-9)))
 
         let latencies = try await FreshnessProbe(stores: stores, producer: producer, shoppers: history.nextPurchases.keys.sorted(), products: history.groups.flatMap { $0 }, seed: seed,
-                                            startTime: (history.events.last?.time ?? 0) + 60_000)
+                                            startTime: end + 120_000)
             .measure(count: probes)
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Duration { sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)] }
         print("freshness over \(sorted.count) probes: p50 \(percentile(0.5)), p95 \(percentile(0.95)), max \(sorted.last!)")
+    }
+
+    /// Produces `events` and waits until each shopper's recommendations reflect the event `lastIDs`
+    /// names; returns those recommendations.
+    @discardableResult
+    private func replay(
+        _ events: [TasteHistory.Event], through producer: KafkaProducer, until stores: RunnerQueryClient, reflects lastIDs: [String: String], logger: Logger
+    ) async throws -> [String: [String]] {
+        for event in events {
+            try producer.enqueueWaitingForRoom(ProducerRecord(topic: event.topic, key: Array(event.key.utf8), value: JSONSerializer.serialize(event.value))) { result in
+                if case .failure(let error) = result { logger.error("event not delivered: \(error)") }
+            }
+        }
+        try producer.flush()
+        var pending = Set(lastIDs.keys)
+        var reflected: [String: [String]] = [:]
+        let deadline = ContinuousClock.now + .seconds(600)
+        while !pending.isEmpty {
+            guard ContinuousClock.now < deadline else {
+                throw ValidationError("after 10 minutes, \(pending.count) shoppers' recommendations still do not reflect their last event (\(pending.sorted().prefix(5).joined(separator: ", ")), ...)")
+            }
+            for shopper in pending.sorted() {
+                guard let answer = try? await stores.recommendations(of: shopper), answer.lastEventID == lastIDs[shopper] else { continue }
+                reflected[shopper] = answer.products
+                pending.remove(shopper)
+            }
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        return reflected
     }
 }

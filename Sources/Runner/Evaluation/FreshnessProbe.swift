@@ -4,7 +4,7 @@ import StreamCore
 /// with a fresh message id, timed from just before it is produced until the shopper's document names
 /// it as its last event. A few shoppers are probed at once, as shoppers act at once.
 struct FreshnessProbe {
-    let stores: RecommendationStoreClient
+    let stores: RunnerQueryClient
     let producer: KafkaProducer
     let shoppers: [String]
     let products: [String]
@@ -40,14 +40,11 @@ struct FreshnessProbe {
     }
 
     private func time(_ shopper: String, viewing product: String, id: String, at time: Int64) async throws -> Duration {
-        let value: JSONValue = [
-            "type": "track", "event": "Product Viewed", "messageId": .string(id), "userId": .string(shopper),
-            "timestamp": .string(EventTimestamp.formatISO8601(time)), "properties": ["product_id": .string(product)],
-        ]
+        let value = TasteHistory.interaction("Product Viewed", shopper: shopper, product: product, id: id, time: time)
         let start = ContinuousClock.now
         try await producer.send(ProducerRecord(topic: "customer-interactions", key: Array(shopper.utf8), value: JSONSerializer.serialize(value)))
         while start.duration(to: .now) < timeout {
-            if let document = try? await stores.document(of: shopper), document.lastEventID == id { return start.duration(to: .now) }
+            if let document = try? await stores.recommendations(of: shopper), document.lastEventID == id { return start.duration(to: .now) }
             try await Task.sleep(for: pollInterval)
         }
         return timeout

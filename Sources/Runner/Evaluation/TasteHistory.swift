@@ -56,15 +56,12 @@ struct TasteHistory {
                 func interaction(_ event: String, _ product: String) {
                     messages += 1
                     let id = "m-\(seed)-\(messages)"
-                    emit("customer-interactions", key: shopper, [
-                        "type": "track", "event": .string(event), "messageId": .string(id), "userId": .string(shopper),
-                        "timestamp": .string(EventTimestamp.formatISO8601(time)), "properties": ["product_id": .string(product)],
-                    ], id: id)
+                    emit("customer-interactions", key: shopper, Self.interaction(event, shopper: shopper, product: product, id: id, time: time), id: id)
                 }
                 let taste = tastes[Int(random.next() % UInt64(tastes.count))]
                 var liked: [String] = []
                 for _ in 0..<(3 + Int(random.next() % 6)) {
-                    if Double.random(in: 0..<1, using: &random) < 0.75 {
+                    if Double.random(in: 0..<1, using: &random) < 0.65 {
                         let product = Self.pickFavouringFirst(taste, using: &random)
                         liked.append(product)
                         interaction("Product Viewed", product)
@@ -106,6 +103,23 @@ struct TasteHistory {
             held += history
         }
         events = held.sorted { $0.time < $1.time }
+    }
+
+    /// A tracking event of `shopper`, about `product` if given, in the shop's format.
+    static func interaction(_ event: String, shopper: String, product: String?, id: String, time: Int64) -> JSONValue {
+        [
+            "type": "track", "event": .string(event), "messageId": .string(id), "userId": .string(shopper),
+            "timestamp": .string(EventTimestamp.formatISO8601(time)), "properties": .object(JSONObject(product.map { [("product_id", .string($0))] } ?? [])),
+        ]
+    }
+
+    /// Each held-out shopper coming back to the shop at `time`, before choosing anything: a product list
+    /// viewed, which says nothing about the next purchase but lets recommendations be recomputed.
+    func returnVisits(at time: Int64) -> [Event] {
+        nextPurchases.keys.sorted().map { shopper in
+            let id = "return-\(shopper)"
+            return Event(topic: "customer-interactions", key: shopper, value: Self.interaction("Product List Viewed", shopper: shopper, product: nil, id: id, time: time), time: time, id: id)
+        }
     }
 
     /// The most-popular baseline: the products bought most often in the history, most first, ties by id.
