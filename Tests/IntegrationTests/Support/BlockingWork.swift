@@ -18,3 +18,12 @@ func waitUntil(timeout: Duration = .seconds(30), _ condition: @Sendable () -> Bo
         try await Task.sleep(for: .milliseconds(50))
     }
 }
+
+/// Polls `condition`, which may ask a runner over HTTP, every 200 ms until it holds or `timeout` passes.
+func waitUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        if ContinuousClock.now > deadline { throw TestFailure("condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+}
