@@ -139,8 +139,15 @@ struct RecommendationsTopologyTests {
             }
         }
 
+        // All signals have reached the shoppers' task by now (it keeps the sessions too), including
+        // orders that came from another partition after a shopper's newest event.
+        for shopper in byShopper.keys {
+            documents[shopper] = try JSONValue(parsing: try await httpGet(port: port, "/stores/user-recommendations/keys/\(shopper)"))["value"]
+        }
         for (shopper, own) in byShopper {
             let document = documents[shopper]
+            let newest = own.max { $0.time < $1.time }!
+            #expect(document?["last_event"]?["id"]?.stringValue == newest.id, "\(shopper): the newest event is the last reflected")
             var interests: [String: Int] = [:]
             for signal in own { interests[signal.product, default: 0] += signal.weight }
             let basedOn = Dictionary(uniqueKeysWithValues: (document?["based_on"]?.objectValue ?? JSONObject()).map { ($0.key, Int($0.value.int64Value ?? -1)) })
