@@ -15,6 +15,9 @@ final class RunnerChildProcess {
         try process.run()
     }
 
+    /// Whether the child still runs (it exits at once when, say, its HTTP port is taken).
+    var isRunning: Bool { process.isRunning }
+
     /// Stops the child with SIGTERM (it commits what it processed) and waits for it.
     func stop() {
         if process.isRunning { process.terminate() }
