@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
-swift test --skip-build
+# At most 4 tests at once: the end-to-end tests each run a broker and runners, and on a 2-core machine
+# more of them side by side starve one another (a stalled partition, a payment answered too late).
+swift test --skip-build --experimental-maximum-parallelization-width 4
 scripts/leak-check.sh

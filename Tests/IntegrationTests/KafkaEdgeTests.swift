@@ -118,8 +118,8 @@ struct KafkaEdgeTests {
     func aMemberLeavingHandsItsPartitionsOverAtTheCommittedOffsetsWithNoRecordSkipped(protocol rebalanceProtocol: KafkaConsumerConfiguration.RebalanceProtocol) async throws {
         let broker = try TestDevBroker(topics: ["shared:6"])
         let producer = try producer(broker)
-        // Enough that one member alone needs 15 s, so the second joins well before the work runs out
-        // even on a loaded machine.
+        // Enough that the first member alone needs a minute (40 ms a record), so the second joins well
+        // before the work runs out even on a loaded machine; the second is quicker (5 ms a record).
         let total = 1_500
         for i in 0..<total {
             producer.enqueueIgnoringResult(ProducerRecord(topic: "shared", key: Array("k\(i)".utf8), value: Array("\(i)".utf8)))
@@ -134,9 +134,9 @@ struct KafkaEdgeTests {
             return configuration
         }()
         let logger = logger
-        // Each member processes slowly (10 ms a record) so the two really share the work.
+        // Each member processes slowly, so the two really share the work.
         // A member returns the offsets committed for the partitions it held when it left.
-        let member: @Sendable (String, @escaping @Sendable () -> Bool) throws -> [TopicPartition: Int64] = { name, shouldStop in
+        let member: @Sendable (String, TimeInterval, @escaping @Sendable () -> Bool) throws -> [TopicPartition: Int64] = { name, delay, shouldStop in
             let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
             try consumer.subscribe(["shared"])
             // A member gives up after two minutes, so a failure fails the test instead of hanging it.
@@ -147,7 +147,7 @@ struct KafkaEdgeTests {
                 for record in try consumer.poll(maxRecords: 5, timeout: .milliseconds(100)) {
                     log.append(member: name, record)
                     consumer.markProcessed(record)
-                    Thread.sleep(forTimeInterval: 0.01)
+                    Thread.sleep(forTimeInterval: delay)
                 }
                 try consumer.commit()
             }
@@ -157,11 +157,11 @@ struct KafkaEdgeTests {
             log.markLeft(name)
             return committed
         }
-        async let first = onOwnThread { try member("first") { stopFirst.load(ordering: .acquiring) } }
+        async let first = onOwnThread { try member("first", 0.04) { stopFirst.load(ordering: .acquiring) } }
         // Also on a failed wait: the first member must stop for this scope to end.
         defer { stopFirst.store(true, ordering: .releasing) }
         try await waitUntil(timeout: .seconds(60)) { log.count(of: "first") > 0 }
-        async let second = onOwnThread { try member("second") { log.distinctCount >= total } }
+        async let second = onOwnThread { try member("second", 0.005) { log.distinctCount >= total } }
         try await waitUntil(timeout: .seconds(60)) { log.count(of: "second") >= 20 }
         stopFirst.store(true, ordering: .releasing)
         let firstHeld = try await first
