@@ -56,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the HTTP endpoint listens on.")
     var httpHost: String = "127.0.0.1"
 
+    @Option(help: "A file holding a token that HTTP requests must carry as 'Authorization: Bearer TOKEN' (all but /health); also TRIBUTARY_HTTP_TOKEN.")
+    var httpTokenFile: String?
+
     @OptionGroup var kafka: KafkaPropertiesOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -83,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
         let stores = QueryableStores()
         if !noHTTP {
             let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
-            let server = try await OperationsHTTPServer.bind(host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, logger: logger)
+            let server = try await OperationsHTTPServer.bind(
+                host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, accessToken: try httpAccessToken(), logger: logger)
             services.append(server)
             if demo, !dashboards.isEmpty {
                 // Standard output, unbuffered: the one line a person starting the demo looks for.
@@ -141,6 +145,18 @@ struct RunCommand: AsyncParsableCommand {
             services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// The token HTTP requests must carry: from `--http-token-file`, else `TRIBUTARY_HTTP_TOKEN`; nil
+    /// when neither is given.
+    private func httpAccessToken() throws -> HTTPAccessToken? {
+        if let httpTokenFile {
+            guard let token = HTTPAccessToken(try String(contentsOfFile: httpTokenFile, encoding: .utf8)) else {
+                throw ValidationError("--http-token-file \(httpTokenFile) is empty; an empty token would protect nothing")
+            }
+            return token
+        }
+        return ProcessInfo.processInfo.environment["TRIBUTARY_HTTP_TOKEN"].flatMap(HTTPAccessToken.init)
     }
 }
 

@@ -126,7 +126,9 @@ enum DashboardPage {
     async function refresh() {
       let wait = 2000;
       try {
-        const response = await fetch("/dashboard/figures", { cache: "no-store" });
+        // A runner that requires a token gets it from the page address's #token= fragment.
+        const token = new URLSearchParams(location.hash.slice(1)).get("token");
+        const response = await fetch("/dashboard/figures", { cache: "no-store", headers: token ? { Authorization: "Bearer " + token } : {} });
         const dashboards = await response.json();
         render(dashboards);
         wait = dashboards.length > 0 ? dashboards[0].refresh_ms : wait;

@@ -8,22 +8,28 @@ import Topologies
 /// `GET /health`, `GET /metadata` (which input partitions this instance processes), the interactive
 /// queries of ``StoreQueryRoutes``, and — when a topology has a `dashboard:` — the live page
 /// `GET /dashboard` with its figures at `GET /dashboard/figures`. Other methods are answered 405.
+/// With an ``HTTPAccessToken``, requests without it are answered 401.
 struct OperationsHTTPServer: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let stores: QueryableStores
     private let dashboards: [Dashboard]
+    private let accessToken: HTTPAccessToken?
 
     /// Binds `host:port` and returns the server, to run in the runner's service group.
     static func bind(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard], logger: Logger
+        host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard],
+        accessToken: HTTPAccessToken?, logger: Logger
     ) async throws -> HTTPServer {
-        let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards)
+        let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards, accessToken: accessToken)
         let server = try await HTTPServer.bind(configuration: .init(host: host, port: port), logger: logger) { request in
-            routes.respond(to: request)
+            routes.authorizedResponse(to: request)
         }
-        logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: ["address": "\(server.host):\(server.port)"])
+        logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: [
+            "address": "\(server.host):\(server.port)", "access": "\(accessToken == nil ? "open" : "bearer token required (except /health)")",
+        ])
         if !dashboards.isEmpty {
-            logger.notice("dashboard: \(dashboardURL(of: server))")
+            // The token itself is never logged: whoever opens the page appends it.
+            logger.notice("dashboard: \(dashboardURL(of: server))\(accessToken == nil ? "" : "#token=YOUR_TOKEN")")
         }
         return server
     }
@@ -31,6 +37,15 @@ struct OperationsHTTPServer: Sendable {
     /// Where `server` serves the dashboard page, as a browser on this machine reaches it.
     static func dashboardURL(of server: HTTPServer) -> String {
         "http://\(server.host == "0.0.0.0" ? "127.0.0.1" : server.host):\(server.port)/dashboard"
+    }
+
+    private func authorizedResponse(to request: HTTPRequest) -> HTTPResponse {
+        if let accessToken, !accessToken.permits(request) {
+            var response = json(401, .object(["error": "this endpoint needs 'Authorization: Bearer TOKEN' (the runner's --http-token-file)"]))
+            response.headers.append(("WWW-Authenticate", "Bearer realm=\"tributary\""))
+            return response
+        }
+        return respond(to: request)
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {

@@ -1,0 +1,35 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `runner run` with a bearer token: every endpoint but `/health` (and the dashboard page, which
+/// holds no data) answers 401 without it or with a wrong one, and as usual with it.
+@Suite("HTTP access token")
+struct HTTPAccessTokenTests {
+    static let topology = repositoryRoot + "/topologies/examples/product-views.yml"
+
+    /// The status of `GET path`, with `token` as bearer when given.
+    private func status(port: Int, _ path: String, token: String? = nil) async throws -> Int {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test func requestsWithoutTheTokenAreRefusedExceptHealth() async throws {
+        let broker = try TestDevBroker(topologies: [Self.topology])
+        let port = Int.random(in: 20_000..<32_000)
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)],
+                                           environment: ["TRIBUTARY_HTTP_TOKEN": "s3cret-token"])
+        try await waitUntil(timeout: .seconds(30)) { (try? await status(port: port, "/health")) == 200 }
+        for path in ["/metadata", "/metrics", "/stores", "/stores/product-views-1m/windows/P1"] {
+            #expect(try await status(port: port, path) == 401, "\(path) without a token")
+            #expect(try await status(port: port, path, token: "s3cret-tokeN") == 401, "\(path) with a wrong token")
+            #expect(try await status(port: port, path, token: "s3cret-token") == 200, "\(path) with the token")
+        }
+        runner.stop()
+        #expect(!runner.standardError.contains("s3cret-token"), "the token is never logged")
+    }
+}
