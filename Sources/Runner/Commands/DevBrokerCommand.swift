@@ -30,8 +30,7 @@ struct DevBrokerCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "tributary.dev-broker")
         var partitions = TopologyLoader.topicPartitions(of: try TopologyLoader.loadAll(topologies, logger: logger))
         for topic in topics { partitions[topic.specification.name] = topic.specification.partitions }
-        let specifications = partitions.sorted { $0.key < $1.key }.map { KafkaAdminClient.TopicSpecification(name: $0.key, partitions: $0.value) }
-        let broker = try DevBroker(configuration: .init(brokers: brokers, topics: specifications), logger: logger)
+        let broker = try DevBroker(configuration: .init(brokers: brokers, topics: KafkaAdminClient.TopicSpecification.list(partitions)), logger: logger)
         // The first line of stdout is the contract scripts and tests read.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
         logger.info("dev broker serving; stop with SIGINT or SIGTERM", metadata: ["bootstrap": "\(broker.bootstrapServers)", "brokers": "\(brokers)"])

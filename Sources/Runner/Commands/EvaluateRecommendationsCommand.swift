@@ -46,8 +46,7 @@ struct EvaluateRecommendationsCommand: AsyncParsableCommand {
         print("history: \(history.events.count) events from \(customers) shoppers over \(groups * productsPerGroup) products in \(groups) hidden groups (seed \(seed)); \(history.nextPurchases.count) shoppers held out")
 
         let loaded = try TopologyLoader.loadAll([topology], logger: logger)
-        let specifications = TopologyLoader.topicPartitions(of: loaded).sorted { $0.key < $1.key }.map { KafkaAdminClient.TopicSpecification(name: $0.key, partitions: $0.value) }
-        let broker = try DevBroker(configuration: .init(brokers: 1, topics: specifications), logger: logger)
+        let broker = try DevBroker(configuration: .init(brokers: 1, topics: KafkaAdminClient.TopicSpecification.list(TopologyLoader.topicPartitions(of: loaded))), logger: logger)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("evaluate-recommendations-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: state) }
         let runner = try RunnerChildProcess(arguments: [
@@ -69,12 +68,12 @@ struct EvaluateRecommendationsCommand: AsyncParsableCommand {
         let recommended = try await replay(
             visits, through: producer, until: stores, of: runner, reflects: Dictionary(uniqueKeysWithValues: visits.map { ($0.key, $0.id) }), logger: logger)
         let baseline = history.mostBought
-        let bought = history.boughtByShopper
         var hits = 0
         var baselineHits = 0
         for (shopper, next) in history.nextPurchases {
             if recommended[shopper, default: []].prefix(10).contains(next) { hits += 1 }
-            if baseline.filter({ !bought[shopper, default: []].contains($0) }).prefix(10).contains(next) { baselineHits += 1 }
+            let bought = Set(history.purchasesInHistory[shopper, default: []])
+            if baseline.filter({ !bought.contains($0) }).prefix(10).contains(next) { baselineHits += 1 }
         }
         let heldOut = Double(history.nextPurchases.count)
         let hitRate = Double(hits) / heldOut

@@ -109,8 +109,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)
             if demo { topics[ShopEventGenerator.topic] = max(topics[ShopEventGenerator.topic] ?? 0, 4) }
-            let specifications = topics.sorted { $0.key < $1.key }.map { KafkaAdminClient.TopicSpecification(name: $0.key, partitions: $0.value) }
-            let broker = try DevBroker(configuration: DevBroker.Configuration(topics: specifications), logger: logger)
+            let broker = try DevBroker(configuration: DevBroker.Configuration(topics: KafkaAdminClient.TopicSpecification.list(topics)), logger: logger)
             logger.notice("started an embedded development broker (not for production data)", metadata: [
                 "bootstrap": "\(broker.bootstrapServers)", "topics": "\(topics.keys.sorted().joined(separator: ","))",
             ])

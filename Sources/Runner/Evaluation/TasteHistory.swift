@@ -22,6 +22,8 @@ struct TasteHistory {
     private(set) var nextPurchases: [String: String] = [:]
     /// Per shopper, the id of their last event in ``events``.
     private(set) var lastEventIDs: [String: String] = [:]
+    /// Per shopper, the products they bought in ``events`` (a product bought twice, twice).
+    private(set) var purchasesInHistory: [String: [String]] = [:]
     /// The product ids, group by group (the grouping is what the recommender must discover).
     let groups: [[String]]
 
@@ -44,7 +46,6 @@ struct TasteHistory {
             if Double.random(in: 0..<1, using: &random) < 0.3 { tastes.append(groups[Int(random.next() % UInt64(groupCount))]) }
             let sessions = 4 + Int(random.next() % 5)
             var time = start + Int64(random.next() % 86_400_000)
-            var bought = Set<String>()
             var shopperEvents: [[Event]] = []
             var purchases: [(session: Int, products: [String])] = []
             for session in 0..<sessions {
@@ -91,13 +92,13 @@ struct TasteHistory {
             // the shopper buys something new there.
             var kept = shopperEvents.count
             if purchases.count >= 2, let last = purchases.last {
-                let earlier = purchases.dropLast().flatMap(\.products)
-                bought = Set(earlier)
-                if let next = last.products.first(where: { !bought.contains($0) }) {
+                let earlier = Set(purchases.dropLast().flatMap(\.products))
+                if let next = last.products.first(where: { !earlier.contains($0) }) {
                     nextPurchases[shopper] = next
                     kept = last.session
                 }
             }
+            purchasesInHistory[shopper] = purchases.filter { $0.session < kept }.flatMap(\.products)
             let history = shopperEvents.prefix(kept).flatMap { $0 }
             if let last = history.last { lastEventIDs[shopper] = last.id }
             held += history
@@ -125,24 +126,8 @@ struct TasteHistory {
     /// The most-popular baseline: the products bought most often in the history, most first, ties by id.
     var mostBought: [String] {
         var counts: [String: Int] = [:]
-        for event in events where event.topic == "order-events" {
-            for case .object(let line) in event.value.objectValue?["properties"]?.objectValue?["products"]?.arrayValue ?? [] {
-                if case .string(let product)? = line["product_id"] { counts[product, default: 0] += 1 }
-            }
-        }
+        for product in purchasesInHistory.values.joined() { counts[product, default: 0] += 1 }
         return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
-    }
-
-    /// What each shopper bought in the history.
-    var boughtByShopper: [String: Set<String>] {
-        var bought: [String: Set<String>] = [:]
-        for event in events where event.topic == "order-events" {
-            guard case .string(let shopper)? = event.value.objectValue?["userId"] else { continue }
-            for case .object(let line) in event.value.objectValue?["properties"]?.objectValue?["products"]?.arrayValue ?? [] {
-                if case .string(let product)? = line["product_id"] { bought[shopper, default: []].insert(product) }
-            }
-        }
-        return bought
     }
 
     /// An element of `list`, the first ones likelier (weight 1 / rank).

@@ -13,6 +13,11 @@ public final class KafkaAdminClient: Sendable {
             self.partitions = partitions
             self.replicationFactor = replicationFactor
         }
+
+        /// One specification per topic of `partitions` (name → partition count), sorted by name.
+        public static func list(_ partitions: [String: Int]) -> [TopicSpecification] {
+            partitions.sorted { $0.key < $1.key }.map { TopicSpecification(name: $0.key, partitions: $0.value) }
+        }
     }
 
     /// What became of one topic creation.

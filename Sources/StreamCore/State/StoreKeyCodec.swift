@@ -9,8 +9,7 @@ public enum StoreKeyCodec {
 
     /// A key as text: a string as it is, anything else as its JSON text (what ``encode(_:)`` stores).
     public static func text(of key: JSONValue) -> String {
-        if case .string(let text) = key { return text }
-        return String(decoding: JSONSerializer.serialize(key), as: UTF8.self)
+        String(decoding: encode(key), as: UTF8.self)
     }
 
     /// Keys read back from a store are text.
