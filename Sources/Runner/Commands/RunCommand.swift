@@ -56,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the HTTP endpoint listens on.")
     var httpHost: String = "127.0.0.1"
 
+    @Option(help: "The URL other instances of the application forward key queries to (default: http://HTTP-HOST:HTTP-PORT, the machine's host name for 0.0.0.0).")
+    var advertisedHTTPEndpoint: String?
+
     @Option(help: "A file holding a token that HTTP requests must carry as 'Authorization: Bearer TOKEN' (all but /health); also TRIBUTARY_HTTP_TOKEN.")
     var httpTokenFile: String?
 
@@ -84,16 +87,6 @@ struct RunCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let stores = QueryableStores()
-        if !noHTTP {
-            let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
-            let server = try await OperationsHTTPServer.bind(
-                host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, accessToken: try httpAccessToken(), logger: logger)
-            services.append(server)
-            if demo, !dashboards.isEmpty {
-                // Standard output, unbuffered: the one line a person starting the demo looks for.
-                FileHandle.standardOutput.write(Data("Dashboard: \(OperationsHTTPServer.dashboardURL(of: server))\n".utf8))
-            }
-        }
 
         let servers: String
         if let bootstrapServers {
@@ -117,6 +110,22 @@ struct RunCommand: AsyncParsableCommand {
             services.append(broker)
         }
         if let demoSalesforce { services.append(demoSalesforce) }
+        let directory = InstanceDirectory(
+            applications: loaded.map(\.topology.applicationID), stores: stores, bootstrapServers: servers, kafkaProperties: kafkaProperties, logger: logger)
+        services.append(directory)
+        if !noHTTP {
+            let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
+            let server = try await OperationsHTTPServer.bind(
+                host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, accessToken: try httpAccessToken(),
+                directory: directory, logger: logger)
+            directory.serve(at: advertisedHTTPEndpoint ?? "http://\(httpHost == "0.0.0.0" ? ProcessInfo.processInfo.hostName : httpHost):\(server.port)")
+            // First in the group, so the last to stop.
+            services.insert(server, at: 0)
+            if demo, !dashboards.isEmpty {
+                // Standard output, unbuffered: the one line a person starting the demo looks for.
+                FileHandle.standardOutput.write(Data("Dashboard: \(OperationsHTTPServer.dashboardURL(of: server))\n".utf8))
+            }
+        }
 
         var configuration = StreamsConfiguration(bootstrapServers: servers)
         configuration.commitInterval = .milliseconds(commitIntervalMs)
@@ -138,8 +147,9 @@ struct RunCommand: AsyncParsableCommand {
             services += try DemoShop.services(for: loaded.map(\.topology), bootstrapServers: servers, logger: logger)
         }
         // Services stop in reverse order: the generator first, then the sinks, the applications, the
-        // broker, the HTTP endpoint. A service that fails (a sink whose credentials are refused) shuts
-        // the others down gracefully, so they commit what they finished before the runner exits.
+        // instance directory (saying this instance leaves), the broker, the HTTP endpoint. A service
+        // that fails (a sink whose credentials are refused) shuts the others down gracefully, so they
+        // commit what they finished before the runner exits.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

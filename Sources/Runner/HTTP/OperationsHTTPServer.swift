@@ -5,8 +5,9 @@ import StreamCore
 import Topologies
 
 /// The runner's HTTP endpoint for operators and analysts: `GET /metrics` (Prometheus text format),
-/// `GET /health`, `GET /metadata` (which input partitions this instance processes), the interactive
-/// queries of ``StoreQueryRoutes``, and — when a topology has a `dashboard:` — the live page
+/// `GET /health`, `GET /metadata` (every live instance of each application, with its endpoint and the
+/// input partitions it processes), the interactive queries of ``StoreQueryRoutes`` — a key's query
+/// forwarded by a ``KeyQueryRouter`` to the instance holding the key — and — when a topology has a `dashboard:` — the live page
 /// `GET /dashboard` with its figures at `GET /dashboard/figures`. Other methods are answered 405.
 /// With an ``HTTPAccessToken``, requests without it are answered 401.
 struct OperationsHTTPServer: Sendable {
@@ -14,15 +15,16 @@ struct OperationsHTTPServer: Sendable {
     private let stores: QueryableStores
     private let dashboards: [Dashboard]
     private let accessToken: HTTPAccessToken?
+    private let directory: InstanceDirectory
 
     /// Binds `host:port` and returns the server, to run in the runner's service group.
     static func bind(
         host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard],
-        accessToken: HTTPAccessToken?, logger: Logger
+        accessToken: HTTPAccessToken?, directory: InstanceDirectory, logger: Logger
     ) async throws -> HTTPServer {
-        let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards, accessToken: accessToken)
+        let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards, accessToken: accessToken, directory: directory)
         let server = try await HTTPServer.bind(configuration: .init(host: host, port: port), logger: logger) { request in
-            routes.authorizedResponse(to: request)
+            await routes.authorizedResponse(to: request)
         }
         logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: [
             "address": "\(server.host):\(server.port)", "access": "\(accessToken == nil ? "open" : "bearer token required (except /health)")",
@@ -39,13 +41,32 @@ struct OperationsHTTPServer: Sendable {
         "http://\(server.host == "0.0.0.0" ? "127.0.0.1" : server.host):\(server.port)/dashboard"
     }
 
-    private func authorizedResponse(to request: HTTPRequest) -> HTTPResponse {
+    private func authorizedResponse(to request: HTTPRequest) async -> HTTPResponse {
         if let accessToken, !accessToken.permits(request) {
             var response = json(401, .object(["error": "this endpoint needs 'Authorization: Bearer TOKEN' (the runner's --http-token-file)"]))
             response.headers.append(("WWW-Authenticate", "Bearer realm=\"tributary\""))
             return response
         }
+        if request.method == .get, request.path.count == 4, request.path[0] == "stores", ["keys", "windows"].contains(request.path[2]) {
+            let router = KeyQueryRouter(stores: stores, directory: directory)
+            switch router.route(key: request.path[3], in: request.path[1]) {
+            case .here:
+                break
+            case .instance(let owner) where request.header(KeyQueryRouter.forwardedHeader) == nil:
+                return await router.forward(request, to: owner)
+            case .instance:
+                return unavailable("the key moved to another instance while this query was forwarded here; retry shortly")
+            case .unavailable(let reason):
+                return unavailable(reason)
+            }
+        }
         return respond(to: request)
+    }
+
+    private func unavailable(_ reason: String) -> HTTPResponse {
+        var response = json(503, .object(["error": .string(reason)]))
+        response.headers.append(("Retry-After", "1"))
+        return response
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -74,14 +95,22 @@ struct OperationsHTTPServer: Sendable {
         HTTPResponse(status: status, contentType: "application/json", body: body.jsonBytes)
     }
 
-    /// Which input partitions each application processes here, and which stores' tasks it holds.
+    /// Which input partitions each application processes here and in every live instance, and which
+    /// stores' tasks this instance holds.
     private func metadata() -> JSONValue {
         let assignments = stores.assignments
         return .object([
+            "instance": .string(directory.instance),
             "applications": .array(assignments.keys.sorted().map { application in
                 .object([
                     "application": .string(application),
-                    "partitions": .array(assignments[application]!.map { .string("\($0.topic)-\($0.partition)") }),
+                    "partitions": .array(assignments[application]!.map { .string("\($0)") }),
+                    "instances": .array(directory.instances(of: application).map { instance in
+                        .object([
+                            "instance": .string(instance.instance), "endpoint": instance.endpoint.map(JSONValue.string) ?? .null,
+                            "partitions": .array(instance.partitions.map { .string("\($0)") }),
+                        ])
+                    }),
                 ])
             }),
             "stores": .array(stores.stores.filter { !$0.tasks.isEmpty }.map { store in

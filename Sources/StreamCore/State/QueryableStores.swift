@@ -28,8 +28,12 @@ public final class QueryableStores: Sendable {
         public var application: String
         public var kind: Kind
         public var tasks: [TaskID]
+        /// The sub-topology whose tasks hold the store (nil for a global table's): a key's part is in
+        /// the task of the partition its key lands in on the sub-topology's source topics.
+        public var subtopology: Subtopology?
+
         /// A global table's store: every instance holds all of it, outside any task.
-        public var isGlobal: Bool
+        public var isGlobal: Bool { subtopology == nil }
     }
 
     /// One window's value, for window and session stores.
@@ -45,7 +49,7 @@ public final class QueryableStores: Sendable {
     }
 
     private struct Catalogue {
-        var stores: [String: (application: String, kind: Kind, isGlobal: Bool)] = [:]
+        var stores: [String: (application: String, kind: Kind, subtopology: Subtopology?)] = [:]
         var open: [String: [TaskID: RocksDBDatabase]] = [:]
         var openGlobal: [String: RocksDBDatabase] = [:]
         var assignments: [String: Set<TopicPartition>] = [:]
@@ -70,10 +74,10 @@ public final class QueryableStores: Sendable {
                     case .sliding(let windows): kind = .window(size: windows.size)
                     }
                 }
-                catalogue.stores[store] = (topology.applicationID, kind, false)
+                catalogue.stores[store] = (topology.applicationID, kind, topology.subtopologies.first { $0.stores.contains(store) })
             }
             for table in topology.globalTables {
-                catalogue.stores[table.store] = (topology.applicationID, .keyValue, true)
+                catalogue.stores[table.store] = (topology.applicationID, .keyValue, nil)
             }
         }
     }
@@ -116,9 +120,23 @@ public final class QueryableStores: Sendable {
     public var stores: [Store] {
         catalogue.withLock { catalogue in
             catalogue.stores.map { name, entry in
-                Store(name: name, application: entry.application, kind: entry.kind, tasks: (catalogue.open[name] ?? [:]).keys.sorted(), isGlobal: entry.isGlobal)
+                store(named: name, entry, in: catalogue)
             }.sorted { $0.name < $1.name }
         }
+    }
+
+    /// The store named `name`.
+    public func store(named name: String) throws(UnknownStore) -> Store {
+        try catalogue.withLock { catalogue throws(UnknownStore) in
+            guard let entry = catalogue.stores[name] else { throw UnknownStore(name: name) }
+            return store(named: name, entry, in: catalogue)
+        }
+    }
+
+    private func store(named name: String, _ entry: (application: String, kind: Kind, subtopology: Subtopology?), in catalogue: Catalogue) -> Store {
+        Store(
+            name: name, application: entry.application, kind: entry.kind, tasks: (catalogue.open[name] ?? [:]).keys.sorted(),
+            subtopology: entry.subtopology)
     }
 
     public func kind(of store: String) throws(UnknownStore) -> Kind {

@@ -54,6 +54,10 @@ public struct Topology: Sendable {
     /// Where records that cannot be processed go, with the reason in headers.
     public var deadLetterTopic: String { "\(applicationID)-dlq" }
 
+    /// Where the runner instances of an application advertise their HTTP endpoints and partitions
+    /// (one partition: every instance reads all of it).
+    public static func instancesTopic(of applicationID: String) -> String { "\(applicationID)-instances" }
+
     /// The changelog topic of a state store: `<application-id>-<store>-changelog`.
     public func changelogTopic(of store: String) -> String { "\(applicationID)-\(store)-changelog" }
 

@@ -16,13 +16,14 @@ extension TopologyDefinition {
     }
 
     /// Every topic this topology reads or writes, with the partition count the file declares (under
-    /// `sources` or `topics`) or ``defaultPartitions``; the dead-letter topic; and the internal topics:
+    /// `sources` or `topics`) or ``defaultPartitions``; the dead-letter and instances topics; and the internal topics:
     /// repartition topics (`partitions:` of their `group-by`, else their input's count) and changelogs
     /// (the partition count of the input of the task that owns the store).
     public var topicPartitions: [String: Int] {
         var counts: [String: Int] = [:]
         for topic in writtenTopics(in: pipelines.flatMap(\.steps)) { counts[topic] = Self.defaultPartitions }
         counts["\(applicationID.value)-dlq"] = Self.defaultPartitions
+        counts[Topology.instancesTopic(of: applicationID.value)] = 1
         for source in sources { counts[source.topic.value] = source.partitions ?? Self.defaultPartitions }
         for declaration in topics { counts[declaration.name.value] = declaration.partitions }
         for (topic, partitions) in internalTopicPartitions { counts[topic.value] = partitions }
