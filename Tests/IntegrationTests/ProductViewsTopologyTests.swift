@@ -165,11 +165,12 @@ struct ProductViewsTopologyTests {
         #expect(partitions?.contains("customer-interactions-0") == true && partitions?.count == 5)
     }
 
-    private static func id(_ record: ConsumerRecord) -> String {
+    static func id(_ record: ConsumerRecord) -> String {
         record.headers.last { $0.name == "tributary.id" }?.value.map { String(decoding: $0, as: UTF8.self) } ?? "no id"
     }
 
-    private static func describe(_ record: ConsumerRecord) -> String {
+    /// `product|window_start|window_end|count` of an output record.
+    static func describe(_ record: ConsumerRecord) -> String {
         guard let value = record.value, let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return "not JSON" }
         return "\(object["product_id"] ?? "-")|\(object["window_start"] ?? "-")|\(object["window_end"] ?? "-")|\(object["count"] ?? "-")"
     }
