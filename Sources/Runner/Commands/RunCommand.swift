@@ -62,6 +62,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A file holding a token that HTTP requests must carry as 'Authorization: Bearer TOKEN' (all but /health); also TRIBUTARY_HTTP_TOKEN.")
     var httpTokenFile: String?
 
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take to commit and flush before the runner gives up and exits 1.")
+    var shutdownTimeoutSeconds: Int = 30
+
     @OptionGroup var kafka: KafkaPropertiesOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -150,9 +153,13 @@ struct RunCommand: AsyncParsableCommand {
         // instance directory (saying this instance leaves), the broker, the HTTP endpoint. A service
         // that fails (a sink whose credentials are refused) shuts the others down gracefully, so they
         // commit what they finished before the runner exits.
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the timeout (a broker that does not answer), the runner gives up committing and exits
+        // non-zero: the next owner processes the uncommitted records again, which state de-duplicates.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(shutdownTimeoutSeconds)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 

@@ -93,6 +93,8 @@ final class InstanceDirectory: Service, Sendable {
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
+        // Cancelled (the shutdown timeout passed): no time left to say goodbye; the others time it out.
+        guard !Task.isCancelled else { return }
         for application in applications { try advertise([], of: application, leaving: true, with: producer) }
         try producer.close(timeout: .seconds(5))
     }

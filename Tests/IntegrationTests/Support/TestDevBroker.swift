@@ -16,6 +16,12 @@ final class TestDevBroker: Sendable {
         }
     }
 
+    /// Freezes the broker process (SIGSTOP): connections stay open but nothing is answered, the way a
+    /// hung broker behaves. ``resume()`` thaws it.
+    func pause() { kill(child.process.processIdentifier, SIGSTOP) }
+
+    func resume() { kill(child.process.processIdentifier, SIGCONT) }
+
     /// Stops the broker with SIGTERM and returns its exit status.
     @discardableResult
     func stop() -> Int32 { child.stop() }
