@@ -7,7 +7,7 @@ struct Runner: AsyncParsableCommand {
         commandName: "runner",
         abstract: "Tributary: stream processing on Kafka, programmed with YAML topology files.",
         discussion: "`runner --topology FILE ...` is short for `runner run --topology FILE ...`.",
-        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, TestCommand.self, DevBrokerCommand.self, DevSalesforceCommand.self, GenerateCommand.self, ClassifierCommand.self, EvaluateRecommendationsCommand.self, ReplayDeadLettersCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, TestCommand.self, DevBrokerCommand.self, DevSalesforceCommand.self, GenerateCommand.self, ClassifierCommand.self, EvaluateRecommendationsCommand.self, ReplayDeadLettersCommand.self, ResetCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

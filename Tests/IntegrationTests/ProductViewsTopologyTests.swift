@@ -55,7 +55,7 @@ struct ProductViewsTopologyTests {
     }
 
     /// Polls the store over HTTP until it holds `expected` (product|start|end|count) or time runs out.
-    private func storeContents(port: Int, expected: Set<String>) async throws -> Set<String> {
+    static func storeContents(port: Int, expected: Set<String>) async throws -> Set<String> {
         var contents: Set<String> = []
         for _ in 0..<100 {
             let url = URL(string: "http://127.0.0.1:\(port)/stores/\(Self.store)/range?limit=100000")!
@@ -82,7 +82,7 @@ struct ProductViewsTopologyTests {
         let (results, conflicting) = try await finalResults(broker, expecting: reference)
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
-        let stored = try await storeContents(port: port, expected: reference.storeContents)
+        let stored = try await Self.storeContents(port: port, expected: reference.storeContents)
         #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
 
         let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
@@ -126,7 +126,7 @@ struct ProductViewsTopologyTests {
         let (results, conflicting) = try await finalResults(broker, expecting: reference, timeout: .seconds(120))
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
-        let stored = try await storeContents(port: port, expected: reference.storeContents)
+        let stored = try await Self.storeContents(port: port, expected: reference.storeContents)
         #expect(stored == reference.storeContents, "missing: \(reference.storeContents.subtracting(stored).sorted().prefix(5)); unexpected: \(stored.subtracting(reference.storeContents).sorted().prefix(5))")
         #expect(third.stop() == 0)
     }

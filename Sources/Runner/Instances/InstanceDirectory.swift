@@ -100,11 +100,41 @@ final class InstanceDirectory: Service, Sendable {
     }
 
     private func follow(counts: [String: Int]) throws -> KafkaConsumer {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-instances-\(instance)")
+        let (consumer, _) = try Self.readFromTail(of: applications, counts: counts, groupID: "tributary-instances-\(instance)", bootstrapServers: bootstrapServers, kafkaProperties: kafkaProperties, logger: logger)
+        return consumer
+    }
+
+    /// The instances of `application` alive now, as its instances topic tells one who reads it once
+    /// (`runner reset` checks that none runs).
+    static func liveInstances(of application: String, bootstrapServers: String, kafkaProperties: [String: String], logger: Logger) throws -> [InstanceAdvertisement] {
+        let counts = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties).partitionCounts()
+        let (consumer, ends) = try readFromTail(of: [application], counts: counts, groupID: "tributary-instances-check", bootstrapServers: bootstrapServers, kafkaProperties: kafkaProperties, logger: logger)
+        defer { try? consumer.close() }
+        var unread = ends
+        var newest: [String: InstanceAdvertisement] = [:]
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !unread.isEmpty, ContinuousClock.now < deadline {
+            for record in try consumer.poll(maxRecords: 1000, timeout: .milliseconds(200)) {
+                if let end = unread[record.topicPartition], record.offset + 1 >= end { unread[record.topicPartition] = nil }
+                guard let value = record.value, let advertisement = InstanceAdvertisement(json: value),
+                      newest[advertisement.instance].map({ $0.time <= advertisement.time }) ?? true else { continue }
+                newest[advertisement.instance] = advertisement
+            }
+        }
+        return newest.values.filter { isLive($0, now: now) }.sorted { $0.instance < $1.instance }
+    }
+
+    /// A consumer assigned to the last ``lookBack`` records of each application's instances topic, and
+    /// where each partition with records to read ended when it started.
+    private static func readFromTail(
+        of applications: [String], counts: [String: Int], groupID: String, bootstrapServers: String, kafkaProperties: [String: String], logger: Logger
+    ) throws -> (KafkaConsumer, [TopicPartition: Int64]) {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: groupID)
         configuration.readCommitted = false
         configuration.additionalProperties = kafkaProperties
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         var starts: [TopicPartition: Int64] = [:]
+        var ends: [TopicPartition: Int64] = [:]
         for application in applications {
             let topic = Topology.instancesTopic(of: application)
             guard let partitions = counts[topic] else {
@@ -113,11 +143,12 @@ final class InstanceDirectory: Service, Sendable {
             }
             for partition in (0..<Int32(partitions)).map({ TopicPartition(topic, $0) }) {
                 let (low, high) = try consumer.watermarks(of: partition)
-                starts[partition] = max(low, high - Self.lookBack)
+                starts[partition] = max(low, high - lookBack)
+                if high > starts[partition]! { ends[partition] = high }
             }
         }
         try consumer.assign(starts)
-        return consumer
+        return (consumer, ends)
     }
 
     private func advertise(_ partitions: [TopicPartition], of application: String, leaving: Bool, with producer: KafkaProducer) throws {

@@ -137,6 +137,13 @@ public final class KafkaConsumer {
         try commitProcessed(of: assignment)
     }
 
+    /// Commits exactly `offsets` (next offset to read, per partition) for the group without joining it:
+    /// for moving a stopped application's positions (`runner reset`). The broker refuses while the
+    /// group has members.
+    public func commit(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        try client.commit(offsets.map { TopicPartitionOffset(topicPartition: $0.key, offset: $0.value) })
+    }
+
     /// The group's committed offsets (next offset to read) for `partitions`; `nil` where none is committed.
     public func committedOffsets(for partitions: [TopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64?] {
         try client.committed(partitions, timeout: timeout).mapValues { $0 >= 0 ? $0 : nil }
