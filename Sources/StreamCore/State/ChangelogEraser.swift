@@ -1,7 +1,7 @@
 import Logging
 
 /// Empties a store's changelog partition for an application reset, on any broker: a tombstone for
-/// every key the partition holds, then an empty ``TaskCheckpoint``. A store restored from it afterwards
+/// every key the partition holds, then an empty ``TaskCheckpoint`` and no ``StoreLineage``. A store restored from it afterwards
 /// (from scratch, or from local state that is behind) ends empty and claims no input, so its task
 /// processes its input again from wherever the group's offsets now point. Deleting the topic would do
 /// the same on a broker with the Admin API; tombstones work on every broker and let compaction clean up.
@@ -29,7 +29,7 @@ public enum ChangelogEraser {
                 for record in try consumer.poll(maxRecords: 10_000, timeout: .milliseconds(200)) where record.offset >= next {
                     next = record.offset + 1
                     lastProgress = .now
-                    guard let key = record.key, !record.headers.contains(where: { $0.name == KeyValueStore.checkpointHeader }) else { continue }
+                    guard let key = record.key, !record.headers.contains(where: { KeyValueStore.metadataHeaders[$0.name] != nil }) else { continue }
                     if record.value == nil { keys.remove(key) } else { keys.insert(key) }
                 }
             }
@@ -42,9 +42,13 @@ public enum ChangelogEraser {
         for key in keys {
             try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: nil), completion: acknowledgements.record)
         }
+        // The store starts over: it claims no input, and the topology that writes it next is its lineage.
         try producer.enqueueWaitingForRoom(ProducerRecord(
             topic: changelog.topic, partition: changelog.partition, key: KeyValueStore.taskCheckpointKey, value: TaskCheckpoint().encoded,
             headers: [KafkaHeader(KeyValueStore.checkpointHeader, "1")]), completion: acknowledgements.record)
+        try producer.enqueueWaitingForRoom(ProducerRecord(
+            topic: changelog.topic, partition: changelog.partition, key: KeyValueStore.lineageKey, value: nil,
+            headers: [KafkaHeader(KeyValueStore.lineageHeader, "1")]), completion: acknowledgements.record)
         try producer.flush()
         if let failure = acknowledgements.firstFailure { throw failure }
         return keys.count

@@ -2,8 +2,8 @@ import Logging
 
 /// Brings a ``KeyValueStore`` up to date from its changelog: from its local changelog offset (or from
 /// the start when the local state is gone) to the end of the partition, last write winning, as a
-/// changelog that is not compacted requires. Checkpoint records in the changelog restore the task's
-/// ``TaskCheckpoint`` along with the data.
+/// changelog that is not compacted requires. Checkpoint and lineage records in the changelog restore the
+/// task's ``TaskCheckpoint`` and the store's ``StoreLineage`` along with the data.
 public enum ChangelogRestorer {
     /// Replays the changelog tail into `store` and returns how many records were applied.
     ///
@@ -57,8 +57,8 @@ public enum ChangelogRestorer {
             for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) where record.offset >= next {
                 next = record.offset + 1
                 guard let key = record.key else { continue }
-                if record.headers.contains(where: { $0.name == KeyValueStore.checkpointHeader }) {
-                    if let value = record.value { batch.put(KeyValueStore.taskCheckpointKey, value, in: KeyValueStore.metadataFamily) }
+                if let metadataKey = record.headers.lazy.compactMap({ KeyValueStore.metadataHeaders[$0.name] }).first {
+                    if let value = record.value { batch.put(metadataKey, value, in: KeyValueStore.metadataFamily) } else { batch.delete(metadataKey, in: KeyValueStore.metadataFamily) }
                     continue
                 }
                 if let value = record.value { batch.put(key, value, in: KeyValueStore.dataFamily) } else { batch.delete(key, in: KeyValueStore.dataFamily) }

@@ -26,6 +26,8 @@ public final class KeyValueStore {
     /// What the last flush wrote: a flush with no changes and the same checkpoint writes nothing, so an
     /// idle store does not grow its changelog (which the dev broker never compacts) every commit.
     private var flushedCheckpoint: TaskCheckpoint?
+    /// A lineage to write with the next flush (a store that has none yet).
+    private var unrecordedLineage: StoreLineage?
 
     static let dataFamily = "data"
     static let metadataFamily = "metadata"
@@ -33,6 +35,11 @@ public final class KeyValueStore {
     static let taskCheckpointKey = Array("task-checkpoint".utf8)
     /// Marks a changelog record that carries a ``TaskCheckpoint`` rather than data.
     public static let checkpointHeader = "tributary.checkpoint"
+    static let lineageKey = Array("store-lineage".utf8)
+    /// Marks a changelog record that carries the store's ``StoreLineage`` rather than data.
+    public static let lineageHeader = "tributary.lineage"
+    /// Metadata records of the changelog: restored into the metadata family, never into the data.
+    static let metadataHeaders: [String: [UInt8]] = [checkpointHeader: taskCheckpointKey, lineageHeader: lineageKey]
 
     /// Opens (or creates) the store in `directory`.
     public init(name: String, directory: String, changelog: TopicPartition) throws(RocksDBError) {
@@ -101,6 +108,19 @@ public final class KeyValueStore {
         }
     }
 
+    /// What wrote the flushed state (restored from the changelog too); nil for a store written before
+    /// lineages were kept, or never written.
+    public var lineage: StoreLineage? {
+        get throws(RocksDBError) {
+            try database.get(Self.lineageKey, in: Self.metadataFamily).flatMap(StoreLineage.init(encoded:))
+        }
+    }
+
+    /// Has the next flush record `lineage` as what writes the store from now on.
+    public func record(_ lineage: StoreLineage) {
+        unrecordedLineage = lineage
+    }
+
     /// What the flushed state reflects, as given to the last flush (or restored from the changelog).
     public var taskCheckpoint: TaskCheckpoint? {
         get throws(RocksDBError) {
@@ -115,10 +135,15 @@ public final class KeyValueStore {
     /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged: nothing is written
     ///   locally then, and the cache keeps the entries for the next attempt.
     public func flush(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) {
-        guard !cache.isEmpty || checkpoint != flushedCheckpoint else { return }
+        guard !cache.isEmpty || checkpoint != flushedCheckpoint || unrecordedLineage != nil else { return }
         let acknowledgements = DeliveryResults()
         let encodedCheckpoint = checkpoint.encoded
         do throws(KafkaError) {
+            if let unrecordedLineage {
+                try producer.enqueueWaitingForRoom(ProducerRecord(
+                    topic: changelog.topic, partition: changelog.partition, key: Self.lineageKey, value: unrecordedLineage.encoded,
+                    headers: [KafkaHeader(Self.lineageHeader, "1")]), completion: acknowledgements.record)
+            }
             for (key, value) in cache {
                 try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: acknowledgements.record)
             }
@@ -141,6 +166,7 @@ public final class KeyValueStore {
             batch.put(Self.changelogOffsetKey, Self.encodeOffset(highestOffset + 1), in: Self.metadataFamily)
         }
         batch.put(Self.taskCheckpointKey, encodedCheckpoint, in: Self.metadataFamily)
+        if let unrecordedLineage { batch.put(Self.lineageKey, unrecordedLineage.encoded, in: Self.metadataFamily) }
         do {
             try database.write(batch)
         } catch {
@@ -148,6 +174,7 @@ public final class KeyValueStore {
         }
         cache.removeAll(keepingCapacity: true)
         flushedCheckpoint = checkpoint
+        unrecordedLineage = nil
     }
 
     /// Writes the dirty entries to RocksDB without a changelog: for stores whose source topic is their
@@ -170,6 +197,7 @@ public final class KeyValueStore {
         for entry in try database.entries(columnFamily: Self.dataFamily) { batch.delete(entry.key, in: Self.dataFamily) }
         batch.delete(Self.changelogOffsetKey, in: Self.metadataFamily)
         batch.delete(Self.taskCheckpointKey, in: Self.metadataFamily)
+        batch.delete(Self.lineageKey, in: Self.metadataFamily)
         try database.write(batch)
     }
 

@@ -34,6 +34,7 @@ final class StreamTask {
                 let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
                 stores[name] = store
                 try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.kafkaProperties, logger: logger)
+                try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
             }
         } catch {
             stores.values.forEach { $0.close() }
@@ -84,6 +85,23 @@ final class StreamTask {
 
     func close() {
         state.stores.values.forEach { $0.close() }
+    }
+
+    /// Refuses a store whose state was written by a topology this one no longer matches; has a store
+    /// without a lineage record this one.
+    private static func check(_ store: KeyValueStore, against current: StoreLineage?, application: String) throws {
+        guard let current else { return }
+        guard let stored = try store.lineage else {
+            store.record(current)
+            return
+        }
+        let changes = current.changes(since: stored)
+        guard changes.isEmpty else {
+            throw StateStoreError(store: store.name, changelog: store.changelog, message: """
+                the topology no longer matches the state this store holds: \(changes.joined(separator: "; ")). \
+                Run the previous topology, or start application '\(application)' over with `runner reset --topology FILE` (every instance stopped)
+                """)
+        }
     }
 
     /// Whether `lhs` reflects less than `rhs` (some partition applied less far, or one missing).
