@@ -35,6 +35,9 @@ public final class KafkaConsumer {
     private var awaitingRebalance = false
     private var fatalError: KafkaError?
     private var isClosed = false
+    private var isSubscribed = false
+    /// Whether the group has handed this member an assignment yet (an empty one counts).
+    private var hasBeenAssigned = false
 
     /// Creates the consumer; it joins the group on ``subscribe(_:)``.
     ///
@@ -62,6 +65,7 @@ public final class KafkaConsumer {
     /// Joins the group and asks for the partitions of `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
         try client.subscribe(topics)
+        isSubscribed = true
     }
 
     /// Reads `partitions` from the given offsets without joining the group (for restoring state from a
@@ -174,7 +178,24 @@ public final class KafkaConsumer {
     public func close() throws(KafkaError) {
         guard !isClosed else { return }
         defer { isClosed = true }
+        if isSubscribed, configuration.rebalanceProtocol == .cooperative, !hasBeenAssigned {
+            awaitFirstAssignment()
+        }
         try client.closeConsumer()
+    }
+
+    /// librdkafka 2.0.2 aborts when a cooperative-sticky member that never received an assignment is
+    /// destroyed (`rd_kafka_sticky_assignor_state_destroy`, fixed in 2.3.0): a member stopped while
+    /// still joining waits for its first assignment (at most a session timeout) before closing.
+    /// Records fetched meanwhile are dropped unprocessed; nothing is marked processed for them.
+    private func awaitFirstAssignment() {
+        logger.info("waiting for the group's first assignment before leaving it")
+        let deadline = ContinuousClock.now + configuration.sessionTimeout
+        while !hasBeenAssigned, fatalError == nil, ContinuousClock.now < deadline {
+            while let event = client.consumerPoll(timeout: .milliseconds(100)) {
+                if case .error(let error) = event { try? handle(error) }
+            }
+        }
     }
 
     // MARK: - Events
@@ -216,6 +237,7 @@ public final class KafkaConsumer {
                 let starts = startOffsets(for: partitions)
                 if cooperative { try client.incrementalAssign(starts) } else { try client.assign(starts) }
                 assignment.formUnion(partitions)
+                hasBeenAssigned = true
                 awaitingRebalance = false
                 for start in starts { positions[start.topicPartition] = start.offset }
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
