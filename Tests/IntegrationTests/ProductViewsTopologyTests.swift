@@ -39,8 +39,9 @@ struct ProductViewsTopologyTests {
     }
 
     /// Final results read so far, de-duplicated by `tributary.id` (at-least-once output may repeat a
-    /// result; the id says it is the same one), as `product|start|end|count`.
-    private func finalResults(_ broker: TestDevBroker, expecting reference: ProductViewsReference, timeout: Duration = .seconds(90)) async throws -> (results: [String: String], repeatsWithOtherContent: [String]) {
+    /// result; the id says it is the same one), as `product|start|end|count`; also used by
+    /// ``BrokerOutageTests``.
+    static func finalResults(_ broker: TestDevBroker, expecting reference: ProductViewsReference, timeout: Duration = .seconds(90)) async throws -> (results: [String: String], repeatsWithOtherContent: [String]) {
         let records = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: timeout) { read in
             Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count
         }
@@ -79,7 +80,7 @@ struct ProductViewsTopologyTests {
         let port = Int.random(in: 20_000..<32_000)
         let runner = try runner(broker, state: state, port: port)
 
-        let (results, conflicting) = try await finalResults(broker, expecting: reference)
+        let (results, conflicting) = try await Self.finalResults(broker, expecting: reference)
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
         let stored = try await Self.storeContents(port: port, expected: reference.storeContents)
@@ -123,7 +124,7 @@ struct ProductViewsTopologyTests {
         try await produce(events[2200...], to: broker)
         let port = Int.random(in: 20_000..<32_000)
         let third = try runner(broker, state: state, port: port)
-        let (results, conflicting) = try await finalResults(broker, expecting: reference, timeout: .seconds(120))
+        let (results, conflicting) = try await Self.finalResults(broker, expecting: reference, timeout: .seconds(120))
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
         let stored = try await Self.storeContents(port: port, expected: reference.storeContents)

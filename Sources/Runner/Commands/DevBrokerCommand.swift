@@ -10,8 +10,9 @@ struct DevBrokerCommand: AsyncParsableCommand {
         commandName: "dev-broker",
         abstract: "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM.",
         discussion: """
-            Prints the bootstrap servers as the first line of standard output. Topics not created here \
-            are auto-created with 4 partitions on first use; each partition keeps only its newest ~5 MB.
+            Prints the bootstrap servers as the first line of standard output (and, with --control-port, \
+            'control: 127.0.0.1:PORT' as the second). Topics not created here are auto-created with 4 \
+            partitions on first use; each partition keeps only its newest ~5 MB.
             """
     )
 
@@ -24,6 +25,9 @@ struct DevBrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topology"), help: "Create every topic a topology file uses, internal ones included (repeatable).")
     var topologies: [String] = []
 
+    @Option(help: "Serve the fault controls (brokers down/up, round-trip time, request errors, leaders, coordinators) over HTTP on 127.0.0.1 at this port (0 picks a free one); GET / lists them.")
+    var controlPort: Int?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -31,10 +35,17 @@ struct DevBrokerCommand: AsyncParsableCommand {
         var partitions = TopologyLoader.topicPartitions(of: try TopologyLoader.loadAll(topologies, logger: logger))
         for topic in topics { partitions[topic.specification.name] = topic.specification.partitions }
         let broker = try DevBroker(configuration: .init(brokers: brokers, topics: KafkaAdminClient.TopicSpecification.list(partitions)), logger: logger)
-        // The first line of stdout is the contract scripts and tests read.
+        // The first line of stdout is the contract scripts and tests read; the control address, when
+        // asked for, is the second.
         FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
+        var services: [any Service] = [broker]
+        if let controlPort {
+            let control = try await DevBrokerControlServer.bind(host: "127.0.0.1", port: controlPort, broker: broker, logger: logger)
+            FileHandle.standardOutput.write(Data("control: \(control.host):\(control.port)\n".utf8))
+            services.append(control)
+        }
         logger.info("dev broker serving; stop with SIGINT or SIGTERM", metadata: ["bootstrap": "\(broker.bootstrapServers)", "brokers": "\(brokers)"])
-        let group = ServiceGroup(services: [broker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

@@ -295,6 +295,12 @@ public final class KafkaConsumer {
             logger.info("commit refused during a rebalance; pausing hand-out until the next assignment", metadata: ["reason": "\(error.message)"])
             awaitingRebalance = true
             return
+        } catch where error.isCoordinatorUnavailable {
+            // Nothing is lost by waiting: the offsets stay marked processed and go with the next commit.
+            // If the group moves on meanwhile (the session timed out), the partitions are revoked as lost
+            // and their next owner re-reads from the last committed offsets; state skips what it applied.
+            logger.warning("commit not acknowledged: the group coordinator is unavailable; the offsets go with the next commit", metadata: ["reason": "\(error.message)"])
+            return
         }
         for offset in moved { committed[offset.topicPartition] = offset.offset }
     }

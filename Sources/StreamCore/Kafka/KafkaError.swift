@@ -57,6 +57,16 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         code == .commitFailed && ["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "_ASSIGNMENT_LOST"].contains { message.contains($0) }
     }
 
+    /// Whether a commit failed only because the group coordinator could not be reached or did not answer
+    /// in time (it is moving, restarting or unreachable; librdkafka gives up waiting for it after
+    /// `session.timeout.ms` with `_WAIT_COORD`): nothing is wrong with the offsets themselves.
+    var isCoordinatorUnavailable: Bool {
+        code == .commitFailed && [
+            "_WAIT_COORD", "_TIMED_OUT", "REQUEST_TIMED_OUT", "_TRANSPORT", "COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR",
+            "COORDINATOR_LOAD_IN_PROGRESS", "NETWORK_EXCEPTION",
+        ].contains { message.contains($0) }
+    }
+
     public var description: String {
         var text = "Kafka \(code): \(message)"
         if let topicPartition { text += " [\(topicPartition)" + (offset.map { " offset \($0)" } ?? "") + "]" }

@@ -18,14 +18,20 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Reads standard output up to the first newline (blocking the calling thread).
     func firstLineOfOutput() -> String {
+        linesOfOutput(1).first ?? ""
+    }
+
+    /// Reads standard output until `count` lines have arrived or it ends (blocking the calling thread);
+    /// returns those lines, fewer if output ended first.
+    func linesOfOutput(_ count: Int) -> [String] {
         var bytes: [UInt8] = []
         let handle = standardOutput.fileHandleForReading
-        while !bytes.contains(UInt8(ascii: "\n")) {
+        while bytes.count(where: { $0 == UInt8(ascii: "\n") }) < count {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             bytes.append(contentsOf: chunk)
         }
-        return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(count).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Sends `signal` and waits for the process to exit; returns its termination status.
