@@ -38,9 +38,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a task reading several partitions (joins, merged inputs) waits for one without data before processing the others in timestamp order.")
     var maxTaskIdleMs: Int = 0
 
-    @Option(help: "How partitions move between instances: cooperative (only moving tasks pause) or eager (all tasks restart on every rebalance).")
-    var rebalanceProtocol: RebalanceProtocolArgument = .cooperative
-
     @Option(help: "When a committed position is gone from the broker: fail (stop the partition), earliest or latest.")
     var offsetOutOfRange: OffsetOutOfRangeArgument = .fail
 
@@ -140,7 +137,6 @@ struct RunCommand: AsyncParsableCommand {
         configuration.queryableStores = stores
         configuration.kafkaProperties = kafkaProperties
         configuration.offsetOutOfRange = offsetOutOfRange.policy
-        configuration.rebalanceProtocol = rebalanceProtocol == .cooperative ? .cooperative : .eager
         if progressIntervalSeconds > 0 {
             configuration.progressLogInterval = .seconds(progressIntervalSeconds)
         } else if demo {
@@ -193,10 +189,4 @@ enum OffsetOutOfRangeArgument: String, ExpressibleByArgument, CaseIterable {
         case .latest: .resetToLatest
         }
     }
-}
-
-/// `--rebalance-protocol cooperative|eager`.
-enum RebalanceProtocolArgument: String, ExpressibleByArgument, CaseIterable {
-    case cooperative
-    case eager
 }

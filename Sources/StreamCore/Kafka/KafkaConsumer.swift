@@ -292,6 +292,15 @@ public final class KafkaConsumer {
             // The group is rebalancing. Real brokers accept the revocation's commit that follows;
             // librdkafka's mock refuses commits until the group is stable again, and then the next
             // owner re-reads these records: at least once, never skipped.
+            //
+            // Eager: every partition is assigned again from its committed offset, so hand-out stops until
+            // then and what is fetched meanwhile is read again. Cooperative: partitions this member keeps
+            // are not assigned again, so records dropped here would be skipped; it goes on, and the
+            // offsets go with the next commit.
+            guard configuration.rebalanceProtocol == .eager else {
+                logger.info("commit refused during a rebalance; the offsets go with the next commit", metadata: ["reason": "\(error.message)"])
+                return
+            }
             logger.info("commit refused during a rebalance; pausing hand-out until the next assignment", metadata: ["reason": "\(error.message)"])
             awaitingRebalance = true
             return

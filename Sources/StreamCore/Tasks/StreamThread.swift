@@ -55,7 +55,6 @@ final class StreamThread: ConsumerRebalanceListener {
         consumerConfiguration.clientID = "\(topology.applicationID)-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-        consumerConfiguration.rebalanceProtocol = configuration.rebalanceProtocol
         consumerConfiguration.additionalProperties = configuration.kafkaProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self

@@ -13,10 +13,6 @@ public struct StreamsConfiguration: Sendable {
     public var commitInterval: Duration = .seconds(1)
     /// What happens when a committed position is no longer held by the broker.
     public var offsetOutOfRange: KafkaConsumerConfiguration.OffsetOutOfRangePolicy = .fail
-    /// How partitions move between instances when one joins or leaves: cooperatively (only the
-    /// partitions that move stop, the other tasks keep running) or eagerly (every task stops and
-    /// restarts on each rebalance).
-    public var rebalanceProtocol: KafkaConsumerConfiguration.RebalanceProtocol = .cooperative
     /// How long the group waits for a silent instance before moving its partitions.
     public var sessionTimeout: Duration = .seconds(10)
     /// How long a task with several input partitions waits for a partition without buffered records
