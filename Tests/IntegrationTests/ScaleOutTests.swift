@@ -8,7 +8,8 @@ import Testing
 /// Three `runner run` instances of `topologies/examples/product-views.yml` share a 12-partition input
 /// while 50,000 events flow: one is killed with SIGKILL mid-stream and restarted a little later,
 /// another is stopped with SIGTERM. Final counts, the store and queries sent to any live instance are
-/// compared with an independent computation.
+/// compared with an independent computation. Each task has a standby copy on another instance, so
+/// failovers take over warm state.
 ///
 /// Event time advances about 3.6 times faster than wall-clock time, so an upstream task that stalls
 /// for the group to notice a killed instance (10 s session timeout) falls about a minute behind the
@@ -55,7 +56,7 @@ struct ScaleOutTests {
         func start(_ index: Int) throws -> (runner: TestRunnerProcess, port: Int) {
             let port = Int.random(in: 20_000..<32_000)
             let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
-                "--state-dir", states[index].path, "--http-port", String(port), "--commit-interval-ms", "200",
+                "--state-dir", states[index].path, "--http-port", String(port), "--commit-interval-ms", "200", "--standby-replicas", "1",
             ])
             return (runner, port)
         }

@@ -38,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a task reading several partitions (joins, merged inputs) waits for one without data before processing the others in timestamp order.")
     var maxTaskIdleMs: Int = 0
 
+    @Option(help: "Keep warm copies of each stateful task's stores on this many other instances, so a failover restores little.")
+    var standbyReplicas: Int = 0
+
     @Option(help: "When a committed position is gone from the broker: fail (stop the partition), earliest or latest.")
     var offsetOutOfRange: OffsetOutOfRangeArgument = .fail
 
@@ -143,6 +146,11 @@ struct RunCommand: AsyncParsableCommand {
             configuration.progressLogInterval = .seconds(10)
         }
         for topology in loaded {
+            var configuration = configuration
+            if standbyReplicas > 0 {
+                let (application, replicas) = (topology.topology.applicationID, standbyReplicas)
+                configuration.standbyPartitions = { directory.standbyPartitions(of: application, replicas: replicas) }
+            }
             services.append(StreamApplication(topology: topology.topology, configuration: configuration, logger: logger))
         }
         services += sinks.workers(bootstrapServers: servers, kafkaProperties: kafkaProperties, logger: logger)

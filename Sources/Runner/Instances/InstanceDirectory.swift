@@ -62,6 +62,17 @@ final class InstanceDirectory: Service, Sendable {
         instances(of: application).filter { $0.partitions.contains(partition) }.max { $0.time < $1.time }
     }
 
+    /// The input partitions whose tasks this instance keeps standby copies of, for `replicas` copies of
+    /// every task: the live instances in a ring by id, each instance's partitions copied by the
+    /// `replicas` instances after it. Every instance computes the same plan from the same advertisements.
+    func standbyPartitions(of application: String, replicas: Int) -> [TopicPartition] {
+        let ring = instances(of: application)
+        guard replicas > 0, ring.count > 1, let me = ring.firstIndex(where: { $0.instance == instance }) else { return [] }
+        return (1...min(replicas, ring.count - 1)).flatMap { distance in
+            ring[(me - distance + ring.count) % ring.count].partitions
+        }
+    }
+
     /// The partition count of `topic` on the cluster, as read when the directory started.
     func partitionCount(of topic: String) -> Int? {
         partitionCounts.withLock { $0[topic] }

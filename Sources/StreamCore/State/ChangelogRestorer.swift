@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 
 /// Brings a ``KeyValueStore`` up to date from its changelog: from its local changelog offset (or from
 /// the start when the local state is gone) to the end of the partition, last write winning, as a
@@ -43,9 +44,9 @@ public enum ChangelogRestorer {
         guard start < high else { return 0 }
         try consumer.assign([store.changelog: start])
         var applied = 0
-        var batch = RocksDBWriteBatch()
         var next = start
         let clock = ContinuousClock()
+        let began = clock.now
         var lastProgress = clock.now
         while next < high {
             // Offsets without a record (transaction markers) never arrive: stop waiting at a quiet end.
@@ -53,24 +54,17 @@ public enum ChangelogRestorer {
                 logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(store.name)", "at": "\(next)", "high": "\(high)"])
                 break
             }
-            let before = next
-            for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) where record.offset >= next {
-                next = record.offset + 1
-                guard let key = record.key else { continue }
-                if let metadataKey = record.headers.lazy.compactMap({ KeyValueStore.metadataHeaders[$0.name] }).first {
-                    if let value = record.value { batch.put(metadataKey, value, in: KeyValueStore.metadataFamily) } else { batch.delete(metadataKey, in: KeyValueStore.metadataFamily) }
-                    continue
-                }
-                if let value = record.value { batch.put(key, value, in: KeyValueStore.dataFamily) } else { batch.delete(key, in: KeyValueStore.dataFamily) }
-                applied += 1
+            let records = try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)).filter { $0.offset >= next }
+            if let last = records.last {
+                next = last.offset + 1
+                lastProgress = clock.now
             }
-            if next > before { lastProgress = clock.now }
-            batch.put(KeyValueStore.changelogOffsetKey, KeyValueStore.encodeOffset(next), in: KeyValueStore.metadataFamily)
-            try store.database.write(batch)
-            batch.removeAll()
+            applied += try store.applyChangelog(records, through: next)
         }
+        let seconds = began.duration(to: clock.now)
+        Timer(label: "tributary_restore_seconds", dimensions: [("store", store.name)]).recordNanoseconds(Int64(seconds.components.seconds) * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
         logger.info("store restored from its changelog", metadata: [
-            "store": "\(store.name)", "changelog": "\(store.changelog)", "from": "\(start)", "to": "\(high)", "records": "\(applied)",
+            "store": "\(store.name)", "changelog": "\(store.changelog)", "from": "\(start)", "to": "\(high)", "records": "\(applied)", "seconds": "\(seconds)",
         ])
         return applied
     }

@@ -177,6 +177,29 @@ public final class KeyValueStore {
         unrecordedLineage = nil
     }
 
+    /// Applies changelog records to the local state as they are (a restore, or a standby replica
+    /// following the active task), last write winning, and notes `nextOffset` as the changelog offset
+    /// the state now reflects, in one batch. Checkpoint and lineage records go to the metadata.
+    ///
+    /// - Returns: how many data records were applied.
+    @discardableResult
+    func applyChangelog(_ records: [ConsumerRecord], through nextOffset: Int64) throws(RocksDBError) -> Int {
+        var batch = RocksDBWriteBatch()
+        var applied = 0
+        for record in records {
+            guard let key = record.key else { continue }
+            if let metadataKey = record.headers.lazy.compactMap({ Self.metadataHeaders[$0.name] }).first {
+                if let value = record.value { batch.put(metadataKey, value, in: Self.metadataFamily) } else { batch.delete(metadataKey, in: Self.metadataFamily) }
+                continue
+            }
+            if let value = record.value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
+            applied += 1
+        }
+        batch.put(Self.changelogOffsetKey, Self.encodeOffset(nextOffset), in: Self.metadataFamily)
+        try database.write(batch)
+        return applied
+    }
+
     /// Writes the dirty entries to RocksDB without a changelog: for stores whose source topic is their
     /// changelog (global tables), which never need more.
     func flushLocally() throws(RocksDBError) {

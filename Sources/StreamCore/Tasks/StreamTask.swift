@@ -29,9 +29,7 @@ final class StreamTask {
         var stores: [String: KeyValueStore] = [:]
         do {
             for name in subtopology.stores {
-                let directory = URL(fileURLWithPath: configuration.stateDirectory)
-                    .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
-                let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
+                let store = try Self.openStore(name, of: id, topology: topology, configuration: configuration)
                 stores[name] = store
                 try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.kafkaProperties, logger: logger)
                 try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
@@ -85,6 +83,14 @@ final class StreamTask {
 
     func close() {
         state.stores.values.forEach { $0.close() }
+    }
+
+    /// Opens store `name` of task `id` where the task keeps it: `<state-dir>/<application-id>/<task>/<store>`
+    /// (a standby replica keeps its copy there too, so that the task finds it when it becomes active).
+    static func openStore(_ name: String, of id: TaskID, topology: Topology, configuration: StreamsConfiguration) throws(RocksDBError) -> KeyValueStore {
+        let directory = URL(fileURLWithPath: configuration.stateDirectory)
+            .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
+        return try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
     }
 
     /// Refuses a store whose state was written by a topology this one no longer matches; has a store

@@ -27,6 +27,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var buffered: [TaskID: PartitionGroup] = [:]
     private var metrics: StreamThreadMetrics
     private let punctuates: Bool
+    /// Warm copies of other instances' tasks, when configured.
+    private var standbys: StandbyTasks?
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
 
@@ -59,15 +61,24 @@ final class StreamThread: ConsumerRebalanceListener {
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
+        if configuration.standbyPartitions != nil { standbys = try StandbyTasks(topology: topology, configuration: configuration, logger: logger) }
         try consumer.subscribe(topology.sourceTopics)
         logger.info("processing", metadata: ["application": "\(topology.applicationID)", "topics": "\(topology.sourceTopics)"])
 
         let clock = ContinuousClock()
         var nextCommit = clock.now + configuration.commitInterval
         var nextProgressLog = configuration.progressLogInterval.map { clock.now + $0 }
+        var nextStandbyPlan = clock.now
         do {
             while !shouldStop() {
                 for table in globalTables { try table.update() }
+                if let standbys, let planned = configuration.standbyPartitions {
+                    if clock.now >= nextStandbyPlan {
+                        try standbys.keep(Set(planned().compactMap { try? taskID(of: $0) }).filter { tasks[$0] == nil })
+                        nextStandbyPlan = clock.now + .seconds(1)
+                    }
+                    try standbys.update()
+                }
                 for record in try consumer.poll(maxRecords: configuration.maxPollRecords, timeout: .milliseconds(100)) {
                     try buffer(record)
                 }
@@ -86,12 +97,14 @@ final class StreamThread: ConsumerRebalanceListener {
             try commit()
             try consumer.close()
             closeTasks(Array(tasks.keys))
+            standbys?.close()
             closeGlobalTables()
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
             closeTasks(Array(tasks.keys))
+            standbys?.close()
             closeGlobalTables()
             try? producer.close(timeout: .seconds(5))
             logSummary()
@@ -255,7 +268,10 @@ final class StreamThread: ConsumerRebalanceListener {
         reassignBuffers()
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
-            for id in Set(try partitions.map(taskID)) where tasks[id] == nil { try openTask(id) }
+            let opening = Set(try partitions.map(taskID)).filter { tasks[$0] == nil }
+            // A standby copy becomes the task's local state: closed here, found by the task's restore.
+            standbys?.release(opening)
+            for id in opening { try openTask(id) }
         } catch {
             rebalanceFailure = error
         }

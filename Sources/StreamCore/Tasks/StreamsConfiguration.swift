@@ -28,6 +28,10 @@ public struct StreamsConfiguration: Sendable {
     /// `security.protocol`, `sasl.*` and `ssl.*`. They override the engine's own settings.
     public var kafkaProperties: [String: String] = [:]
 
+    /// The input partitions whose tasks this instance keeps standby copies of (warm state for a fast
+    /// failover), asked about once a second; nil keeps none. Tasks active here are left out.
+    public var standbyPartitions: (@Sendable () -> [TopicPartition])? = nil
+
     public init(bootstrapServers: String) {
         self.bootstrapServers = bootstrapServers
     }
