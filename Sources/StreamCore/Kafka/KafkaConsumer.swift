@@ -241,10 +241,13 @@ public final class KafkaConsumer {
                 awaitingRebalance = false
                 for start in starts { positions[start.topicPartition] = start.offset }
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+                Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", "assigned")]).increment()
                 rebalanceListener?.partitionsAssigned(partitions)
             case .revoke(let partitions):
                 rebalanceListener?.partitionsRevoked(partitions)
-                if client.assignmentLost {
+                let lost = client.assignmentLost
+                Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", lost ? "lost" : "revoked")]).increment()
+                if lost {
                     logger.warning("partitions lost (the group moved on); their processed offsets cannot be committed", metadata: ["partitions": "\(partitions.sorted())"])
                 } else {
                     try commitProcessed(of: Set(partitions))
@@ -297,6 +300,7 @@ public final class KafkaConsumer {
             // then and what is fetched meanwhile is read again. Cooperative: partitions this member keeps
             // are not assigned again, so records dropped here would be skipped; it goes on, and the
             // offsets go with the next commit.
+            Counter(label: "tributary_commits_deferred_total", dimensions: [("group", configuration.groupID), ("reason", "rebalance")]).increment()
             guard configuration.rebalanceProtocol == .eager else {
                 logger.info("commit refused during a rebalance; the offsets go with the next commit", metadata: ["reason": "\(error.message)"])
                 return
@@ -309,6 +313,7 @@ public final class KafkaConsumer {
             // If the group moves on meanwhile (the session timed out), the partitions are revoked as lost
             // and their next owner re-reads from the last committed offsets; state skips what it applied.
             logger.warning("commit not acknowledged: the group coordinator is unavailable; the offsets go with the next commit", metadata: ["reason": "\(error.message)"])
+            Counter(label: "tributary_commits_deferred_total", dimensions: [("group", configuration.groupID), ("reason", "coordinator-unavailable")]).increment()
             return
         }
         for offset in moved { committed[offset.topicPartition] = offset.offset }
