@@ -36,6 +36,9 @@ public final class KafkaConsumer {
     private var fatalError: KafkaError?
     private var isClosed = false
     private var isSubscribed = false
+    /// Whether the member uses the cooperative protocol, as configured (a `partition.assignment.strategy`
+    /// passed through in the additional properties included).
+    private var isCooperative: Bool { configuration.properties["partition.assignment.strategy"]?.contains("cooperative") == true }
     /// Whether the group has handed this member an assignment yet (an empty one counts).
     private var hasBeenAssigned = false
 
@@ -178,7 +181,7 @@ public final class KafkaConsumer {
     public func close() throws(KafkaError) {
         guard !isClosed else { return }
         defer { isClosed = true }
-        if isSubscribed, configuration.rebalanceProtocol == .cooperative, !hasBeenAssigned {
+        if isSubscribed, isCooperative, !hasBeenAssigned {
             awaitFirstAssignment()
         }
         try client.closeConsumer()
@@ -301,7 +304,7 @@ public final class KafkaConsumer {
             // are not assigned again, so records dropped here would be skipped; it goes on, and the
             // offsets go with the next commit.
             Counter(label: "tributary_commits_deferred_total", dimensions: [("group", configuration.groupID), ("reason", "rebalance")]).increment()
-            guard configuration.rebalanceProtocol == .eager else {
+            guard !isCooperative else {
                 logger.info("commit refused during a rebalance; the offsets go with the next commit", metadata: ["reason": "\(error.message)"])
                 return
             }
