@@ -242,6 +242,8 @@ private final class PartitionRevocations: ConsumerRebalanceListener {
 
     func partitionsRevoked(_ partitions: [TopicPartition]) { revoked.formUnion(partitions) }
 
+    func partitionsLost(_ partitions: [TopicPartition]) { revoked.formUnion(partitions) }
+
     func take() -> Set<TopicPartition> {
         defer { revoked = [] }
         return revoked

@@ -247,9 +247,9 @@ public final class KafkaConsumer {
                 Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", "assigned")]).increment()
                 rebalanceListener?.partitionsAssigned(partitions)
             case .revoke(let partitions):
-                rebalanceListener?.partitionsRevoked(partitions)
                 let lost = client.assignmentLost
                 Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", lost ? "lost" : "revoked")]).increment()
+                if lost { rebalanceListener?.partitionsLost(partitions) } else { rebalanceListener?.partitionsRevoked(partitions) }
                 if lost {
                     logger.warning("partitions lost (the group moved on); their processed offsets cannot be committed", metadata: ["partitions": "\(partitions.sorted())"])
                 } else {

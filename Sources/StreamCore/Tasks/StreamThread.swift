@@ -293,6 +293,17 @@ final class StreamThread: ConsumerRebalanceListener {
         reassignBuffers(without: Set(partitions))
     }
 
+    func partitionsLost(_ partitions: [TopicPartition]) {
+        // Another instance may own these tasks already and be writing their changelogs: a flush now
+        // would interleave this instance's stale state with the owner's. The tasks close dirty; their
+        // unflushed changes are dropped and re-made by the new owner from the uncommitted input.
+        let lostTasks = Set(partitions.compactMap { try? taskID(of: $0) })
+        logger.warning("partitions lost (the group moved on without this instance): their tasks close without flushing", metadata: ["tasks": "\(lostTasks.sorted())"])
+        closeTasks(Array(lostTasks))
+        configuration.queryableStores.revoked(partitions, from: topology.applicationID)
+        reassignBuffers(without: Set(partitions))
+    }
+
     func partitionStopped(_ partition: TopicPartition, error: KafkaError) {
         logger.critical("input partition stopped; the rest keep running: \(error)")
     }
