@@ -31,9 +31,9 @@ final class StreamTask {
             for name in subtopology.stores {
                 let directory = URL(fileURLWithPath: configuration.stateDirectory)
                     .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
-                let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
+                let store = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition), options: configuration.storeOptions)
                 stores[name] = store
-                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.kafkaProperties, logger: logger)
+                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.consumerProperties, logger: logger)
                 try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
             }
         } catch {
