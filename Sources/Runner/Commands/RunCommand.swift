@@ -99,6 +99,8 @@ struct RunCommand: AsyncParsableCommand {
         let stores = QueryableStores()
 
         let servers: String
+        // What the memory budget divides among tasks and stores: the partitions each topic has.
+        var partitionCounts = TopologyLoader.topicPartitions(of: loaded)
         if let bootstrapServers {
             servers = bootstrapServers
             let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties)
@@ -108,7 +110,8 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data((TopologyDiagnostics(conflicts).description + "\n").utf8))
                 throw ExitCode(1)
             }
-            _ = try TopicSetup.ensure(TopologyLoader.topicPartitions(of: loaded), admin: admin, logger: logger)
+            _ = try TopicSetup.ensure(partitionCounts, admin: admin, logger: logger)
+            partitionCounts.merge(existing) { _, actual in actual }
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)
             if demo { topics[ShopEventGenerator.topic] = max(topics[ShopEventGenerator.topic] ?? 0, 4) }
@@ -146,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.offsetOutOfRange = offsetOutOfRange.policy
         configuration.rebalanceProtocol = rebalanceProtocol == .cooperative ? .cooperative : .eager
         if memoryBudgetMb > 0 {
-            let budget = MemoryBudget(megabytes: memoryBudgetMb, streamThreads: loaded.count)
+            let budget = MemoryBudget(megabytes: memoryBudgetMb, for: loaded.map(\.topology), partitionCounts: partitionCounts)
             configuration.memoryBudget = budget
             logger.info("\(budget)")
         } else {

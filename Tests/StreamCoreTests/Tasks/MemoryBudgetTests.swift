@@ -21,10 +21,10 @@ struct MemoryBudgetTests {
         for megabytes in [128, 512, 4096] {
             let budget = MemoryBudget(megabytes: megabytes)
             let allotted = budget.blockCacheBytes
-                + MemoryBudget.plannedStores * budget.maxWriteBuffers * budget.writeBufferBytes
+                + budget.stores * budget.maxWriteBuffers * budget.writeBufferBytes
                 + budget.consumerQueueKilobytes * 1024 + budget.fetchMaxBytes
                 + budget.producerQueueKilobytes * 1024
-                + MemoryBudget.plannedTasks * budget.bufferedRecordsPerTask * 1024
+                + budget.tasks * budget.bufferedRecordsPerTask * 1024
             #expect(allotted <= budget.totalBytes * 85 / 100, "\(megabytes) MiB")
         }
     }
@@ -34,8 +34,15 @@ struct MemoryBudgetTests {
         #expect(budget.fetchMaxBytes == 1_048_576)
         #expect(budget.consumerQueueKilobytes == 1024)
         #expect(budget.producerQueueKilobytes == 1024)
-        #expect(budget.writeBufferBytes == 256 * 1024)
+        #expect(budget.writeBufferBytes == 64 * 1024)
         #expect(budget.bufferedRecordsPerTask == MemoryBudget.minimumBufferedRecordsPerTask)
+    }
+
+    @Test func moreStoresGetSmallerMemtablesAndMoreTasksSmallerBuffers() {
+        let budget = MemoryBudget(megabytes: 512, tasks: 192, stores: 96)
+        #expect(budget.writeBufferBytes == 559_240)
+        #expect(budget.bufferedRecordsPerTask == MemoryBudget.minimumBufferedRecordsPerTask)
+        #expect(budget.blockCacheBytes == 128 * 1_048_576)
     }
 
     @Test func streamThreadsShareTheLibrdkafkaSharesButNotTheBlockCache() {

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The runner's memory under a memory budget: EVENTS (default 1,000,000) generated shop events counted
+# per user per minute (benchmarks/memory-windowed-count.yml: group-by through a repartition topic, a
+# tumbling-window count in RocksDB, 96 partitions), once per budget in BUDGETS (MiB; 0 = no budget:
+# RocksDB's and librdkafka's defaults). Each run gets a fresh dev broker, the same events (seed 3) and
+# a fresh state directory; the runner starts with the whole input waiting, so its consumer prefetches
+# as much as it is allowed to.
+# Per run: VmRSS of the runner every second (from /proc/PID/status), VmHWM (peak) at the end, and the
+# seconds from start to the EVENTS-th output (emit: updates writes one output per input: all counted,
+# none late). Results and method: docs/BENCHMARKS.md ("Memory").
+# Usage: scripts/accept/memory-1m.sh [EVENTS] [BUDGETS...]     e.g. memory-1m.sh 1000000 512 128 0
+# RUNNER=PATH uses that runner binary instead of building .build/release/runner.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+events=${1:-1000000}
+shift || true
+if [ $# -gt 0 ]; then budgets=("$@"); else budgets=(512 128 0); fi
+topology=benchmarks/memory-windowed-count.yml
+output=memory-count-out
+timeout_seconds=1800           # one run may take this long before the script fails
+
+work=$(mktemp -d)
+# Processes are listed in $work/pids: each run happens inside $(run ...), a subshell.
+cleanup() {
+  for pid in $(cat "$work/pids" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${RUNNER:-}" ]; then
+  runner=$RUNNER
+else
+  swift build -c release --product runner >&2
+  runner=.build/release/runner
+fi
+watcher=$work/raw_passthrough
+gcc -O2 -Wall -o "$watcher" benchmarks/raw_passthrough.c -lrdkafka -lpthread
+
+kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status" 2>/dev/null; }
+
+# run BUDGET: prints "budget peak_kib max_sampled_kib final_kib seconds"
+run() {
+  local budget=$1 log=$work/runner-$1.log samples=$work/rss-$1.txt
+  $runner dev-broker --log-level warning --topology "$topology" > "$work/broker-$budget.out" 2> "$work/broker-$budget.log" &
+  local broker=$!
+  echo "$broker" >> "$work/pids"
+  until [ -s "$work/broker-$budget.out" ]; do
+    kill -0 "$broker" 2>/dev/null || { echo "dev-broker died:" >&2; cat "$work/broker-$budget.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  local bootstrap
+  bootstrap=$(head -n 1 "$work/broker-$budget.out")
+  echo "budget $budget MiB: producing $events events to memory-in" >&2
+  $runner generate --bootstrap-servers "$bootstrap" --topic memory-in --events "$events" --seed 3 --malformed-ratio 0 --log-level warning
+
+  timeout "$timeout_seconds" "$watcher" watch "$bootstrap" "$output" "$events" > /dev/null &
+  local watch=$!
+  echo "$watch" >> "$work/pids"
+  local started=$EPOCHREALTIME
+  $runner run --bootstrap-servers "$bootstrap" --no-http --log-level info --state-dir "$work/state-$budget" \
+    --memory-budget-mb "$budget" --topology "$topology" > /dev/null 2> "$log" &
+  local engine=$!
+  echo "$engine" >> "$work/pids"
+  : > "$samples"
+  while kill -0 "$watch" 2>/dev/null; do
+    kill -0 "$engine" 2>/dev/null || { echo "runner (budget $budget) exited early; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
+    kib VmRSS "$engine" >> "$samples"
+    sleep 1
+  done
+  wait "$watch" || { echo "budget $budget: $output did not reach $events records in ${timeout_seconds}s; the runner's log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
+  local seconds peak final
+  seconds=$(python3 -c "print(f'{$EPOCHREALTIME - $started:.1f}')")
+  peak=$(kib VmHWM "$engine")
+  final=$(kib VmRSS "$engine")
+  kill -TERM "$engine"
+  wait "$engine" || { echo "budget $budget: the runner exited $? after SIGTERM; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
+  kill "$broker"
+  wait "$broker" 2>/dev/null || true
+  grep -m 1 "memory budget" "$log" >&2 || true
+  echo "$budget $peak $(sort -n "$samples" | tail -n 1) $final $seconds"
+}
+
+results=()
+for budget in "${budgets[@]}"; do results+=("$(run "$budget")"); done
+
+echo "events: $events ($topology, release: ${RUNNER:-.build/release/runner})"
+printf '%-14s %14s %16s %14s %10s %12s\n' "budget" "peak RSS" "max sampled RSS" "RSS at end" "seconds" "records/s"
+for result in "${results[@]}"; do
+  read -r budget peak sampled final seconds <<< "$result"
+  label=$([ "$budget" = 0 ] && echo "none (0)" || echo "$budget MiB")
+  python3 -c "
+b, p, s, f, t = '$label', $peak, $sampled, $final, $seconds
+print(f'{b:<14} {p / 1024:>10.0f} MiB {s / 1024:>12.0f} MiB {f / 1024:>10.0f} MiB {t:>10.1f} {$events / t:>12,.0f}')"
+done
