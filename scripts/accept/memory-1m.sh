@@ -3,8 +3,11 @@
 # per user per minute (benchmarks/memory-windowed-count.yml: group-by through a repartition topic, a
 # tumbling-window count in RocksDB, 96 partitions), once per budget in BUDGETS (MiB; 0 = no budget:
 # RocksDB's and librdkafka's defaults). Each run gets a fresh dev broker, the same events (seed 3) and
-# a fresh state directory; the runner starts with the whole input waiting, so its consumer prefetches
-# as much as it is allowed to.
+# a fresh state directory. The events go in in chunks of 250,000 (one sequence: `generate --skip`),
+# each as soon as the runner has read the previous one: the generator produces ~100,000 events/s, the
+# runner reads ~20,000/s, so each chunk starts with most of it waiting and the consumer prefetches as
+# much as it is allowed to, while no partition outgrows the dev broker's ~5 MB retention (a hot user's
+# partition would, with everything produced up front).
 # Per run: VmRSS of the runner every second (from /proc/PID/status), VmHWM (peak) at the end, and the
 # seconds from start to the EVENTS-th output (emit: updates writes one output per input: all counted,
 # none late). Results and method: docs/BENCHMARKS.md ("Memory").
@@ -18,6 +21,7 @@ if [ $# -gt 0 ]; then budgets=("$@"); else budgets=(512 128 0); fi
 topology=benchmarks/memory-windowed-count.yml
 output=memory-count-out
 timeout_seconds=1800           # one run may take this long before the script fails
+chunk=${CHUNK:-250000}         # events produced at a time: ~3,000 per partition, the hottest ~6,000 (~2 MB)
 
 work=$(mktemp -d)
 # Processes are listed in $work/pids: each run happens inside $(run ...), a subshell.
@@ -38,6 +42,12 @@ fi
 watcher=$work/raw_passthrough
 gcc -O2 -Wall -o "$watcher" benchmarks/raw_passthrough.c -lrdkafka -lpthread
 
+# The runner's summed consumer lag on memory-in (from GET /metrics); empty until it has reported one.
+input_lag() {
+  curl -fs "http://127.0.0.1:$1/metrics" 2>/dev/null \
+    | awk '/^tributary_consumer_lag\{/ && /topic="memory-in"/ { sum += $NF; seen = 1 } END { if (seen) print sum }'
+}
+
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status" 2>/dev/null; }
 
 # run BUDGET: prints "budget peak_kib max_sampled_kib final_kib seconds"
@@ -52,24 +62,34 @@ run() {
   done
   local bootstrap
   bootstrap=$(head -n 1 "$work/broker-$budget.out")
-  echo "budget $budget MiB: producing $events events to memory-in" >&2
-  $runner generate --bootstrap-servers "$bootstrap" --topic memory-in --events "$events" --seed 3 --malformed-ratio 0 --log-level warning
-
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   timeout "$timeout_seconds" "$watcher" watch "$bootstrap" "$output" "$events" > /dev/null &
   local watch=$!
   echo "$watch" >> "$work/pids"
   local started=$EPOCHREALTIME
-  $runner run --bootstrap-servers "$bootstrap" --no-http --log-level info --state-dir "$work/state-$budget" \
+  $runner run --bootstrap-servers "$bootstrap" --http-port "$port" --log-level info --state-dir "$work/state-$budget" \
     --memory-budget-mb "$budget" --topology "$topology" > /dev/null 2> "$log" &
   local engine=$!
   echo "$engine" >> "$work/pids"
   : > "$samples"
-  while kill -0 "$watch" 2>/dev/null; do
+  sample() {
     kill -0 "$engine" 2>/dev/null || { echo "runner (budget $budget) exited early; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
     kib VmRSS "$engine" >> "$samples"
-    sleep 1
+  }
+  # The input in chunks, each produced once the runner has read the one before (its consumer lag on
+  # the input topic is 0): one chunk per partition stays far below the broker's retention.
+  local skip=0 count
+  while [ "$skip" -lt "$events" ]; do
+    count=$(( events - skip < chunk ? events - skip : chunk ))
+    echo "budget $budget MiB: producing events $skip..$(( skip + count - 1 )) to memory-in" >&2
+    $runner generate --bootstrap-servers "$bootstrap" --topic memory-in --skip "$skip" --events "$count" --seed 3 --malformed-ratio 0 --log-level warning
+    skip=$(( skip + count ))
+    # At least one commit (1 s) after the chunk landed, so the lag gauges have seen it.
+    sample; sleep 1; sample; sleep 1
+    until [ "$(input_lag "$port")" = 0 ]; do sample; sleep 1; done
   done
-  wait "$watch" || { echo "budget $budget: $output did not reach $events records in ${timeout_seconds}s; the runner's log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
+  while kill -0 "$watch" 2>/dev/null; do sample; sleep 1; done
   local seconds peak final
   seconds=$(python3 -c "print(f'{$EPOCHREALTIME - $started:.1f}')")
   peak=$(kib VmHWM "$engine")
