@@ -50,7 +50,7 @@ input_lag() {
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status" 2>/dev/null; }
 
-# run BUDGET: prints "budget peak_kib max_sampled_kib final_kib seconds"
+# run BUDGET: prints "budget idle_kib peak_kib max_sampled_kib final_kib seconds pauses"
 run() {
   local budget=$1 log=$work/runner-$1.log samples=$work/rss-$1.txt
   $runner dev-broker --log-level warning --topology "$topology" > "$work/broker-$budget.out" 2> "$work/broker-$budget.log" &
@@ -73,6 +73,14 @@ run() {
   local engine=$!
   echo "$engine" >> "$work/pids"
   : > "$samples"
+  # Before any input: the runner's footprint with every task open and its stores created.
+  until grep -q "partitions assigned" "$log"; do
+    kill -0 "$engine" 2>/dev/null || { echo "runner (budget $budget) exited early; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
+    sleep 0.5
+  done
+  sleep 5
+  local idle
+  idle=$(kib VmRSS "$engine")
   sample() {
     kill -0 "$engine" 2>/dev/null || { echo "runner (budget $budget) exited early; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
     kib VmRSS "$engine" >> "$samples"
@@ -90,27 +98,30 @@ run() {
     until [ "$(input_lag "$port")" = 0 ]; do sample; sleep 1; done
   done
   while kill -0 "$watch" 2>/dev/null; do sample; sleep 1; done
-  local seconds peak final
+  local seconds peak final pauses
   seconds=$(python3 -c "print(f'{$EPOCHREALTIME - $started:.1f}')")
   peak=$(kib VmHWM "$engine")
   final=$(kib VmRSS "$engine")
+  pauses=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^tributary_back_pressure_pauses_total/ { sum += $NF } END { print sum + 0 }')
   kill -TERM "$engine"
   wait "$engine" || { echo "budget $budget: the runner exited $? after SIGTERM; its log ends:" >&2; tail -n 20 "$log" >&2; exit 1; }
   kill "$broker"
   wait "$broker" 2>/dev/null || true
   grep -m 1 "memory budget" "$log" >&2 || true
-  echo "$budget $peak $(sort -n "$samples" | tail -n 1) $final $seconds"
+  # Every 10th sample (one per ~10 s), in MiB, for the shape of the run.
+  echo "budget $budget: RSS (MiB) about every 10 s: $(awk 'NR % 10 == 1 { printf "%d ", $1 / 1024 }' "$samples")" >&2
+  echo "$budget $idle $peak $(sort -n "$samples" | tail -n 1) $final $seconds $pauses"
 }
 
 results=()
 for budget in "${budgets[@]}"; do results+=("$(run "$budget")"); done
 
 echo "events: $events ($topology, release: ${RUNNER:-.build/release/runner})"
-printf '%-14s %14s %16s %14s %10s %12s\n' "budget" "peak RSS" "max sampled RSS" "RSS at end" "seconds" "records/s"
+printf '%-10s %12s %12s %14s %12s %9s %10s %12s\n' "budget" "before input" "peak RSS" "max sampled" "RSS at end" "seconds" "records/s" "task pauses"
 for result in "${results[@]}"; do
-  read -r budget peak sampled final seconds <<< "$result"
+  read -r budget idle peak sampled final seconds pauses <<< "$result"
   label=$([ "$budget" = 0 ] && echo "none (0)" || echo "$budget MiB")
   python3 -c "
-b, p, s, f, t = '$label', $peak, $sampled, $final, $seconds
-print(f'{b:<14} {p / 1024:>10.0f} MiB {s / 1024:>12.0f} MiB {f / 1024:>10.0f} MiB {t:>10.1f} {$events / t:>12,.0f}')"
+b, i, p, s, f, t = '$label', $idle, $peak, $sampled, $final, $seconds
+print(f'{b:<10} {i / 1024:>8.0f} MiB {p / 1024:>8.0f} MiB {s / 1024:>10.0f} MiB {f / 1024:>8.0f} MiB {t:>9.1f} {$events / t:>10,.0f} {$pauses:>12}')"
 done

@@ -136,6 +136,7 @@ final class StreamThread: ConsumerRebalanceListener {
         let (pause, resume) = backPressure!.update(buffered: counts, producerQueuedRecords: producer.queuedRecordCount)
         if !pause.isEmpty {
             try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
+            metrics.recordPauses(tasks: pause.count)
             logger.debug("partitions paused: buffered records over \(backPressure!.maxBufferedRecords) or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
         }
         if !resume.isEmpty {
