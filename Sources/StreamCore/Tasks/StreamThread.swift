@@ -129,15 +129,16 @@ final class StreamThread: ConsumerRebalanceListener {
     /// producer's queue is full, and resumes them once drained: librdkafka then stops prefetching for
     /// them, so memory stays bounded however far processing falls behind fetching.
     private func applyBackPressure() throws {
-        guard backPressure != nil else { return }
+        guard var pressure = backPressure else { return }
         var assigned: [TaskID: [TopicPartition]] = [:]
         for partition in consumer.assignment { assigned[try taskID(of: partition), default: []].append(partition) }
         let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.count ?? 0 }
-        let (pause, resume) = backPressure!.update(buffered: counts, producerQueuedRecords: producer.queuedRecordCount)
+        let (pause, resume) = pressure.update(buffered: counts, producerQueuedRecords: producer.queuedRecordCount)
+        backPressure = pressure
         if !pause.isEmpty {
             try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
             metrics.recordPauses(tasks: pause.count)
-            logger.debug("partitions paused: buffered records over \(backPressure!.maxBufferedRecords) or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
+            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedRecords) or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
         }
         if !resume.isEmpty {
             try consumer.resume(resume.flatMap { assigned[$0] ?? [] })

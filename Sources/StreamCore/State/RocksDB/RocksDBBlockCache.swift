@@ -24,9 +24,6 @@ public final class RocksDBBlockCache: Sendable {
 
     deinit { rocksdb_cache_destroy(handle.cache) }
 
-    /// Bytes of blocks the cache holds now.
-    public var usageBytes: Int { rocksdb_cache_get_usage(handle.cache) }
-
     /// Calls `body` with the C cache, for handing it to RocksDB's table options.
     func withCache<Result>(_ body: (OpaquePointer) -> Result) -> Result { body(handle.cache) }
 }
