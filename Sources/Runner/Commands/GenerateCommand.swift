@@ -23,12 +23,16 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Share of malformed records, 0 to 1.")
     var malformedRatio: Double = 0.02
 
+    @Option(help: "Generate this many events first without producing them: runs with --skip 0, N, 2N… and --events N produce one sequence in chunks (event times keep increasing per key).")
+    var skip: Int = 0
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
         let logger = logging.makeLogger(label: "tributary.generate")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrapServers), logger: logger)
         var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio)
+        for _ in 0..<skip { _ = generator.next() }
         for _ in 0..<events {
             let event = generator.next()
             try producer.enqueueWaitingForRoom(ProducerRecord(topic: topic, key: event.key, value: event.value)) { result in

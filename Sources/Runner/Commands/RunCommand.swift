@@ -65,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A file holding a token that HTTP requests must carry as 'Authorization: Bearer TOKEN' (all but /health); also TRIBUTARY_HTTP_TOKEN.")
     var httpTokenFile: String?
 
+    @Option(help: "MiB of memory for the whole instance, split between RocksDB's shared block cache and memtables, librdkafka's consumer and producer queues, and records buffered per task (logged at start; docs/OPERATIONS.md); 0 keeps RocksDB's and librdkafka's defaults.")
+    var memoryBudgetMb: Int = MemoryBudget.defaultMegabytes
+
     @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take to commit and flush before the runner gives up and exits 1.")
     var shutdownTimeoutSeconds: Int = 30
 
@@ -77,6 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         if bootstrapServers == nil && !dev && !demo {
             throw ValidationError("no broker given: pass --bootstrap-servers HOST:PORT to run against a Kafka cluster, or --dev to start an embedded development broker")
         }
+        guard memoryBudgetMb >= 0 else { throw ValidationError("--memory-budget-mb must be 0 (no budget) or a number of MiB") }
         if bootstrapServers != nil && (dev || demo) {
             throw ValidationError("--bootstrap-servers and --dev/--demo exclude each other: choose a real cluster or the embedded broker")
         }
@@ -95,6 +99,8 @@ struct RunCommand: AsyncParsableCommand {
         let stores = QueryableStores()
 
         let servers: String
+        // What the memory budget divides among tasks and stores: the partitions each topic has.
+        var partitionCounts = TopologyLoader.topicPartitions(of: loaded)
         if let bootstrapServers {
             servers = bootstrapServers
             let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties)
@@ -104,7 +110,8 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data((TopologyDiagnostics(conflicts).description + "\n").utf8))
                 throw ExitCode(1)
             }
-            _ = try TopicSetup.ensure(TopologyLoader.topicPartitions(of: loaded), admin: admin, logger: logger)
+            _ = try TopicSetup.ensure(partitionCounts, admin: admin, logger: logger)
+            partitionCounts.merge(existing) { _, actual in actual }
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)
             if demo { topics[ShopEventGenerator.topic] = max(topics[ShopEventGenerator.topic] ?? 0, 4) }
@@ -140,6 +147,13 @@ struct RunCommand: AsyncParsableCommand {
         configuration.queryableStores = stores
         configuration.kafkaProperties = kafkaProperties
         configuration.offsetOutOfRange = offsetOutOfRange.policy
+        if memoryBudgetMb > 0 {
+            let budget = MemoryBudget(megabytes: memoryBudgetMb, for: loaded.map(\.topology), partitionCounts: partitionCounts)
+            configuration.memoryBudget = budget
+            logger.info("\(budget)")
+        } else {
+            logger.info("no memory budget: RocksDB's and librdkafka's default buffer sizes, tasks never paused for their buffer")
+        }
         if progressIntervalSeconds > 0 {
             configuration.progressLogInterval = .seconds(progressIntervalSeconds)
         } else if demo {

@@ -41,16 +41,24 @@ public final class KafkaProducer: Sendable {
 
     /// Like ``enqueue(_:completion:)``, but when librdkafka's local queue is full it waits for
     /// deliveries to make room instead of failing: backpressure for producers that outpace the broker.
-    public func enqueueWaitingForRoom(_ record: ProducerRecord, completion: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) throws(KafkaError) {
+    ///
+    /// - Returns: whether the queue was full, so that a caller can stop taking in more work.
+    @discardableResult
+    public func enqueueWaitingForRoom(_ record: ProducerRecord, completion: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) throws(KafkaError) -> Bool {
+        var waited = false
         while true {
             do {
                 try enqueue(record, completion: completion)
-                return
+                return waited
             } catch where error.message.contains("QUEUE_FULL") {
+                waited = true
                 try? client.flush(timeout: .milliseconds(100))
             }
         }
     }
+
+    /// Records enqueued and not yet acknowledged or failed.
+    public var queuedRecordCount: Int { client.queueLength }
 
     /// Sends `record` and waits until the broker acknowledges it.
     ///

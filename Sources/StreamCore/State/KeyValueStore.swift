@@ -41,12 +41,13 @@ public final class KeyValueStore {
     /// Metadata records of the changelog: restored into the metadata family, never into the data.
     static let metadataHeaders: [String: [UInt8]] = [checkpointHeader: taskCheckpointKey, lineageHeader: lineageKey]
 
-    /// Opens (or creates) the store in `directory`.
-    public init(name: String, directory: String, changelog: TopicPartition) throws(RocksDBError) {
+    /// Opens (or creates) the store in `directory`, with `options` (a memory budget's shared block
+    /// cache and memtable bounds, or RocksDB's defaults).
+    public init(name: String, directory: String, changelog: TopicPartition, options: RocksDBOptions = RocksDBOptions()) throws(RocksDBError) {
         self.name = name
         self.changelog = changelog
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try RocksDBDatabase(path: directory, columnFamilies: [Self.dataFamily, Self.metadataFamily])
+        database = try RocksDBDatabase(path: directory, columnFamilies: [Self.dataFamily, Self.metadataFamily], options: options)
     }
 
     /// The value of `key`, from the cache or the database.

@@ -18,11 +18,11 @@ final class GlobalTableUpdater {
         self.logger = logger
         let directory = URL(fileURLWithPath: configuration.stateDirectory).appendingPathComponent(topology.applicationID)
             .appendingPathComponent("global").appendingPathComponent(table.store).path
-        store = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0))
+        store = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0), options: configuration.storeOptions)
         try store.wipe()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: "\(topology.applicationID)-global-\(table.store)")
         consumerConfiguration.readCommitted = false
-        consumerConfiguration.additionalProperties = configuration.kafkaProperties
+        consumerConfiguration.additionalProperties = configuration.consumerProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
     }
 

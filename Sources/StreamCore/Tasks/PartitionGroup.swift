@@ -23,6 +23,9 @@ struct PartitionGroup {
 
     var isEmpty: Bool { queues.keys.allSatisfy { count(in: $0) == 0 } }
 
+    /// Records buffered and not yet handed out, over all partitions.
+    var count: Int { queues.keys.reduce(0) { $0 + count(in: $1) } }
+
     /// Buffers `record`, to be processed at `timestamp` (its event time).
     mutating func add(_ record: ConsumerRecord, timestamp: Int64) {
         queues[record.topicPartition, default: []].append(Buffered(record: record, timestamp: timestamp))

@@ -25,7 +25,7 @@ final class StandbyTasks {
         // A changelog position gone from the broker stops that partition: the copy is left behind, and
         // the restore that activates the task decides (it never serves a partial store).
         consumerConfiguration.offsetOutOfRange = .fail
-        consumerConfiguration.additionalProperties = configuration.kafkaProperties
+        consumerConfiguration.additionalProperties = configuration.consumerProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
     }
 

@@ -31,7 +31,7 @@ final class StreamTask {
             for name in subtopology.stores {
                 let store = try Self.openStore(name, of: id, topology: topology, configuration: configuration)
                 stores[name] = store
-                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.kafkaProperties, logger: logger)
+                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.consumerProperties, logger: logger)
                 try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
             }
         } catch {
@@ -90,7 +90,7 @@ final class StreamTask {
     static func openStore(_ name: String, of id: TaskID, topology: Topology, configuration: StreamsConfiguration) throws(RocksDBError) -> KeyValueStore {
         let directory = URL(fileURLWithPath: configuration.stateDirectory)
             .appendingPathComponent(topology.applicationID).appendingPathComponent(id.description).appendingPathComponent(name).path
-        return try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition))
+        return try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), id.partition), options: configuration.storeOptions)
     }
 
     /// Refuses a store whose state was written by a topology this one no longer matches; has a store

@@ -25,6 +25,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var globalTables: [GlobalTableUpdater] = []
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup] = [:]
+    /// Tasks paused because their buffer, or the producer's queue, is full; `nil` without a memory budget.
+    private var backPressure: BackPressure?
     private var metrics: StreamThreadMetrics
     private let punctuates: Bool
     /// Warm copies of other instances' tasks, when configured.
@@ -39,6 +41,7 @@ final class StreamThread: ConsumerRebalanceListener {
         processor = RecordProcessor(topology: topology)
         metrics = StreamThreadMetrics(application: topology.applicationID)
         punctuates = processor.hasWallClockTimers
+        backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedRecords: $0.bufferedRecordsPerTask) }
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
@@ -51,13 +54,13 @@ final class StreamThread: ConsumerRebalanceListener {
         configuration.queryableStores.declare(topology)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "\(topology.applicationID)-producer"
-        producerConfiguration.additionalProperties = configuration.kafkaProperties
+        producerConfiguration.additionalProperties = configuration.producerProperties
         producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
         consumerConfiguration.clientID = "\(topology.applicationID)-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-        consumerConfiguration.additionalProperties = configuration.kafkaProperties
+        consumerConfiguration.additionalProperties = configuration.consumerProperties
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
@@ -84,6 +87,7 @@ final class StreamThread: ConsumerRebalanceListener {
                 }
                 if let rebalanceFailure { throw rebalanceFailure }
                 try processBuffered()
+                try applyBackPressure()
                 if punctuates { try punctuate() }
                 if clock.now >= nextCommit {
                     try commit()
@@ -133,6 +137,27 @@ final class StreamThread: ConsumerRebalanceListener {
         }
     }
 
+    /// Pauses the partitions of tasks whose buffer is over the budget's bound, or of every task while the
+    /// producer's queue is full, and resumes them once drained: librdkafka then stops prefetching for
+    /// them, so memory stays bounded however far processing falls behind fetching.
+    private func applyBackPressure() throws {
+        guard var pressure = backPressure else { return }
+        var assigned: [TaskID: [TopicPartition]] = [:]
+        for partition in consumer.assignment { assigned[try taskID(of: partition), default: []].append(partition) }
+        let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.count ?? 0 }
+        let (pause, resume) = pressure.update(buffered: counts, producerQueuedRecords: producer.queuedRecordCount)
+        backPressure = pressure
+        if !pause.isEmpty {
+            try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
+            metrics.recordPauses(tasks: pause.count)
+            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedRecords) or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
+        }
+        if !resume.isEmpty {
+            try consumer.resume(resume.flatMap { assigned[$0] ?? [] })
+            logger.debug("partitions resumed", metadata: ["tasks": "\(resume.sorted())"])
+        }
+    }
+
     /// Fires the wall-clock timers that are due, in every task.
     private func punctuate() throws {
         let now = processor.wallClock()
@@ -178,7 +203,9 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Enqueues an output; a failed delivery is kept and stops the thread at the next commit, before
     /// that record's offset is committed.
     private func send(_ record: ProducerRecord) throws(KafkaError) {
-        try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
+        if try producer.enqueueWaitingForRoom(record, completion: deliveries.record) {
+            backPressure?.producerFull(queuedRecords: producer.queuedRecordCount)
+        }
     }
 
     /// Waits for every output so far to be acknowledged, flushes the tasks' state, then commits the
@@ -266,6 +293,8 @@ final class StreamThread: ConsumerRebalanceListener {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         configuration.queryableStores.assigned(partitions, to: topology.applicationID)
         reassignBuffers()
+        // Newly assigned partitions are fetched unpaused; the next evaluation pauses them if need be.
+        backPressure?.forget(Set(partitions.compactMap { try? taskID(of: $0) }))
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
             let opening = Set(try partitions.map(taskID)).filter { tasks[$0] == nil }
@@ -281,6 +310,7 @@ final class StreamThread: ConsumerRebalanceListener {
         // The consumer commits these partitions' processed offsets right after this returns: their
         // outputs and state must be written first, or the offsets withdrawn.
         let revokedTasks = Set(partitions.compactMap { try? taskID(of: $0) })
+        backPressure?.forget(revokedTasks)
         do {
             try awaitDeliveries()
             for id in revokedTasks.sorted() { try tasks[id]?.flush(to: producer) }

@@ -1,16 +1,24 @@
 import Metrics
 
 /// The gauges and timers a stream thread exports, refreshed at every commit: consumer lag per input
-/// partition, entries per store and task, and how long commits take.
+/// partition, entries per store and task, and how long commits take; and, as they happen, tasks paused
+/// for back-pressure.
 struct StreamThreadMetrics {
     private let application: String
     private let commitTimer: Metrics.Timer
+    private let backPressurePauses: Counter
     private var lagGauges: [TopicPartition: Gauge] = [:]
     private var storeGauges: [String: Gauge] = [:]
 
     init(application: String) {
         self.application = application
         commitTimer = Metrics.Timer(label: "tributary_commit_seconds", dimensions: [("application", application)])
+        backPressurePauses = Counter(label: "tributary_back_pressure_pauses_total", dimensions: [("application", application)])
+    }
+
+    /// Tasks whose partitions were just paused because their buffer or the producer's queue was full.
+    func recordPauses(tasks: Int) {
+        backPressurePauses.increment(by: tasks)
     }
 
     /// Time from the start of a commit (outputs flushed, stores flushed, offsets committed) to its end.

@@ -25,8 +25,30 @@ public struct StreamsConfiguration: Sendable {
     public var progressLogInterval: Duration? = nil
     /// librdkafka properties for every Kafka client the application creates (group consumer,
     /// producer, admin, changelog restorers, global tables): security settings such as
-    /// `security.protocol`, `sasl.*` and `ssl.*`. They override the engine's own settings.
+    /// `security.protocol`, `sasl.*` and `ssl.*`. They override the engine's own settings, the memory
+    /// budget's included.
     public var kafkaProperties: [String: String] = [:]
+    /// The instance's memory, split between RocksDB, librdkafka and buffered records; `nil` leaves
+    /// RocksDB's and librdkafka's defaults and never pauses a task for its buffer.
+    ///
+    /// - Important: Setting it creates the one block cache every store opened with this configuration
+    ///   (and its copies) shares: set it once per instance, before the configuration is handed out.
+    public var memoryBudget: MemoryBudget? {
+        didSet { storeOptions = memoryBudget.map { $0.storeOptions(blockCache: RocksDBBlockCache(capacityBytes: $0.blockCacheBytes)) } ?? RocksDBOptions() }
+    }
+    /// How every state store is opened: under a memory budget, with the shared block cache and
+    /// bounded memtables.
+    public private(set) var storeOptions = RocksDBOptions()
+
+    /// Properties for the application's consumers: the budget's, then `kafkaProperties` over them.
+    var consumerProperties: [String: String] {
+        (memoryBudget?.consumerProperties ?? [:]).merging(kafkaProperties) { _, user in user }
+    }
+
+    /// Properties for the application's producer: the budget's, then `kafkaProperties` over them.
+    var producerProperties: [String: String] {
+        (memoryBudget?.producerProperties ?? [:]).merging(kafkaProperties) { _, user in user }
+    }
 
     /// The input partitions whose tasks this instance keeps standby copies of (warm state for a fast
     /// failover), asked about once a second; nil keeps none. Tasks active here are left out.

@@ -12,6 +12,22 @@ struct RocksDBDatabaseTests {
         #expect(try db.get(bytes("k")) == bytes("v"))
     }
 
+    @Test func databasesSharingABlockCacheKeepWorkingWhenOneCloses() throws {
+        let (first, second) = (TemporaryDirectory(), TemporaryDirectory())
+        var options = RocksDBOptions()
+        options.blockCache = RocksDBBlockCache(capacityBytes: 1 << 20)
+        options.writeBufferSizeBytes = 256 * 1024
+        options.maxWriteBufferNumber = 2
+        options.databaseWriteBufferSizeBytes = 512 * 1024
+        let one = try RocksDBDatabase(path: first.path, columnFamilies: ["data"], options: options)
+        let other = try RocksDBDatabase(path: second.path, columnFamilies: ["data"], options: options)
+        options.blockCache = nil
+        try one.put(bytes("k"), bytes("one"), in: "data")
+        try other.put(bytes("k"), bytes("other"), in: "data")
+        one.close()
+        #expect(try other.get(bytes("k"), in: "data") == bytes("other"))
+    }
+
     @Test func missingKeyIsNil() throws {
         let directory = TemporaryDirectory()
         let db = try RocksDBDatabase(path: directory.path)

@@ -151,6 +151,9 @@ final class RDKafkaClient: @unchecked Sendable {
         Int(rd_kafka_poll(handle, Int32(timeout.milliseconds)))
     }
 
+    /// Records enqueued and not yet delivered or failed (requests in flight included).
+    var queueLength: Int { Int(rd_kafka_outq_len(handle)) }
+
     /// Waits until every enqueued record is delivered or failed.
     func flush(timeout: Duration) throws(KafkaError) {
         let result = rd_kafka_flush(handle, Int32(timeout.milliseconds))

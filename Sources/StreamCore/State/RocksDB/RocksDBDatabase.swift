@@ -41,6 +41,8 @@ public final class RocksDBDatabase: Sendable {
     }
 
     private let handles: Mutex<Handles?>
+    /// Held so that a shared cache outlives this database: released only after `deinit` has closed it.
+    private let blockCache: RocksDBBlockCache?
 
     /// Opens (and by default creates) the database in `path` with the given column families, which are
     /// created when missing. Column families already on disk but not named are opened too, so that
@@ -49,12 +51,14 @@ public final class RocksDBDatabase: Sendable {
     /// - Throws: ``RocksDBError`` with code `openFailed`, carrying RocksDB's message.
     public init(path: String, columnFamilies requested: [String] = [], options: RocksDBOptions = RocksDBOptions()) throws(RocksDBError) {
         self.path = path
+        blockCache = options.blockCache
         let dbOptions = rocksdb_options_create()!
         rocksdb_options_set_create_if_missing(dbOptions, options.createIfMissing ? 1 : 0)
         rocksdb_options_set_create_missing_column_families(dbOptions, 1)
-        rocksdb_options_set_write_buffer_size(dbOptions, options.writeBufferSizeBytes)
+        if let bytes = options.databaseWriteBufferSizeBytes { rocksdb_options_set_db_write_buffer_size(dbOptions, bytes) }
+        Self.applyColumnFamilyOptions(options, to: dbOptions)
         let cfOptions = rocksdb_options_create()!
-        rocksdb_options_set_write_buffer_size(cfOptions, options.writeBufferSizeBytes)
+        Self.applyColumnFamilyOptions(options, to: cfOptions)
 
         var names = [Self.defaultColumnFamily]
         for name in Self.existingColumnFamilies(path: path, options: dbOptions) + requested where !names.contains(name) {
@@ -216,6 +220,19 @@ public final class RocksDBDatabase: Sendable {
     }
 
     // MARK: - C plumbing
+
+    /// Memtable bounds and the table factory, which every column family takes from its own options.
+    private static func applyColumnFamilyOptions(_ options: RocksDBOptions, to cOptions: OpaquePointer) {
+        rocksdb_options_set_write_buffer_size(cOptions, options.writeBufferSizeBytes)
+        if let count = options.maxWriteBufferNumber { rocksdb_options_set_max_write_buffer_number(cOptions, Int32(count)) }
+        guard let blockCache = options.blockCache else { return }
+        // The factory copies the table options, cache reference included: the C table options are
+        // needed only for this call.
+        let tableOptions = rocksdb_block_based_options_create()!
+        defer { rocksdb_block_based_options_destroy(tableOptions) }
+        blockCache.withCache { rocksdb_block_based_options_set_block_cache(tableOptions, $0) }
+        rocksdb_options_set_block_based_table_factory(cOptions, tableOptions)
+    }
 
     private func withOpenHandles<Result: Sendable>(_ body: (borrowing Handles) throws(RocksDBError) -> Result) throws(RocksDBError) -> Result {
         let outcome: Swift.Result<Result, RocksDBError> = handles.withLock { handles in
