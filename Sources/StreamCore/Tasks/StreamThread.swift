@@ -328,6 +328,7 @@ final class StreamThread: ConsumerRebalanceListener {
         // would interleave this instance's stale state with the owner's. The tasks close dirty; their
         // unflushed changes are dropped and re-made by the new owner from the uncommitted input.
         let lostTasks = Set(partitions.compactMap { try? taskID(of: $0) })
+        backPressure?.forget(lostTasks)
         logger.warning("partitions lost (the group moved on without this instance): their tasks close without flushing", metadata: ["tasks": "\(lostTasks.sorted())"])
         closeTasks(Array(lostTasks))
         configuration.queryableStores.revoked(partitions, from: topology.applicationID)
