@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import ServiceLifecycle
 import StreamCore
@@ -127,6 +130,28 @@ struct ExactlyOnceTests {
         #expect(replacement.allSatisfy { $0.transactionalID == ids.last && $0.outcome == .succeeded })
         #expect(replacement.contains { $0.operation == .commitTransaction }, "the new producer commits")
         #expect(Self.violations(of: Array(replacement)).isEmpty, "\(Self.violations(of: Array(replacement)))")
+    }
+
+    /// `runner run --processing-guarantee exactly_once_v2` on the unchanged file: the flag reaches the
+    /// stream thread (transactions committed, none aborted, in /metrics) and final counts are exact.
+    @Test func theRunnerFlagRunsTheTopologyInTransactions() async throws {
+        let events = GeneratedView.events(count: 2000, seed: 35)
+        let reference = ProductViewsReference(events, partitions: 4)
+        let broker = try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
+        try await ProductViewsTopologyTests.produce(events[...], to: broker.bootstrapServers)
+        let state = TemporaryStateDirectory()
+        let port = Int.random(in: 20_000..<32_000)
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
+            "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--processing-guarantee", "exactly_once_v2",
+        ])
+        let (results, conflicting) = try await ProductViewsTopologyTests.finalResults(broker, expecting: reference)
+        #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
+        #expect(Set(results.values) == reference.finalResults)
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let transactions = String(decoding: body, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("tributary_transactions_total{") }
+        #expect(transactions.contains { $0.contains(#"outcome="committed""#) && !$0.hasSuffix(" 0") }, "\(transactions)")
+        #expect(!transactions.contains { $0.contains(#"outcome="aborted""#) && !$0.hasSuffix(" 0") }, "\(transactions)")
+        #expect(runner.stop() == 0)
     }
 
     /// A real cluster filters aborted transactions and keeps transactional offsets, so there — and
