@@ -22,10 +22,11 @@ struct ProductViewsTopologyTests {
         try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
     }
 
-    private func produce(_ events: ArraySlice<GeneratedView>, to broker: TestDevBroker) async throws {
+    /// Produces `events` in order to partition 0 of `customer-interactions`; also used by ``ExactlyOnceTests``.
+    static func produce(_ events: ArraySlice<GeneratedView>, to bootstrapServers: String) async throws {
         var logger = Logger(label: "product-views-test")
         logger.logLevel = .warning
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrapServers), logger: logger)
         for event in events {
             try await producer.send(ProducerRecord(topic: "customer-interactions", partition: 0, key: Array(event.user.utf8), value: Array(event.json.utf8)))
         }
@@ -75,7 +76,7 @@ struct ProductViewsTopologyTests {
         let reference = ProductViewsReference(events, partitions: 4)
         #expect(reference.late > 20 && reference.finalResults.count > 200, "the input exercises late records and many windows")
         let broker = try startBroker()
-        try await produce(events[...], to: broker)
+        try await Self.produce(events[...], to: broker.bootstrapServers)
         let state = TemporaryStateDirectory()
         let port = Int.random(in: 20_000..<32_000)
         let runner = try runner(broker, state: state, port: port)
@@ -106,13 +107,13 @@ struct ProductViewsTopologyTests {
 
         // kill -9 mid-stream: both sub-topologies (upstream and downstream of the repartition topic) are
         // busy; outputs, repartition records and changelog records after the last commit are repeated.
-        try await produce(events[..<1500], to: broker)
+        try await Self.produce(events[..<1500], to: broker.bootstrapServers)
         let first = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(60)) { $0[Self.output, default: []].count >= 50 }
         first.stop(signal: SIGKILL)
 
         // Restart on the same state, then stop cleanly mid-way through the second half.
-        try await produce(events[1500..<2200], to: broker)
+        try await Self.produce(events[1500..<2200], to: broker.bootstrapServers)
         let second = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(90)) { read in
             Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count / 2
@@ -121,7 +122,7 @@ struct ProductViewsTopologyTests {
 
         // The state directory is lost: the stores are rebuilt from their changelogs.
         try FileManager.default.removeItem(atPath: state.path)
-        try await produce(events[2200...], to: broker)
+        try await Self.produce(events[2200...], to: broker.bootstrapServers)
         let port = Int.random(in: 20_000..<32_000)
         let third = try runner(broker, state: state, port: port)
         let (results, conflicting) = try await Self.finalResults(broker, expecting: reference, timeout: .seconds(120))

@@ -41,6 +41,12 @@ struct RunnerCommandTests {
         #expect(result.errors.contains("--bootstrap-servers") && result.errors.contains("--dev"))
     }
 
+    @Test func anUnknownProcessingGuaranteeIsRefusedNamingTheAcceptedOnes() throws {
+        let result = try runRunner(["run", "--topology", repositoryRoot + "/topologies/interactions.yml", "--dev", "--processing-guarantee", "exactly_once"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("at_least_once") && result.errors.contains("exactly_once_v2"), "\(result.errors)")
+    }
+
     @Test func kafkaPropertiesReachLibrdkafkaAndAMalformedOneStopsTheStart() throws {
         let topology = repositoryRoot + "/topologies/interactions.yml"
         let unknown = try runRunner(["run", "--topology", topology, "--bootstrap-servers", "127.0.0.1:9", "--no-http", "--kafka-property", "no.such.property=1"])

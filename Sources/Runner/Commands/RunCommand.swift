@@ -44,6 +44,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "When a committed position is gone from the broker: fail (stop the partition), earliest or latest.")
     var offsetOutOfRange: OffsetOutOfRangeArgument = .fail
 
+    @Option(help: "at_least_once or exactly_once_v2 (one Kafka transaction per commit interval); overrides each file's processing-guarantee (default: the file's, else at_least_once).")
+    var processingGuarantee: ProcessingGuaranteeArgument?
+
     @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
     var progressIntervalSeconds: Int = 0
 
@@ -161,6 +164,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         for topology in loaded {
             var configuration = configuration
+            configuration.processingGuarantee = processingGuarantee?.guarantee ?? topology.definition.processingGuarantee ?? .atLeastOnce
             if standbyReplicas > 0 {
                 let (application, replicas) = (topology.topology.applicationID, standbyReplicas)
                 configuration.standbyPartitions = { directory.standbyPartitions(of: application, replicas: replicas) }
@@ -209,6 +213,19 @@ enum OffsetOutOfRangeArgument: String, ExpressibleByArgument, CaseIterable {
         case .fail: .fail
         case .earliest: .resetToEarliest
         case .latest: .resetToLatest
+        }
+    }
+}
+
+/// `--processing-guarantee at_least_once|exactly_once_v2`.
+enum ProcessingGuaranteeArgument: String, ExpressibleByArgument, CaseIterable {
+    case atLeastOnce = "at_least_once"
+    case exactlyOnceV2 = "exactly_once_v2"
+
+    var guarantee: ProcessingGuarantee {
+        switch self {
+        case .atLeastOnce: .atLeastOnce
+        case .exactlyOnceV2: .exactlyOnceV2
         }
     }
 }

@@ -29,6 +29,9 @@ public final class KafkaConsumer {
     /// Next offset to commit per partition (one past the last processed record).
     private var processed: [TopicPartition: Int64] = [:]
     private var committed: [TopicPartition: Int64] = [:]
+    /// Where each partition started when it was assigned (possibly a logical offset): where a rewind
+    /// goes back to while nothing is committed.
+    private var assignedFrom: [TopicPartition: Int64] = [:]
     private var paused: Set<TopicPartition> = []
     /// Set when a commit was refused because the group is rebalancing: no record is handed out until the
     /// next assignment, so progress that cannot be committed does not grow (what the next owner re-reads).
@@ -156,6 +159,39 @@ public final class KafkaConsumer {
         try client.committed(partitions, timeout: timeout).mapValues { $0 >= 0 ? $0 : nil }
     }
 
+    /// The processed offsets (next offset to read) of assigned partitions that moved since the last
+    /// commit: what a transaction commits with ``KafkaProducer/sendOffsetsToTransaction(_:of:timeout:)``.
+    public var uncommittedProcessedOffsets: [TopicPartition: Int64] {
+        processed.filter { assignment.contains($0.key) && committed[$0.key] != $0.value }
+    }
+
+    /// Notes `offsets` as committed by a transaction that committed: the point ``rewindToCommitted()``
+    /// returns to.
+    public func markCommitted(_ offsets: [TopicPartition: Int64]) {
+        for (partition, offset) in offsets where assignment.contains(partition) { committed[partition] = offset }
+    }
+
+    /// Goes back to the last committed point, after a transaction was aborted: every assigned partition
+    /// (stopped ones aside) hands out records again from its committed offset — or from where its
+    /// assignment started, when nothing was committed since — and processed marks return there too.
+    /// Records librdkafka fetched before the seek are discarded by it.
+    public func rewindToCommitted() throws(KafkaError) {
+        var seeks: [TopicPartitionOffset] = []
+        for partition in assignment.sorted() where stoppedPartitions[partition] == nil {
+            guard let offset = committed[partition] ?? assignedFrom[partition] else { continue }
+            processed[partition] = committed[partition]
+            positions[partition] = offset
+            seeks.append(TopicPartitionOffset(topicPartition: partition, offset: offset))
+        }
+        if !seeks.isEmpty { try client.seek(seeks, timeout: .seconds(10)) }
+        logger.info("rewound to the last committed offsets", metadata: ["positions": "\(seeks.map { "\($0.topicPartition)@\($0.offset)" })"])
+    }
+
+    /// The group's current generation and member id, for committing offsets in a transaction.
+    func groupMetadata() -> RDKafkaConsumerGroupMetadata? {
+        client.consumerGroupMetadata()
+    }
+
     /// Stops handing out records of `partitions` until ``resume(_:)``.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         try client.pause(partitions)
@@ -242,7 +278,10 @@ public final class KafkaConsumer {
                 assignment.formUnion(partitions)
                 hasBeenAssigned = true
                 awaitingRebalance = false
-                for start in starts { positions[start.topicPartition] = start.offset }
+                for start in starts {
+                    positions[start.topicPartition] = start.offset
+                    assignedFrom[start.topicPartition] = start.offset
+                }
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
                 Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", "assigned")]).increment()
                 rebalanceListener?.partitionsAssigned(partitions)
@@ -250,7 +289,9 @@ public final class KafkaConsumer {
                 let lost = client.assignmentLost
                 Counter(label: "tributary_rebalances_total", dimensions: [("group", configuration.groupID), ("event", lost ? "lost" : "revoked")]).increment()
                 if lost { rebalanceListener?.partitionsLost(partitions) } else { rebalanceListener?.partitionsRevoked(partitions) }
-                if lost {
+                if configuration.offsetsCommittedInTransactions {
+                    // The listener committed (or aborted) the transaction holding these offsets.
+                } else if lost {
                     logger.warning("partitions lost (the group moved on); their processed offsets cannot be committed", metadata: ["partitions": "\(partitions.sorted())"])
                 } else {
                     try commitProcessed(of: Set(partitions))
@@ -328,6 +369,7 @@ public final class KafkaConsumer {
             positions[partition] = nil
             processed[partition] = nil
             committed[partition] = nil
+            assignedFrom[partition] = nil
             paused.remove(partition)
             stoppedPartitions[partition] = nil
         }

@@ -57,6 +57,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// Only read records of committed transactions.
     public var readCommitted: Bool = true
+    /// Set when a transactional producer commits this consumer's offsets (exactly-once): the consumer
+    /// then never commits on its own, not even when partitions are revoked.
+    public var offsetsCommittedInTransactions: Bool = false
     /// Any other librdkafka property, applied last.
     public var additionalProperties: [String: String] = [:]
 

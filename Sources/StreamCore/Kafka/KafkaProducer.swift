@@ -11,11 +11,17 @@ public final class KafkaProducer: Sendable {
     private let client: RDKafkaClient
     private let poller: KafkaPollingThread
     private let closed = Atomic<Bool>(false)
+    private let transactionalID: String?
+    private let transactionCallLog: TransactionCallLog?
 
     /// Connects (lazily, as librdkafka does) with `configuration`.
     ///
+    /// - Parameter transactionCallLog: where a transactional producer records each transactional call
+    ///   and its outcome.
     /// - Throws: ``KafkaError`` `invalidConfiguration` for a bad property.
-    public init(configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
+    public init(configuration: KafkaProducerConfiguration, logger: Logger, transactionCallLog: TransactionCallLog? = nil) throws(KafkaError) {
+        transactionalID = configuration.transactionalID
+        self.transactionCallLog = transactionCallLog
         client = try RDKafkaClient(kind: .producer, properties: configuration.properties, logger: logger)
         poller = KafkaPollingThread(name: "tributary-producer-poll", client: client)
     }
@@ -90,5 +96,61 @@ public final class KafkaProducer: Sendable {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         defer { poller.stop() }
         try client.flush(timeout: timeout)
+    }
+
+    // MARK: - Transactions (a producer with a `transactionalID`)
+
+    /// Registers the transactional id with its coordinator, fencing any older producer with the same
+    /// id; call once before the first ``beginTransaction()``.
+    ///
+    /// - Throws: ``KafkaTransactionError``; `retriable` may be called again.
+    public func initTransactions(timeout: Duration = .seconds(60)) throws(KafkaTransactionError) {
+        try recorded(.initTransactions) { () throws(KafkaTransactionError) in try client.initTransactions(timeout: timeout) }
+    }
+
+    /// Starts a transaction: records enqueued from now on are committed or aborted together.
+    public func beginTransaction() throws(KafkaTransactionError) {
+        try recorded(.beginTransaction) { () throws(KafkaTransactionError) in try client.beginTransaction() }
+    }
+
+    /// Adds `offsets` (each the next offset to read) of `consumer`'s group to the current transaction,
+    /// instead of the consumer committing them: they count only if the transaction commits.
+    ///
+    /// - Important: Call from the thread that owns `consumer`.
+    public func sendOffsetsToTransaction(_ offsets: [TopicPartition: Int64], of consumer: KafkaConsumer, timeout: Duration = .seconds(60)) throws(KafkaTransactionError) {
+        try recorded(.sendOffsetsToTransaction) { () throws(KafkaTransactionError) in
+            guard let group = consumer.groupMetadata() else {
+                throw KafkaTransactionError(code: .fatal, operation: .sendOffsetsToTransaction, errorName: "_STATE", message: "the consumer is not a group member")
+            }
+            let list = offsets.sorted { $0.key < $1.key }.map { TopicPartitionOffset(topicPartition: $0.key, offset: $0.value) }
+            try client.sendOffsetsToTransaction(list, group: group, timeout: timeout)
+        }
+    }
+
+    /// Waits for the transaction's records and commits it (with its offsets).
+    ///
+    /// - Throws: ``KafkaTransactionError``: `retriable` (call again), `abortable` (call
+    ///   ``abortTransaction(timeout:)``), `fatal` (replace the producer).
+    public func commitTransaction(timeout: Duration = .seconds(60)) throws(KafkaTransactionError) {
+        try recorded(.commitTransaction) { () throws(KafkaTransactionError) in try client.commitTransaction(timeout: timeout) }
+    }
+
+    /// Aborts the current transaction: `read_committed` readers never see its records, and its offsets
+    /// are not committed.
+    public func abortTransaction(timeout: Duration = .seconds(60)) throws(KafkaTransactionError) {
+        try recorded(.abortTransaction) { () throws(KafkaTransactionError) in try client.abortTransaction(timeout: timeout) }
+    }
+
+    /// Runs a transactional call and records it, with its outcome, in the call log.
+    private func recorded(_ operation: TransactionCall.Operation, _ call: () throws(KafkaTransactionError) -> Void) throws(KafkaTransactionError) {
+        let id = transactionalID ?? ""
+        do {
+            try call()
+            transactionCallLog?.record(TransactionCall(operation: operation, outcome: .succeeded, transactionalID: id))
+            client.logger.debug("\(operation) ok", metadata: ["transactional-id": "\(id)"])
+        } catch {
+            transactionCallLog?.record(TransactionCall(operation: operation, outcome: .failed(error.code, errorName: error.errorName), transactionalID: id))
+            throw error
+        }
     }
 }

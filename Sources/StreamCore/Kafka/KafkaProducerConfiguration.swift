@@ -13,6 +13,14 @@ public struct KafkaProducerConfiguration: Sendable {
     /// librdkafka's `partitioner`; `murmur2_random` is the Java client's default partitioner
     /// (keyless records go to a random partition).
     public var partitioner: String = "murmur2_random"
+    /// Makes the producer transactional (`transactional.id`, idempotence implied): unique per producer
+    /// instance that may run at the same time, stable if a restarted instance should fence its
+    /// predecessor. `nil` for a plain producer.
+    public var transactionalID: String?
+    /// How long a transaction may stay open before the coordinator aborts it (`transaction.timeout.ms`):
+    /// what a crashed producer's open transaction holds `read_committed` readers back at most. A
+    /// transactional producer's records time out no later (librdkafka requires it).
+    public var transactionTimeout: Duration = .seconds(60)
     /// How long records wait to be batched before sending.
     public var linger: Duration = .milliseconds(5)
     /// How long a record may take to be delivered before it fails.
@@ -35,6 +43,11 @@ public struct KafkaProducerConfiguration: Sendable {
             "linger.ms": String(linger.milliseconds),
             "message.timeout.ms": String(deliveryTimeout.milliseconds),
         ]
+        if let transactionalID {
+            properties["transactional.id"] = transactionalID
+            properties["transaction.timeout.ms"] = String(transactionTimeout.milliseconds)
+            properties["message.timeout.ms"] = String(min(deliveryTimeout, transactionTimeout).milliseconds)
+        }
         properties.merge(additionalProperties) { _, override in override }
         return properties
     }

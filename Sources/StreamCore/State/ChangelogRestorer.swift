@@ -15,7 +15,7 @@ public enum ChangelogRestorer {
     ///   (retention removed them): a partial store is never served silently.
     @discardableResult
     public static func restore(
-        _ store: KeyValueStore, bootstrapServers: String, kafkaProperties: [String: String] = [:], logger: Logger, batchSize: Int = 10_000,
+        _ store: KeyValueStore, bootstrapServers: String, kafkaProperties: [String: String] = [:], readCommitted: Bool = false, logger: Logger, batchSize: Int = 10_000,
         stallTimeout: Duration = .seconds(10)
     ) throws -> Int {
         var start: Int64
@@ -25,7 +25,7 @@ public enum ChangelogRestorer {
             throw StateStoreError(store: store.name, changelog: store.changelog, message: "cannot read the local changelog offset: \(error)")
         }
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(store.name)")
-        configuration.readCommitted = false
+        configuration.readCommitted = readCommitted
         configuration.additionalProperties = kafkaProperties
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         defer { try? consumer.close() }

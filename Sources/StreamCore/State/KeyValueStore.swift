@@ -136,46 +136,77 @@ public final class KeyValueStore {
     /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged: nothing is written
     ///   locally then, and the cache keeps the entries for the next attempt.
     public func flush(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) {
-        guard !cache.isEmpty || checkpoint != flushedCheckpoint || unrecordedLineage != nil else { return }
-        let acknowledgements = DeliveryResults()
-        let encodedCheckpoint = checkpoint.encoded
-        do throws(KafkaError) {
-            if let unrecordedLineage {
-                try producer.enqueueWaitingForRoom(ProducerRecord(
-                    topic: changelog.topic, partition: changelog.partition, key: Self.lineageKey, value: unrecordedLineage.encoded,
-                    headers: [KafkaHeader(Self.lineageHeader, "1")]), completion: acknowledgements.record)
-            }
-            for (key, value) in cache {
-                try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: acknowledgements.record)
-            }
-            let marker = ProducerRecord(
-                topic: changelog.topic, partition: changelog.partition, key: Self.taskCheckpointKey, value: encodedCheckpoint,
-                headers: [KafkaHeader(Self.checkpointHeader, "1")])
-            try producer.enqueueWaitingForRoom(marker, completion: acknowledgements.record)
+        guard let pending = try sendChangelog(to: producer, checkpoint: checkpoint) else { return }
+        do {
             try producer.flush()
         } catch {
             throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(error)")
         }
-        if let failure = acknowledgements.firstFailure {
+        try writeLocally(pending)
+    }
+
+    /// The first half of a flush: enqueues the dirty entries and `checkpoint` on the changelog without
+    /// waiting. Under exactly-once the records join the producer's transaction, and
+    /// ``writeLocally(_:)`` follows only once it committed, so local state never reflects an aborted one.
+    ///
+    /// - Returns: what ``writeLocally(_:)`` writes; `nil` when nothing changed since the last flush.
+    /// - Important: No write may reach the store between this and ``writeLocally(_:)`` or
+    ///   ``discardUncommitted()``.
+    func sendChangelog(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) -> PendingStoreFlush? {
+        guard !cache.isEmpty || checkpoint != flushedCheckpoint || unrecordedLineage != nil else { return nil }
+        let pending = PendingStoreFlush(entries: cache, checkpoint: checkpoint, lineage: unrecordedLineage)
+        do throws(KafkaError) {
+            if let unrecordedLineage {
+                try producer.enqueueWaitingForRoom(ProducerRecord(
+                    topic: changelog.topic, partition: changelog.partition, key: Self.lineageKey, value: unrecordedLineage.encoded,
+                    headers: [KafkaHeader(Self.lineageHeader, "1")]), completion: pending.acknowledgements.record)
+            }
+            for (key, value) in cache {
+                try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: pending.acknowledgements.record)
+            }
+            let marker = ProducerRecord(
+                topic: changelog.topic, partition: changelog.partition, key: Self.taskCheckpointKey, value: checkpoint.encoded,
+                headers: [KafkaHeader(Self.checkpointHeader, "1")])
+            try producer.enqueueWaitingForRoom(marker, completion: pending.acknowledgements.record)
+        } catch {
+            throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(error)")
+        }
+        return pending
+    }
+
+    /// The second half of a flush, once `pending`'s changelog records are acknowledged (or their
+    /// transaction committed): the entries, the next changelog offset and the checkpoint in one batch.
+    ///
+    /// - Throws: ``StateStoreError`` when a changelog record was not acknowledged (nothing is written)
+    ///   or RocksDB refused the batch.
+    func writeLocally(_ pending: PendingStoreFlush) throws(StateStoreError) {
+        if let failure = pending.acknowledgements.firstFailure {
             throw StateStoreError(store: name, changelog: changelog, message: "changelog write failed: \(failure)")
         }
         var batch = RocksDBWriteBatch()
-        for (key, value) in cache {
+        for (key, value) in pending.entries {
             if let value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
         }
-        if let highestOffset = acknowledgements.highestOffset(in: changelog) {
+        if let highestOffset = pending.acknowledgements.highestOffset(in: changelog) {
             batch.put(Self.changelogOffsetKey, Self.encodeOffset(highestOffset + 1), in: Self.metadataFamily)
         }
-        batch.put(Self.taskCheckpointKey, encodedCheckpoint, in: Self.metadataFamily)
-        if let unrecordedLineage { batch.put(Self.lineageKey, unrecordedLineage.encoded, in: Self.metadataFamily) }
+        batch.put(Self.taskCheckpointKey, pending.checkpoint.encoded, in: Self.metadataFamily)
+        if let lineage = pending.lineage { batch.put(Self.lineageKey, lineage.encoded, in: Self.metadataFamily) }
         do {
             try database.write(batch)
         } catch {
             throw StateStoreError(store: name, changelog: changelog, message: "local write failed: \(error)")
         }
         cache.removeAll(keepingCapacity: true)
-        flushedCheckpoint = checkpoint
+        flushedCheckpoint = pending.checkpoint
         unrecordedLineage = nil
+    }
+
+    /// Drops every write since the last flush (an aborted transaction): the store is back to what its
+    /// local state holds, which is what the last committed transaction left.
+    func discardUncommitted() {
+        cache.removeAll(keepingCapacity: true)
+        undoLog = nil
     }
 
     /// Applies changelog records to the local state as they are (a restore, or a standby replica

@@ -21,7 +21,7 @@ final class StandbyTasks {
         self.configuration = configuration
         self.logger = logger
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: "\(topology.applicationID)-standby")
-        consumerConfiguration.readCommitted = false
+        consumerConfiguration.readCommitted = configuration.readsChangelogsCommitted
         // A changelog position gone from the broker stops that partition: the copy is left behind, and
         // the restore that activates the task decides (it never serves a partial store).
         consumerConfiguration.offsetOutOfRange = .fail

@@ -16,6 +16,9 @@ final class StreamTask {
     private let topicsCarryingOrigin: Set<String>
     private let feedbackTopics: Set<String>
     private let logger: Logger
+    /// What the task's local state reflects (the last flush written locally): where an aborted
+    /// transaction rolls its checkpoint back to.
+    private var committedCheckpoint: TaskCheckpoint
 
     /// Opens the task's stores, restoring each from its changelog.
     ///
@@ -31,7 +34,9 @@ final class StreamTask {
             for name in subtopology.stores {
                 let store = try Self.openStore(name, of: id, topology: topology, configuration: configuration)
                 stores[name] = store
-                try ChangelogRestorer.restore(store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.consumerProperties, logger: logger)
+                try ChangelogRestorer.restore(
+                    store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.consumerProperties,
+                    readCommitted: configuration.readsChangelogsCommitted, logger: logger)
                 try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
             }
         } catch {
@@ -46,6 +51,7 @@ final class StreamTask {
             logger.warning("the task's stores reflect different inputs (a crash between two flushes); resuming from the earliest", metadata: ["task": "\(id)"])
         }
         state = TaskState(stores: stores, globalStores: globalStores, checkpoint: checkpoint)
+        committedCheckpoint = checkpoint
         if !stores.isEmpty {
             logger.info("task opened", metadata: ["task": "\(id)", "stores": "\(stores.keys.sorted().joined(separator: ","))", "applied": "\(checkpoint.applied)"])
         }
@@ -79,6 +85,36 @@ final class StreamTask {
         for name in state.stores.keys.sorted() {
             try state.stores[name]!.flush(to: producer, checkpoint: state.checkpoint)
         }
+        committedCheckpoint = state.checkpoint
+    }
+
+    /// Under exactly-once, the first half of a flush: the stores' changes and the checkpoint join the
+    /// producer's open transaction. ``writeLocally(_:)`` follows once it committed, or
+    /// ``rollBackToCommitted()`` once it aborted.
+    ///
+    /// - Returns: the pending local writes, by store name.
+    func sendChangelog(to producer: KafkaProducer) throws(StateStoreError) -> [String: PendingStoreFlush] {
+        var pending: [String: PendingStoreFlush] = [:]
+        for name in state.stores.keys.sorted() {
+            pending[name] = try state.stores[name]!.sendChangelog(to: producer, checkpoint: state.checkpoint)
+        }
+        return pending
+    }
+
+    /// Writes what ``sendChangelog(to:)`` sent to the local stores, now that its transaction committed.
+    func writeLocally(_ pending: [String: PendingStoreFlush]) throws(StateStoreError) {
+        for name in pending.keys.sorted() {
+            try state.stores[name]!.writeLocally(pending[name]!)
+        }
+        committedCheckpoint = state.checkpoint
+    }
+
+    /// Forgets everything processed since the last committed transaction: the stores drop their
+    /// unflushed writes and the checkpoint (with each window's stream time) returns to what local state
+    /// reflects, so the records read again after a rewind are applied exactly once.
+    func rollBackToCommitted() {
+        for store in state.stores.values { store.discardUncommitted() }
+        state.checkpoint = committedCheckpoint
     }
 
     func close() {

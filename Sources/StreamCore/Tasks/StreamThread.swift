@@ -9,6 +9,12 @@ import Metrics
 /// then state and checkpoint in one local batch); consumer offsets committed. A crash between any two
 /// steps leaves the checkpoint at or ahead of the committed offsets, and tasks skip what they applied.
 ///
+/// Under ``ProcessingGuarantee/exactlyOnceV2`` a commit interval is one transaction of the thread's
+/// transactional producer: outputs and changelog records are produced in it, the processed offsets are
+/// sent with it, it commits, and only then do the stores write locally. An abortable failure aborts it
+/// and rolls state and consumer positions back to the last commit; a fenced or fatally failed producer
+/// is replaced and the thread's tasks reopened from their stores and changelogs.
+///
 /// - Important: `run` blocks its thread until `shouldStop` returns true or a fatal error occurs.
 final class StreamThread: ConsumerRebalanceListener {
     private let topology: Topology
@@ -33,6 +39,9 @@ final class StreamThread: ConsumerRebalanceListener {
     private var standbys: StandbyTasks?
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
+    /// Exactly-once: an output or dead letter the open transaction refused; it is aborted at the next commit.
+    private var transactionFailure: KafkaError?
+    private var exactlyOnce: Bool { configuration.processingGuarantee == .exactlyOnceV2 }
 
     init(topology: Topology, configuration: StreamsConfiguration, logger: Logger) {
         self.topology = topology
@@ -52,15 +61,13 @@ final class StreamThread: ConsumerRebalanceListener {
     ///   successful commit is committed then.
     func run(until shouldStop: () -> Bool) throws {
         configuration.queryableStores.declare(topology)
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
-        producerConfiguration.clientID = "\(topology.applicationID)-producer"
-        producerConfiguration.additionalProperties = configuration.producerProperties
-        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        producer = try makeProducer()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
         consumerConfiguration.clientID = "\(topology.applicationID)-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.additionalProperties = configuration.consumerProperties
+        consumerConfiguration.offsetsCommittedInTransactions = exactlyOnce
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
@@ -203,21 +210,124 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Enqueues an output; a failed delivery is kept and stops the thread at the next commit, before
     /// that record's offset is committed.
     private func send(_ record: ProducerRecord) throws(KafkaError) {
-        if try producer.enqueueWaitingForRoom(record, completion: deliveries.record) {
-            backPressure?.producerFull(queuedRecords: producer.queuedRecordCount)
+        do {
+            if try producer.enqueueWaitingForRoom(record, completion: deliveries.record) {
+                backPressure?.producerFull(queuedRecords: producer.queuedRecordCount)
+            }
+        } catch where exactlyOnce {
+            // The transaction is in error (abortable or fatal): what it holds will be processed again.
+            if transactionFailure == nil { transactionFailure = error }
         }
     }
 
     /// Waits for every output so far to be acknowledged, flushes the tasks' state, then commits the
-    /// processed offsets.
+    /// processed offsets; under exactly-once, commits the transaction instead.
     private func commit() throws {
         let started = ContinuousClock.now
-        try awaitDeliveries()
-        for id in tasks.keys.sorted() { try tasks[id]!.flush(to: producer) }
-        try consumer.commit()
+        if exactlyOnce {
+            try commitTransaction()
+        } else {
+            try awaitDeliveries()
+            for id in tasks.keys.sorted() { try tasks[id]!.flush(to: producer) }
+            try consumer.commit()
+        }
         metrics.recordCommit(ContinuousClock.now - started)
         metrics.recordLag(consumer.lag)
         metrics.recordStoreSizes(tasks.values)
+    }
+
+    // MARK: - Transactions (exactly-once)
+
+    /// A producer for this thread; under exactly-once a transactional one, initialised and inside a
+    /// transaction. The transactional id is `<application-id>-<random>`: unique per thread, so instances
+    /// never fence one another; zombies are fenced by the group generation the offsets are sent with
+    /// (exactly-once v2), not by the id.
+    private func makeProducer() throws -> KafkaProducer {
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
+        producerConfiguration.clientID = "\(topology.applicationID)-producer"
+        producerConfiguration.additionalProperties = configuration.producerProperties
+        guard exactlyOnce else { return try KafkaProducer(configuration: producerConfiguration, logger: logger) }
+        producerConfiguration.transactionalID = "\(topology.applicationID)-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger, transactionCallLog: configuration.transactionCallLog)
+        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.initTransactions() }
+        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
+        return producer
+    }
+
+    /// Ends the open transaction: the stores' changelog records join it, the processed offsets are sent
+    /// with it, it commits, and only then do the stores write locally; then the next one begins.
+    private func commitTransaction() throws {
+        let offsets = consumer.uncommittedProcessedOffsets
+        var pending: [TaskID: [String: PendingStoreFlush]] = [:]
+        do {
+            if let transactionFailure { throw transactionFailure }
+            for id in tasks.keys.sorted() { pending[id] = try tasks[id]!.sendChangelog(to: producer) }
+            if !offsets.isEmpty {
+                try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.sendOffsetsToTransaction(offsets, of: consumer) }
+            }
+            try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.commitTransaction() }
+        } catch let error as KafkaTransactionError where error.code == .fatal {
+            try replaceProducer(because: error)
+            return
+        } catch {
+            try abortTransaction(because: error)
+            return
+        }
+        for (id, flushes) in pending { try tasks[id]!.writeLocally(flushes) }
+        consumer.markCommitted(offsets)
+        metrics.recordTransaction(.committed)
+        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
+    }
+
+    /// Aborts the open transaction and goes back to the last committed one: state, consumer positions
+    /// and buffered records; then begins the next. An abort that fails replaces the producer.
+    private func abortTransaction(because error: any Error) throws {
+        logger.warning("transaction aborted; state and input positions go back to the last commit: \(error)", metadata: ["application": "\(topology.applicationID)"])
+        do {
+            try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.abortTransaction() }
+        } catch {
+            try replaceProducer(because: error)
+            return
+        }
+        for task in tasks.values { task.rollBackToCommitted() }
+        try rewindToLastCommit()
+        metrics.recordTransaction(.aborted)
+        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
+    }
+
+    /// A fenced or fatally failed producer can do nothing more: the thread's tasks are closed, a new
+    /// producer takes over (fencing nothing: its id is new), and the tasks reopen from their stores and
+    /// changelogs — a clean restart of the tasks, without stopping the process.
+    private func replaceProducer(because error: any Error) throws {
+        logger.error("producer failed fatally (fenced, or its transaction state is lost); restarting this thread's tasks with a new producer: \(error)",
+                     metadata: ["application": "\(topology.applicationID)"])
+        let reopening = tasks.keys.sorted()
+        closeTasks(reopening)
+        try? producer.close(timeout: .seconds(5))
+        producer = try makeProducer()
+        try rewindToLastCommit()
+        for id in reopening { try openTask(id) }
+        metrics.recordProducerReplaced()
+    }
+
+    /// Consumer positions back to the last committed offsets; records fetched since are dropped.
+    private func rewindToLastCommit() throws {
+        transactionFailure = nil
+        buffered = [:]
+        try consumer.rewindToCommitted()
+    }
+
+    /// Runs a transactional call again for as long as librdkafka says it may simply be retried (a
+    /// coordinator moving or unreachable): like outputs, a transaction waits out a broker outage.
+    private func retryingWhileRetriable(_ call: () throws(KafkaTransactionError) -> Void) throws(KafkaTransactionError) {
+        while true {
+            do {
+                try call()
+                return
+            } catch where error.code == .retriable {
+                logger.warning("retrying: \(error)")
+            }
+        }
     }
 
     // MARK: - Tasks
@@ -311,12 +421,22 @@ final class StreamThread: ConsumerRebalanceListener {
         // outputs and state must be written first, or the offsets withdrawn.
         let revokedTasks = Set(partitions.compactMap { try? taskID(of: $0) })
         backPressure?.forget(revokedTasks)
-        do {
-            try awaitDeliveries()
-            for id in revokedTasks.sorted() { try tasks[id]?.flush(to: producer) }
-        } catch {
-            logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
-            consumer.forgetProcessed(partitions)
+        if exactlyOnce {
+            // The consumer commits nothing itself: the transaction carries the revoked partitions'
+            // offsets, or, aborted, leaves them to the next owner.
+            do {
+                try commitTransaction()
+            } catch {
+                rebalanceFailure = error
+            }
+        } else {
+            do {
+                try awaitDeliveries()
+                for id in revokedTasks.sorted() { try tasks[id]?.flush(to: producer) }
+            } catch {
+                logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
+                consumer.forgetProcessed(partitions)
+            }
         }
         closeTasks(Array(revokedTasks))
         configuration.queryableStores.revoked(partitions, from: topology.applicationID)

@@ -11,6 +11,11 @@ public struct StreamsConfiguration: Sendable {
     /// How often outputs are flushed and processed offsets committed. Shorter means fewer records
     /// processed again after a crash; longer means fewer commits.
     public var commitInterval: Duration = .seconds(1)
+    /// At-least-once outputs (the default), or one Kafka transaction per commit interval.
+    public var processingGuarantee: ProcessingGuarantee = .atLeastOnce
+    /// Every transactional call of the application's producers, in order (exactly-once only): what
+    /// operators and tests read to see transactions begin, commit, abort and producers being replaced.
+    public var transactionCallLog = TransactionCallLog()
     /// What happens when a committed position is no longer held by the broker.
     public var offsetOutOfRange: KafkaConsumerConfiguration.OffsetOutOfRangePolicy = .fail
     /// How long the group waits for a silent instance before moving its partitions.
@@ -53,6 +58,11 @@ public struct StreamsConfiguration: Sendable {
     /// The input partitions whose tasks this instance keeps standby copies of (warm state for a fast
     /// failover), asked about once a second; nil keeps none. Tasks active here are left out.
     public var standbyPartitions: (@Sendable () -> [TopicPartition])? = nil
+
+    /// Whether restores and standby copies read changelogs `read_committed`: under exactly-once a
+    /// changelog holds records of aborted transactions, which state must never apply. At-least-once
+    /// writes no transactions and reads uncommitted (it never waits for a last stable offset).
+    var readsChangelogsCommitted: Bool { processingGuarantee == .exactlyOnceV2 }
 
     public init(bootstrapServers: String) {
         self.bootstrapServers = bootstrapServers

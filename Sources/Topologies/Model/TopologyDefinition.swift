@@ -20,10 +20,12 @@ public struct TopologyDefinition: Sendable {
     public var pipelines: [PipelineDefinition]
     /// `dashboard:` — the live page of this topology's stores, if it has one.
     public var dashboard: DashboardDefinition?
+    /// `processing-guarantee:` — nil when the file leaves it to the runner (at-least-once by default).
+    public var processingGuarantee: ProcessingGuarantee?
 
     public init(
         file: String, name: String, applicationID: Located<String>, description: String?, sources: [SourceDefinition], topics: [TopicDeclaration],
-        pipelines: [PipelineDefinition], dashboard: DashboardDefinition? = nil
+        pipelines: [PipelineDefinition], dashboard: DashboardDefinition? = nil, processingGuarantee: ProcessingGuarantee? = nil
     ) {
         self.file = file
         self.name = name
@@ -33,6 +35,7 @@ public struct TopologyDefinition: Sendable {
         self.topics = topics
         self.pipelines = pipelines
         self.dashboard = dashboard
+        self.processingGuarantee = processingGuarantee
     }
 }
 

@@ -72,7 +72,7 @@ public enum TopologyParser {
     // MARK: Sections
 
     private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser) -> TopologyDefinition? {
-        let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "sources", "topics"]
+        let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "processing-guarantee", "sources", "topics"]
         guard let fields = YAMLFields(root, of: "the topology", at: root.location, allowed: allowed, &parser.diagnostics) else { return nil }
 
         let applicationID = fields.required("application-id", &parser.diagnostics).flatMap { node -> Located<String>? in
@@ -85,6 +85,15 @@ public enum TopologyParser {
         }
         let name = fields["name"].flatMap { $0.string(for: "'name'", &parser.diagnostics) }
         let description = fields["description"].flatMap { $0.string(for: "'description'", &parser.diagnostics) }
+        let processingGuarantee = fields["processing-guarantee"].flatMap { node -> ProcessingGuarantee? in
+            guard let value = node.string(for: "'processing-guarantee'", &parser.diagnostics) else { return nil }
+            guard let guarantee = ProcessingGuarantee(name: value.value) else {
+                let known = ProcessingGuarantee.all.map { "'\($0.name)'" }.joined(separator: " or ")
+                parser.diagnostics.report("'processing-guarantee' must be \(known), not '\(value.value)'", at: value.location)
+                return nil
+            }
+            return guarantee
+        }
 
         var sourceNames: [Located<String>] = []
         var sources: [SourceDefinition] = []
@@ -128,7 +137,8 @@ public enum TopologyParser {
             sources: sources,
             topics: topics,
             pipelines: pipelines,
-            dashboard: dashboard
+            dashboard: dashboard,
+            processingGuarantee: processingGuarantee
         )
     }
 

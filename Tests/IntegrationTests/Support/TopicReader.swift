@@ -6,15 +6,16 @@ import StreamCore
 enum TopicReader {
     /// Reads `topics` until `isComplete` holds for what was read or `timeout` passes; returns the records by topic.
     /// With a `linger`, reading goes on that long after `isComplete` first holds, so that records that
-    /// should not be there have time to show.
+    /// should not be there have time to show. `readCommitted` hides records of aborted and open
+    /// transactions (on a real cluster; the dev broker shows aborted ones anyway).
     static func read(
-        _ topics: [String], bootstrapServers: String, timeout: Duration = .seconds(60), linger: Duration = .zero,
+        _ topics: [String], bootstrapServers: String, timeout: Duration = .seconds(60), linger: Duration = .zero, readCommitted: Bool = false,
         until isComplete: @escaping @Sendable ([String: [ConsumerRecord]]) -> Bool
     ) async throws -> [String: [ConsumerRecord]] {
         var logger = Logger(label: "topic-reader")
         logger.logLevel = .warning
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "reader-\(UUID().uuidString)")
-        configuration.readCommitted = false
+        configuration.readCommitted = readCommitted
         let consumerConfiguration = configuration
         let readerLogger = logger
         return try await onOwnThread {

@@ -145,6 +145,49 @@ final class RDKafkaClient: @unchecked Sendable {
         }
     }
 
+    // MARK: - Transactions
+
+    /// Registers the producer's `transactional.id` with its coordinator, fencing older producers with
+    /// the same id and finishing their open transaction; once per producer, before the first transaction.
+    func initTransactions(timeout: Duration) throws(KafkaTransactionError) {
+        try transactional(.initTransactions) { rd_kafka_init_transactions(handle, Int32(timeout.milliseconds)) }
+    }
+
+    /// Starts a transaction: records produced from now on belong to it.
+    func beginTransaction() throws(KafkaTransactionError) {
+        try transactional(.beginTransaction) { rd_kafka_begin_transaction(handle) }
+    }
+
+    /// Adds a consumer group's offsets (each the next offset to read) to the current transaction: they
+    /// are committed with it, and only if it commits.
+    func sendOffsetsToTransaction(_ offsets: [TopicPartitionOffset], group: RDKafkaConsumerGroupMetadata, timeout: Duration) throws(KafkaTransactionError) {
+        try transactional(.sendOffsetsToTransaction) {
+            RDKafkaTopicPartitionList.withList(offsets) { list in
+                rd_kafka_send_offsets_to_transaction(handle, list, group.pointer, Int32(timeout.milliseconds))
+            }
+        }
+    }
+
+    /// Flushes the transaction's records and commits it.
+    func commitTransaction(timeout: Duration) throws(KafkaTransactionError) {
+        try transactional(.commitTransaction) { rd_kafka_commit_transaction(handle, Int32(timeout.milliseconds)) }
+    }
+
+    /// Aborts the current transaction: its records are marked aborted and its offsets dropped.
+    func abortTransaction(timeout: Duration) throws(KafkaTransactionError) {
+        try transactional(.abortTransaction) { rd_kafka_abort_transaction(handle, Int32(timeout.milliseconds)) }
+    }
+
+    /// Runs one transactional call and turns its `rd_kafka_error_t` (destroyed here) into a classified error.
+    private func transactional(_ operation: TransactionCall.Operation, _ call: () -> OpaquePointer?) throws(KafkaTransactionError) {
+        if let error = call() { throw KafkaTransactionError.consuming(error, operation: operation) }
+    }
+
+    /// The consumer's group metadata, for committing its offsets in a producer's transaction.
+    func consumerGroupMetadata() -> RDKafkaConsumerGroupMetadata? {
+        rd_kafka_consumer_group_metadata(handle).map(RDKafkaConsumerGroupMetadata.init)
+    }
+
     /// Serves delivery reports and other callbacks for up to `timeout`.
     @discardableResult
     func poll(timeout: Duration) -> Int {
@@ -224,7 +267,7 @@ final class RDKafkaClient: @unchecked Sendable {
     func assign(_ partitions: [TopicPartitionOffset]?) throws(KafkaError) {
         let result: rd_kafka_resp_err_t
         if let partitions {
-            result = try RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_assign(handle, list) }
+            result = RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_assign(handle, list) }
         } else {
             result = rd_kafka_assign(handle, nil)
         }
@@ -232,12 +275,12 @@ final class RDKafkaClient: @unchecked Sendable {
     }
 
     func incrementalAssign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
-        let error = try RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_incremental_assign(handle, list) }
+        let error = RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_incremental_assign(handle, list) }
         if let error { throw KafkaError.consuming(error, code: .consumerFailed, context: "incremental assign") }
     }
 
     func incrementalUnassign(_ partitions: [TopicPartition]) throws(KafkaError) {
-        let error = try RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_incremental_unassign(handle, list) }
+        let error = RDKafkaTopicPartitionList.withList(partitions) { list in rd_kafka_incremental_unassign(handle, list) }
         if let error { throw KafkaError.consuming(error, code: .consumerFailed, context: "incremental unassign") }
     }
 
@@ -381,6 +424,18 @@ final class RDKafkaClient: @unchecked Sendable {
                 message: rd_kafka_topic_result_error_string(topic).map { String(cString: $0) } ?? "")
         }
     }
+}
+
+/// The one owner of an `rd_kafka_consumer_group_metadata_t` (a consumer's group id, generation and
+/// member id, copied when it is taken): destroyed with this object.
+///
+/// - Important: Unchecked Sendable: the pointee is an immutable copy that librdkafka only reads.
+final class RDKafkaConsumerGroupMetadata: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { rd_kafka_consumer_group_metadata_destroy(pointer) }
 }
 
 /// Calls `body` with a pointer and length for optional bytes: `nil` for a null key/value/header, and a

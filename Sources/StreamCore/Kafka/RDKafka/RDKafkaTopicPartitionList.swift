@@ -17,10 +17,10 @@ enum RDKafkaOffset {
 /// The one owner of an `rd_kafka_topic_partition_list_t` built from Swift values: created for a
 /// single call and destroyed right after it.
 enum RDKafkaTopicPartitionList {
-    static func withList<Result>(
+    static func withList<Result, Failure: Error>(
         _ entries: [TopicPartitionOffset],
-        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(KafkaError) -> Result
-    ) throws(KafkaError) -> Result {
+        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         let list = rd_kafka_topic_partition_list_new(Int32(entries.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for entry in entries {
@@ -30,10 +30,10 @@ enum RDKafkaTopicPartitionList {
         return try body(list)
     }
 
-    static func withList<Result>(
+    static func withList<Result, Failure: Error>(
         _ partitions: [TopicPartition],
-        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(KafkaError) -> Result
-    ) throws(KafkaError) -> Result {
+        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         try withList(partitions.map { TopicPartitionOffset(topicPartition: $0, offset: RDKafkaOffset.invalid) }, body)
     }
 
