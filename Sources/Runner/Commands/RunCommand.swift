@@ -113,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data((TopologyDiagnostics(conflicts).description + "\n").utf8))
                 throw ExitCode(1)
             }
-            _ = try TopicSetup.ensure(partitionCounts, admin: admin, logger: logger)
+            let configs = loaded.reduce(into: [String: [String: String]]()) { $0.merge($1.topology.internalTopicConfigs) { first, _ in first } }
+            _ = try TopicSetup.ensure(partitionCounts, configs: configs, admin: admin, logger: logger)
             partitionCounts.merge(existing) { _, actual in actual }
         } else {
             var topics = TopologyLoader.topicPartitions(of: loaded)

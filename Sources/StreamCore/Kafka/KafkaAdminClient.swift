@@ -7,11 +7,14 @@ public final class KafkaAdminClient: Sendable {
         public var name: String
         public var partitions: Int
         public var replicationFactor: Int
+        /// Topic configuration set at creation, e.g. `cleanup.policy`.
+        public var configs: [String: String]
 
-        public init(name: String, partitions: Int, replicationFactor: Int = 1) {
+        public init(name: String, partitions: Int, replicationFactor: Int = 1, configs: [String: String] = [:]) {
             self.name = name
             self.partitions = partitions
             self.replicationFactor = replicationFactor
+            self.configs = configs
         }
 
         /// One specification per topic of `partitions` (name → partition count), sorted by name.
@@ -57,7 +60,7 @@ public final class KafkaAdminClient: Sendable {
         guard !topics.isEmpty else { return [:] }
         let responses: [RDKafkaClient.TopicCreationResponse]
         do {
-            responses = try client.createTopics(topics.map { ($0.name, $0.partitions, $0.replicationFactor) }, timeout: timeout)
+            responses = try client.createTopics(topics.map { ($0.name, $0.partitions, $0.replicationFactor, $0.configs) }, timeout: timeout)
         } catch let error where error.message.contains("_TIMED_OUT") {
             let reason = "the broker did not answer CreateTopics within \(timeout) (no Admin API, or no controller): \(error.message)"
             return Dictionary(uniqueKeysWithValues: topics.map { ($0.name, TopicCreationOutcome.notServedByBroker(reason: reason)) })

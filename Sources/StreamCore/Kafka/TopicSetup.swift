@@ -18,7 +18,11 @@ public enum TopicSetup {
     /// Only missing topics are sent to CreateTopics, so a broker without the Admin API (the dev broker)
     /// costs nothing when its topics were created up front. `creationTimeout` bounds how long a broker
     /// that never answers CreateTopics is waited for.
-    public static func ensure(_ topics: [String: Int], admin: KafkaAdminClient, creationTimeout: Duration = .seconds(10), logger: Logger) throws(KafkaError) -> Report {
+    /// `configs` (topic → configuration) are set on the topics this creates, such as compaction for
+    /// changelogs (``Topology/internalTopicConfigs``); existing topics keep theirs.
+    public static func ensure(
+        _ topics: [String: Int], configs: [String: [String: String]] = [:], admin: KafkaAdminClient, creationTimeout: Duration = .seconds(10), logger: Logger
+    ) throws(KafkaError) -> Report {
         var report = Report()
         let existing = try admin.partitionCounts()
         var missing: [KafkaAdminClient.TopicSpecification] = []
@@ -27,7 +31,7 @@ public enum TopicSetup {
                 report.existing.append(topic)
                 if count != partitions { report.partitionMismatches.append((topic, count, partitions)) }
             } else {
-                missing.append(.init(name: topic, partitions: partitions))
+                missing.append(.init(name: topic, partitions: partitions, configs: configs[topic] ?? [:]))
             }
         }
         for (topic, outcome) in try admin.createTopics(missing, timeout: creationTimeout).sorted(by: { $0.key < $1.key }) {

@@ -58,6 +58,22 @@ public struct Topology: Sendable {
     /// (one partition: every instance reads all of it).
     public static func instancesTopic(of applicationID: String) -> String { "\(applicationID)-instances" }
 
+    /// The configuration the topics this topology owns need on a real cluster, as Kafka Streams sets
+    /// them: changelogs compacted (a store is rebuilt from one record per key, however old), those of
+    /// windowed stores also deleted a day after the store's retention; the instances topic kept an hour
+    /// (only its newest advertisements matter).
+    public var internalTopicConfigs: [String: [String: String]] {
+        var configs: [String: [String: String]] = [Self.instancesTopic(of: applicationID): ["cleanup.policy": "delete", "retention.ms": "3600000"]]
+        for store in subtopologies.flatMap(\.stores) {
+            configs[changelogTopic(of: store)] = ["cleanup.policy": "compact"]
+        }
+        for node in nodes {
+            guard case .aggregate(let aggregation) = node.operation, aggregation.windows != nil, aggregation.retention < .max - 86_400_000 else { continue }
+            configs[changelogTopic(of: aggregation.store)] = ["cleanup.policy": "compact,delete", "retention.ms": String(aggregation.retention + 86_400_000)]
+        }
+        return configs
+    }
+
     /// The changelog topic of a state store: `<application-id>-<store>-changelog`.
     public func changelogTopic(of store: String) -> String { "\(applicationID)-\(store)-changelog" }
 

@@ -384,7 +384,7 @@ final class RDKafkaClient: @unchecked Sendable {
     }
 
     /// Sends one CreateTopics request and waits up to `timeout` for the answer.
-    func createTopics(_ specs: [(name: String, partitions: Int, replicationFactor: Int)], timeout: Duration) throws(KafkaError) -> [TopicCreationResponse] {
+    func createTopics(_ specs: [(name: String, partitions: Int, replicationFactor: Int, configs: [String: String])], timeout: Duration) throws(KafkaError) -> [TopicCreationResponse] {
         var errorText = [CChar](repeating: 0, count: 512)
         var newTopics: [OpaquePointer?] = []
         defer { rd_kafka_NewTopic_destroy_array(&newTopics, newTopics.count) }
@@ -393,6 +393,10 @@ final class RDKafkaClient: @unchecked Sendable {
                 throw KafkaError(code: .adminFailed, message: "topic \(spec.name): \(errorText.nulTerminatedString)")
             }
             newTopics.append(newTopic)
+            for (name, value) in spec.configs.sorted(by: { $0.key < $1.key }) {
+                let error = rd_kafka_NewTopic_set_config(newTopic, name, value)
+                if error.isError { throw KafkaError(code: .adminFailed, responseError: error, context: "topic \(spec.name): config \(name)=\(value)") }
+            }
         }
         let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)!
         defer { rd_kafka_AdminOptions_destroy(options) }
