@@ -1,11 +1,17 @@
 import Foundation
+import Synchronization
 
 /// A process started by a test, terminated (SIGTERM, then SIGKILL) when the test lets go of it.
+///
+/// Standard error is drained as it is written: a process whose pipe filled up would block in its
+/// next log call, and a test reading standard output to its end would wait for it forever.
 final class ChildProcess: @unchecked Sendable {
     // Unchecked: `process` is only used through Foundation's thread-safe Process API.
     let process = Process()
     let standardOutput = Pipe()
-    let standardError = Pipe()
+    private let standardError = Pipe()
+    /// What the process wrote to standard error so far, and whether it closed it.
+    private let errorOutput = CapturedOutput()
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -14,6 +20,23 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = standardOutput
         process.standardError = standardError
         try process.run()
+        let handle = standardError.fileHandleForReading
+        Thread.detachNewThread { [errorOutput] in
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                errorOutput.state.withLock { $0.bytes.append(contentsOf: chunk) }
+            }
+            errorOutput.state.withLock { $0.ended = true }
+        }
+    }
+
+    /// Everything the process wrote to standard error: all of it once the process has exited (a
+    /// grandchild still holding the pipe open is waited for up to five seconds).
+    var standardErrorText: String {
+        if !process.isRunning {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !errorOutput.state.withLock({ $0.ended }), ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        return errorOutput.state.withLock { String(decoding: $0.bytes, as: UTF8.self) }
     }
 
     /// Reads standard output up to the first newline (blocking the calling thread).
@@ -48,4 +71,10 @@ final class ChildProcess: @unchecked Sendable {
             process.waitUntilExit()
         }
     }
+}
+
+/// Output read from a pipe by its own thread, which outlives neither the bytes nor the process's owner.
+private final class CapturedOutput: Sendable {
+    /// The bytes so far, and whether the writer closed the pipe.
+    let state = Mutex<(bytes: [UInt8], ended: Bool)>(([], false))
 }

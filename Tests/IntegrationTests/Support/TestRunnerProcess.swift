@@ -26,10 +26,8 @@ final class TestRunnerProcess: Sendable {
         return child.process.isRunning ? nil : child.process.terminationStatus
     }
 
-    /// Everything the process wrote to standard error (call after `stop`).
-    var standardError: String {
-        String(decoding: child.standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    }
+    /// What the process wrote to standard error so far; all of it after `stop`.
+    var standardError: String { child.standardErrorText }
 }
 
 /// Runs the runner with `arguments` to completion and returns its exit status and output.
@@ -41,9 +39,8 @@ func runRunner(_ arguments: [String]) throws -> (status: Int32, output: String, 
 func runRunnerWith(environment: [String: String], _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
     let child = try ChildProcess(RunnerExecutable.path, arguments, environment: environment)
     let output = child.standardOutput.fileHandleForReading.readDataToEndOfFile()
-    let errors = child.standardError.fileHandleForReading.readDataToEndOfFile()
     let status = child.stop()
-    return (status, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    return (status, String(decoding: output, as: UTF8.self), child.standardErrorText)
 }
 
 /// The repository's root, for topology files under `topologies/`.
