@@ -68,6 +68,7 @@ final class StreamThread: ConsumerRebalanceListener {
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.additionalProperties = configuration.consumerProperties
         consumerConfiguration.offsetsCommittedInTransactions = exactlyOnce
+        try AssignmentStrategyCheck.verify(strategies: consumerConfiguration.properties["partition.assignment.strategy"] ?? "", for: topology)
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
