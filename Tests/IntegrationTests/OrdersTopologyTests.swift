@@ -62,13 +62,20 @@ struct OrdersTopologyTests {
         }
         try producer.close()
 
+        // Read until every order has ended and the late-payment path has run its course: a payment request
+        // held up while an instance's partitions move reaches the gateway after its order timed out, and
+        // the authorisation that then comes back is voided.
         let planned = Set(plan.keys)
-        let read = try await TopicReader.read(["order-status", "payment-voids", "orders-dlq"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(180), linger: .seconds(3)) { read in
-            planned.isSubset(of: Set(Self.histories(read["order-status", default: []]).filter { !Self.terminal.isDisjoint(with: $0.value.statuses) }.keys))
+        let read = try await TopicReader.read(["order-status", "payment-voids", "orders-dlq"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(240), linger: .seconds(3)) { read in
+            let histories = Self.histories(read["order-status", default: []])
+            guard planned.isSubset(of: Set(histories.filter { !Self.terminal.isDisjoint(with: $0.value.statuses) }.keys)) else { return false }
+            guard Set(histories.filter { $0.value.statuses.contains("RESERVED") }.keys).isSubset(of: gateway.requestedOrders) else { return false }
+            let owedVoids = histories.filter { $0.value.statuses.contains("PAYMENT_TIMEOUT") && plan[$0.key]?.payment == .authorize }.keys
+            return Set(owedVoids).isSubset(of: Self.voided(read))
         }
         gateway.stop()
         let histories = Self.histories(read["order-status", default: []])
-        let voided = Set(read["payment-voids", default: []].map { String(decoding: $0.key ?? [], as: UTF8.self) })
+        let voided = Self.voided(read)
 
         // Every order: exactly one terminal status, reached the right way, consistent with its payment.
         var problems: [String] = []
@@ -127,6 +134,11 @@ struct OrdersTopologyTests {
         }
         for runner in runners { #expect(runner.stop() == 0) }
         print("measured: orders e2e (3 instances, one killed): \(tally.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), voided \(voided.count), resold products \(resold.count)")
+    }
+
+    /// The orders whose authorisation the topology voided.
+    static func voided(_ read: [String: [ConsumerRecord]]) -> Set<String> {
+        Set(read["payment-voids", default: []].map { String(decoding: $0.key ?? [], as: UTF8.self) })
     }
 
     static func histories(_ records: [ConsumerRecord]) -> [String: StatusHistory] {
