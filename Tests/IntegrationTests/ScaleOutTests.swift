@@ -113,6 +113,10 @@ struct ScaleOutTests {
                 if answered != wanted { wrong.append("\(product): \(answered.subtracting(wanted).sorted().prefix(2)) instead of \(wanted.subtracting(answered).sorted().prefix(2))") }
             }
             #expect(wrong.isEmpty, "instance on port \(port) answered wrongly for \(wrong.count) products: \(wrong.prefix(3))")
+            // The whole store, gathered from both instances (less the closing views' windows).
+            let closingWindow = "|\(GeneratedView.iso(closing - closing % Self.minute))|"
+            let whole = try await Self.answer(port: port, path: "/stores/product-views-1m/range?limit=100000").filter { !$0.contains(closingWindow) }
+            #expect(whole == reference, "range query to port \(port): missing \(reference.subtracting(whole).sorted().prefix(3)); unexpected \(whole.subtracting(reference).sorted().prefix(3))")
         }
         #expect(first.runner.stop() == 0)
         #expect(third.runner.stop() == 0)
@@ -142,7 +146,12 @@ struct ScaleOutTests {
     /// `product|start|end|count` of the product's windows starting before `end`, as the instance on
     /// `port` answers (retrying while the key's owner is being handed over).
     static func windows(of product: String, port: Int, before end: Int64) async throws -> Set<String> {
-        let url = URL(string: "http://127.0.0.1:\(port)/stores/product-views-1m/windows/\(product)?to=\(end - 1)")!
+        try await answer(port: port, path: "/stores/product-views-1m/windows/\(product)?to=\(end - 1)")
+    }
+
+    /// `product|start|end|count` of the windows the instance on `port` answers for `path`.
+    static func answer(port: Int, path: String) async throws -> Set<String> {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
         for _ in 0..<50 {
             let (body, response) = try await URLSession.shared.data(from: url)
             if (response as? HTTPURLResponse)?.statusCode == 200, let windows = try JSONValue(parsing: Array(body)).arrayValue {
@@ -152,7 +161,7 @@ struct ScaleOutTests {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw TestFailure("no answer for \(product) from port \(port)")
+        throw TestFailure("no answer to \(path) from port \(port)")
     }
 }
 

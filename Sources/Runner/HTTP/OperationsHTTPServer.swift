@@ -6,8 +6,9 @@ import Topologies
 
 /// The runner's HTTP endpoint for operators and analysts: `GET /metrics` (Prometheus text format),
 /// `GET /health`, `GET /metadata` (every live instance of each application, with its endpoint and the
-/// input partitions it processes), the interactive queries of ``StoreQueryRoutes`` — a key's query
-/// forwarded by a ``KeyQueryRouter`` to the instance holding the key — and — when a topology has a `dashboard:` — the live page
+/// input partitions it processes), the interactive queries of ``StoreQueryRoutes`` — sent by a
+/// ``QueryRouter`` to the instances holding their state: a key's query forwarded to the one holding
+/// the key, a range gathered from all — and, when a topology has a `dashboard:`, the live page
 /// `GET /dashboard` with its figures at `GET /dashboard/figures`. Other methods are answered 405.
 /// With an ``HTTPAccessToken``, requests without it are answered 401.
 struct OperationsHTTPServer: Sendable {
@@ -47,12 +48,15 @@ struct OperationsHTTPServer: Sendable {
             response.headers.append(("WWW-Authenticate", "Bearer realm=\"tributary\""))
             return response
         }
+        let router = QueryRouter(stores: stores, directory: directory)
+        if request.method == .get, request.path.count == 3, request.path[0] == "stores", request.path[2] == "range" {
+            return await rangeResponse(to: request, router: router)
+        }
         if request.method == .get, request.path.count == 4, request.path[0] == "stores", ["keys", "windows"].contains(request.path[2]) {
-            let router = KeyQueryRouter(stores: stores, directory: directory)
             switch router.route(key: request.path[3], in: request.path[1]) {
             case .here:
                 break
-            case .instance(let owner) where request.header(KeyQueryRouter.forwardedHeader) == nil:
+            case .instance(let owner) where request.header(QueryRouter.forwardedHeader) == nil:
                 return await router.forward(request, to: owner)
             case .instance:
                 return unavailable("the key moved to another instance while this query was forwarded here; retry shortly")
@@ -61,6 +65,30 @@ struct OperationsHTTPServer: Sendable {
             }
         }
         return respond(to: request)
+    }
+
+    /// A range over the whole store, gathered from every instance holding part of it; a gathering
+    /// instance's request is answered with the partitions it asked for, all of which must be here.
+    private func rangeResponse(to request: HTTPRequest, router: QueryRouter) async -> HTTPResponse {
+        let storeName = request.path[1]
+        if request.header(QueryRouter.forwardedHeader) != nil {
+            let partitions = QueryRouter.requestedPartitions(of: request)
+            if let partitions, let store = try? stores.store(named: storeName), !partitions.isSubset(of: store.tasks.map { Int($0.partition) }) {
+                return unavailable("part of store '\(storeName)' moved from this instance while the range was gathered; retry shortly")
+            }
+            return storeResponse(to: request, partitions: partitions)
+        }
+        switch router.holders(of: storeName) {
+        case .failure(let missing):
+            return unavailable(missing.reason)
+        case .success(let holders) where holders.isEmpty:
+            return storeResponse(to: request, partitions: nil)
+        case .success(let holders):
+            guard let local = StoreQueryRoutes.respond(path: request.path, query: request.query, stores: stores) else {
+                return storeResponse(to: request, partitions: nil)
+            }
+            return await router.gatherRange(request, local: local, holders: holders)
+        }
     }
 
     private func unavailable(_ reason: String) -> HTTPResponse {
@@ -82,13 +110,18 @@ struct OperationsHTTPServer: Sendable {
         case (.get, ["dashboard", "figures"]):
             return json(200, .array(dashboards.map { $0.figures(from: stores) }))
         case (.get, _):
-            guard let response = StoreQueryRoutes.respond(path: request.path, query: request.query, stores: stores) else {
-                return json(404, .object(["error": "not found; try /stores, /metadata, /metrics or /health"]))
-            }
-            return json(response.status, response.body)
+            return storeResponse(to: request, partitions: nil)
         default:
             return json(405, .object(["error": "only GET is served"]))
         }
+    }
+
+    /// A store query answered from this instance's state (with `partitions`, theirs only).
+    private func storeResponse(to request: HTTPRequest, partitions: Set<Int>?) -> HTTPResponse {
+        guard let response = StoreQueryRoutes.respond(path: request.path, query: request.query, stores: stores, partitions: partitions) else {
+            return json(404, .object(["error": "not found; try /stores, /metadata, /metrics or /health"]))
+        }
+        return json(response.status, response.body)
     }
 
     private func json(_ status: Int, _ body: JSONValue) -> HTTPResponse {

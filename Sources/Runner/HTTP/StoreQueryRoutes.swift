@@ -5,7 +5,8 @@ import StreamCore
 /// - `GET /stores` — every store with its kind and the tasks holding it here (`global`: a global
 ///   table's store, held whole by every instance).
 /// - `GET /stores/{store}/keys/{key}` — one key's value (key-value stores).
-/// - `GET /stores/{store}/range?from=&to=&limit=` or `?prefix=` — entries in key order (`to` excluded).
+/// - `GET /stores/{store}/range?from=&to=&limit=` or `?prefix=` — entries in key order (`to` excluded);
+///   a windowed store's windows of those keys, ordered by start.
 /// - `GET /stores/{store}/windows/{key}?from=&to=` — a key's windows starting in `from...to` (ISO-8601
 ///   or epoch milliseconds), ordered by start.
 ///
@@ -17,8 +18,10 @@ enum StoreQueryRoutes {
         var body: JSONValue
     }
 
-    /// The answer to `path` with `query` parameters, or `nil` when the path is not a store query.
-    static func respond(path: [String], query: [String: String], stores: QueryableStores) -> Response? {
+    /// The answer to `path` with `query` parameters, or `nil` when the path is not a store query. With
+    /// `partitions`, a range holds only the entries of those partitions' tasks (the part a
+    /// ``RangeQueryGatherer`` asks of this instance).
+    static func respond(path: [String], query: [String: String], stores: QueryableStores, partitions: Set<Int>? = nil) -> Response? {
         guard path.first == "stores" else { return nil }
         do {
             switch Array(path.dropFirst()) {
@@ -36,7 +39,7 @@ enum StoreQueryRoutes {
                 }
                 return Response(status: 200, body: .object(["key": .string(key), "value": decode(value)]))
             case let parts where parts.count == 2 && parts[1] == "range":
-                return try range(in: parts[0], query: query, stores: stores)
+                return try range(in: parts[0], query: query, stores: stores, partitions: partitions)
             case let parts where parts.count == 3 && parts[1] == "windows":
                 return try windows(of: parts[2], in: parts[0], query: query, stores: stores)
             default:
@@ -52,11 +55,8 @@ enum StoreQueryRoutes {
         }
     }
 
-    private static func range(in store: String, query: [String: String], stores: QueryableStores) throws -> Response {
-        let limit = try query["limit"].map { text in
-            guard let limit = Int(text), limit > 0 else { throw InvalidParameter(message: "parameter 'limit' must be a positive integer, got '\(text)'") }
-            return limit
-        } ?? 1000
+    private static func range(in store: String, query: [String: String], stores: QueryableStores, partitions: Set<Int>?) throws -> Response {
+        let limit = try limit(in: query)
         let keyRange: RocksDBKeyRange
         if let prefix = query["prefix"] {
             guard query["from"] == nil, query["to"] == nil else {
@@ -67,11 +67,28 @@ enum StoreQueryRoutes {
             keyRange = RocksDBKeyRange(from: query["from"].map { Array($0.utf8) }, to: query["to"].map { Array($0.utf8) })
         }
         if case .keyValue = try stores.kind(of: store) {
-            let entries = try stores.entries(in: keyRange, of: store, limit: limit)
+            let entries = try stores.entries(in: keyRange, of: store, limit: limit, partitions: partitions)
             return Response(status: 200, body: .array(entries.map { .object(["key": .string(String(decoding: $0.key, as: UTF8.self)), "value": decode($0.value)]) }))
         }
-        let windows = try stores.windows(of: nil, in: store, startingFrom: 0, to: .max).filter { keyRange.contains($0.key) }
+        let windows = try stores.windows(of: nil, in: store, startingFrom: 0, to: .max, partitions: partitions).filter { keyRange.contains($0.key) }
         return Response(status: 200, body: .array(windows.prefix(limit).map(windowJSON)))
+    }
+
+    /// A range query's `limit` (1000 when not given).
+    static func limit(in query: [String: String]) throws -> Int {
+        try query["limit"].map { text in
+            guard let limit = Int(text), limit > 0 else { throw InvalidParameter(message: "parameter 'limit' must be a positive integer, got '\(text)'") }
+            return limit
+        } ?? 1000
+    }
+
+    /// The order of a range query's answer: key-value entries by key; windows by start, end, then key.
+    static func precedes(_ left: JSONValue, _ right: JSONValue) -> Bool {
+        func field(_ entry: JSONValue, _ name: String) -> [UInt8] { Array((entry[name]?.stringValue ?? "").utf8) }
+        for name in ["window_start", "window_end", "key"] where field(left, name) != field(right, name) {
+            return field(left, name).lexicographicallyPrecedes(field(right, name))
+        }
+        return false
     }
 
     private static func windows(of key: String, in store: String, query: [String: String], stores: QueryableStores) throws -> Response {

@@ -152,18 +152,20 @@ public final class QueryableStores: Sendable {
         return nil
     }
 
-    /// The entries of a key-value store in `range`, in key order, at most `limit`.
-    public func entries(in range: RocksDBKeyRange, of store: String, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+    /// The entries of a key-value store in `range`, in key order, at most `limit`; only those of the
+    /// tasks of `partitions` when given.
+    public func entries(in range: RocksDBKeyRange, of store: String, limit: Int, partitions: Set<Int>? = nil) throws -> [(key: [UInt8], value: [UInt8])] {
         var merged: [(key: [UInt8], value: [UInt8])] = []
-        for database in try databases(of: store) {
+        for database in try databases(of: store, partitions: partitions) {
             merged += try database.entries(in: range, columnFamily: KeyValueStore.dataFamily, limit: limit)
         }
         return Array(merged.sorted { $0.key.lexicographicallyPrecedes($1.key) }.prefix(limit))
     }
 
-    /// The windows of `key` (every key when `nil`) that start in `from...to`, ordered by start.
-    public func windows(of key: [UInt8]?, in store: String, startingFrom from: Int64, to: Int64) throws -> [WindowedValue] {
-        let databases = try databases(of: store)
+    /// The windows of `key` (every key when `nil`) that start in `from...to`, ordered by start; only
+    /// those of the tasks of `partitions` when given.
+    public func windows(of key: [UInt8]?, in store: String, startingFrom from: Int64, to: Int64, partitions: Set<Int>? = nil) throws -> [WindowedValue] {
+        let databases = try databases(of: store, partitions: partitions)
         var found: [WindowedValue] = []
         switch try kind(of: store) {
         case .keyValue:
@@ -190,11 +192,11 @@ public final class QueryableStores: Sendable {
         return found.sorted { ($0.window.start, $0.window.end) < ($1.window.start, $1.window.end) || ($0.window == $1.window && $0.key.lexicographicallyPrecedes($1.key)) }
     }
 
-    private func databases(of store: String) throws -> [RocksDBDatabase] {
+    private func databases(of store: String, partitions: Set<Int>? = nil) throws -> [RocksDBDatabase] {
         try catalogue.withLock { catalogue throws(UnknownStore) in
             guard catalogue.stores[store] != nil else { throw UnknownStore(name: store) }
             if let global = catalogue.openGlobal[store] { return [global] }
-            return (catalogue.open[store] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+            return (catalogue.open[store] ?? [:]).filter { partitions?.contains(Int($0.key.partition)) ?? true }.sorted { $0.key < $1.key }.map(\.value)
         }
     }
 }
