@@ -17,9 +17,9 @@ struct ReplayDeadLettersTests {
         try await producer.send("customer-interactions", key: "C2", value: #"{"event":"Product Viewed","timestamp":"2026-11-27T10:00:00.000Z","properties":{"product_id":"P1"}}"#)
         try producer.close()
         func deadLetters(atLeast count: Int) async throws -> [ConsumerRecord] {
-            try await TopicReader.read(["product-views-dlq"], bootstrapServers: broker.bootstrapServers, linger: .seconds(1)) { $0["product-views-dlq", default: []].count >= count }["product-views-dlq", default: []]
+            try await TopicReader.read(["product-views-dlq"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(120), linger: .seconds(1)) { $0["product-views-dlq", default: []].count >= count }["product-views-dlq", default: []]
         }
-        let first = try #require(try await deadLetters(atLeast: 1).first)
+        let first = try #require(try await deadLetters(atLeast: 1).first, "no dead letter; the runner logged: \(runner.standardError.suffix(2000))")
         let source = try #require(DeadLetterRecord(first))
         #expect(source.kind == "undecodable" && source.source.topic == "customer-interactions")
 

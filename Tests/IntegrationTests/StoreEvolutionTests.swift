@@ -22,8 +22,8 @@ struct StoreEvolutionTests {
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",
         ])
         try await waitUntil(timeout: .seconds(60)) {
-            guard let (body, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/stores/product-views-1m/range")!) else { return false }
-            return body.count > 100
+            guard let (body, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/stores/product-views-1m/range")!) else { return false }
+            return (response as? HTTPURLResponse)?.statusCode == 200 && body.count > 100
         }
         #expect(original.stop() == 0)
 

@@ -20,7 +20,7 @@ enum StoreQueryRoutes {
 
     /// The answer to `path` with `query` parameters, or `nil` when the path is not a store query. With
     /// `partitions`, a range holds only the entries of those partitions' tasks (the part a
-    /// ``RangeQueryGatherer`` asks of this instance).
+    /// ``QueryRouter`` gathering the range asks of this instance).
     static func respond(path: [String], query: [String: String], stores: QueryableStores, partitions: Set<Int>? = nil) -> Response? {
         guard path.first == "stores" else { return nil }
         do {

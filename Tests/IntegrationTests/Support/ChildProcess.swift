@@ -73,7 +73,8 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Output read from a pipe by its own thread, which outlives neither the bytes nor the process's owner.
+/// Output read from a pipe by its own thread. Shared with that thread instead of the `ChildProcess`
+/// itself, whose `deinit` (which kills the process) the thread must not hold off.
 private final class CapturedOutput: Sendable {
     /// The bytes so far, and whether the writer closed the pipe.
     let state = Mutex<(bytes: [UInt8], ended: Bool)>(([], false))
