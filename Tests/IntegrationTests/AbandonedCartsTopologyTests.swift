@@ -24,7 +24,7 @@ struct AbandonedCartsTopologyTests {
 
         try await added("C1", "P1", at: "2026-11-27T10:00:00.000Z")
         try await added("C2", "P3", at: "2026-11-27T10:05:00.000Z")
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let first = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         try await waitForTimerStep(toHaveReceived: 2, port: port)
         #expect(first.stop() == 0)
@@ -32,7 +32,7 @@ struct AbandonedCartsTopologyTests {
         // The next process: C2 orders in time; later events move each shopper's task past the due times.
         // (The order reaches the timers through a repartition topic: it is let through before the later
         // events, since processing across partitions is not yet in timestamp order.)
-        let secondPort = Int.random(in: 20_000..<32_000)
+        let secondPort = TestPorts.next()
         let second = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(secondPort)])
         try await send("order-events", "O-1", #"{"event":"Order Completed","userId":"C2","timestamp":"2026-11-27T11:00:00.000Z","properties":{"order_id":"O-1"}}"#)
         try await waitForTimerStep(toHaveReceived: 1, port: secondPort)

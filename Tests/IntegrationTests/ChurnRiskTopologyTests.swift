@@ -69,7 +69,7 @@ struct ChurnRiskTopologyTests {
 
         let broker = try TestDevBroker(topologies: [Self.topology])
         let salesforce = try TestDevSalesforce()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)], environment: [
             "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": "dev-secret",
             "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",
@@ -106,7 +106,7 @@ struct ChurnRiskTopologyTests {
 
         let expected = byCustomer.mapValues(Self.expectedScores)
         let expectedCount = expected.values.reduce(0) { $0 + $1.count }
-        let read = try await TopicReader.read(["churn-risk-scores", "churn-risk-churn-buckets-sink"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(120), linger: .seconds(3)) {
+        let read = try await TopicReader.read(["churn-risk-scores", "churn-risk-churn-buckets-sink"], bootstrapServers: broker.bootstrapServers, timeout: .seconds(240), linger: .seconds(3)) {
             $0["churn-risk-scores", default: []].filter { !String(decoding: $0.key ?? [], as: UTF8.self).hasPrefix("pulse") }.count >= expectedCount
         }
 

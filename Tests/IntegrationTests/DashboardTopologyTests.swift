@@ -71,7 +71,7 @@ struct DashboardTopologyTests {
     @Test func storesTopicsAndTheLivePageEqualAnIndependentComputation() async throws {
         let input = Input(seed: 42)
         let broker = try TestDevBroker(topologies: [Self.topology])
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         // Input starts once the runner holds every partition it reads (4 sources and 4 repartition
         // topics of 4 partitions), so no partition starts late.

@@ -10,7 +10,7 @@ import Testing
 struct DemoShopTests {
     @Test func theDemoRunsEveryShopTopologyAndServesTheDashboard() async throws {
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let shop = try ChildProcess(RunnerExecutable.path, [
             "run", "--topology", repositoryRoot + "/topologies/", "--demo", "--http-port", String(port), "--state-dir", state.path, "--log-level", "warning",
         ])

@@ -140,7 +140,7 @@ struct ExactlyOnceTests {
         let broker = try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
         try await ProductViewsTopologyTests.produce(events[...], to: broker.bootstrapServers)
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--processing-guarantee", "exactly_once_v2",
         ])

@@ -29,7 +29,7 @@ struct GlobalTableTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         for product in 1...30 { try await producer.send("products", key: "P\(product)", value: #"{"price":\#(product)}"#) }
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: file, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         for order in 1...30 { try await producer.send("orders", key: "O\(order)", value: #"{"product_id":"P\#(order)"}"#) }
         let first = try await TopicReader.read(["priced-orders"], bootstrapServers: broker.bootstrapServers) { $0["priced-orders", default: []].count >= 30 }

@@ -20,12 +20,12 @@ struct HTTPAccessTokenTests {
 
     @Test func requestsWithoutTheTokenAreRefusedExceptHealth() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)],
                                            environment: ["TRIBUTARY_HTTP_TOKEN": "s3cret-token"])
-        try await waitUntil(timeout: .seconds(30)) { (try? await status(port: port, "/health")) == 200 }
+        try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/health")) == 200 }
         // A key's query is answered (not 503) once the key's partition is assigned to an instance.
-        try await waitUntil(timeout: .seconds(30)) { (try? await status(port: port, "/stores/product-views-1m/windows/P1", token: "s3cret-token")) == 200 }
+        try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/stores/product-views-1m/windows/P1", token: "s3cret-token")) == 200 }
         for path in ["/metadata", "/metrics", "/stores", "/stores/product-views-1m/windows/P1"] {
             #expect(try await status(port: port, path) == 401, "\(path) without a token")
             #expect(try await status(port: port, path, token: "s3cret-tokeN") == 401, "\(path) with a wrong token")

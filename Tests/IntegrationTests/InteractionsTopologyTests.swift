@@ -31,7 +31,7 @@ struct InteractionsTopologyTests {
         #expect(expected.deadLettered.count > 0 && expected.dropped > 0, "the generator covers every rule")
 
         // Below Linux's ephemeral range (32768+), where the brokers' and clients' own ports come from.
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         let outputs = try await readOutputs(broker, expecting: expected.outputCount)
         // Dropped and dead-lettered records are counted in metrics as well as in the logs (the last inputs,

@@ -24,7 +24,7 @@ struct OrderEnrichmentTopologyTests {
             try await send("identifies", customer, #"{"type":"identify","userId":"\#(customer)","traits":{"email":"\#(customer.lowercased())@example.com","firstName":"Ann","lastName":"\#(customer)"}}"#)
         }
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         // Orders go in once the table holds every identify: joins see the table as of processing time.
         var tableIsLoaded = false

@@ -30,7 +30,7 @@ struct OrdersTopologyTests {
         let gateway = try await TestPaymentGateway(bootstrapServers: broker.bootstrapServers) { orderID in plan[orderID].flatMap(traffic.paymentEvent) }
 
         let states = (0..<3).map { _ in TemporaryStateDirectory() }
-        let ports = (0..<3).map { _ in Int.random(in: 20_000..<32_000) }
+        let ports = (0..<3).map { _ in TestPorts.next() }
         func start(_ instance: Int) throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", states[instance].path, "--http-port", String(ports[instance])],
                                   environment: ["PAYMENT_GATEWAY_URL": gateway.url])

@@ -78,7 +78,7 @@ struct ProductViewsTopologyTests {
         let broker = try startBroker()
         try await Self.produce(events[...], to: broker.bootstrapServers)
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try runner(broker, state: state, port: port)
 
         let (results, conflicting) = try await Self.finalResults(broker, expecting: reference)
@@ -108,13 +108,13 @@ struct ProductViewsTopologyTests {
         // kill -9 mid-stream: both sub-topologies (upstream and downstream of the repartition topic) are
         // busy; outputs, repartition records and changelog records after the last commit are repeated.
         try await Self.produce(events[..<1500], to: broker.bootstrapServers)
-        let first = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
+        let first = try runner(broker, state: state, port: TestPorts.next())
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(60)) { $0[Self.output, default: []].count >= 50 }
         first.stop(signal: SIGKILL)
 
         // Restart on the same state, then stop cleanly mid-way through the second half.
         try await Self.produce(events[1500..<2200], to: broker.bootstrapServers)
-        let second = try runner(broker, state: state, port: Int.random(in: 20_000..<32_000))
+        let second = try runner(broker, state: state, port: TestPorts.next())
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(90)) { read in
             Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count / 2
         }
@@ -123,7 +123,7 @@ struct ProductViewsTopologyTests {
         // The state directory is lost: the stores are rebuilt from their changelogs.
         try FileManager.default.removeItem(atPath: state.path)
         try await Self.produce(events[2200...], to: broker.bootstrapServers)
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let third = try runner(broker, state: state, port: port)
         let (results, conflicting) = try await Self.finalResults(broker, expecting: reference, timeout: .seconds(120))
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")

@@ -82,7 +82,7 @@ struct RecommendationsTopologyTests {
     @Test func similaritiesAndRecommendationsFollowAnIndependentComputation() async throws {
         let signals = Self.sessions(seed: 31, shoppers: 40)
         let broker = try TestDevBroker(topologies: [Self.topology])
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         try await waitForPartitions(port: port, count: 20)  // the two inputs, and three repartition topics
         if let status = runner.waitForExit(timeout: .zero) {

@@ -45,7 +45,7 @@ struct ResetCommandTests {
         #expect(done.output.contains("emptied changelog product-views-product-views-1m-changelog"), "\(done.output)")
         #expect(!FileManager.default.fileExists(atPath: state.path + "/product-views"), "local state removed")
 
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let second = try startRunner(port: port)
         let twice = try await writtenFinalResults(atLeast: 2)
         #expect(Set(twice.keys) == reference.finalResults, "the same results again")

@@ -87,7 +87,7 @@ struct SalesforceSinkTests {
         let salesforce = try TestDevSalesforce(["--client-secret", secret])
         let rejectOnePercent = #"{"kind":"record-error","statusCode":"DUPLICATE_VALUE","fraction":0.01}"#
         try await salesforce.setFaults(#"{"faults":[{"kind":"invalid-session","count":1},\#(rejectOnePercent)]}"#)
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--log-level", "info", "--http-port", String(port)], environment: [
             "SALESFORCE_LOGIN_URL": salesforce.url, "SALESFORCE_CLIENT_ID": "tributary-dev", "SALESFORCE_CLIENT_SECRET": secret,
             "SALESFORCE_USERNAME": "", "SALESFORCE_PRIVATE_KEY_FILE": "",

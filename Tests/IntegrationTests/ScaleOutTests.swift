@@ -55,7 +55,7 @@ struct ScaleOutTests {
         let broker = try TestDevBroker(topics: ["\(Self.input):12"], topologies: [Self.topology])
         let states = (0..<3).map { _ in TemporaryStateDirectory() }
         func start(_ index: Int) throws -> (runner: TestRunnerProcess, port: Int) {
-            let port = Int.random(in: 20_000..<32_000)
+            let port = TestPorts.next()
             let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
                 "--state-dir", states[index].path, "--http-port", String(port), "--commit-interval-ms", "200", "--standby-replicas", "1", "--log-level", "info",
             ])

@@ -17,7 +17,7 @@ struct StoreEvolutionTests {
         try producer.sendAll("customer-interactions", GeneratedView.events(count: 300, seed: 3).map { (key: $0.user, value: $0.json) })
         try producer.close()
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let original = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",
         ])

@@ -91,7 +91,7 @@ struct TopologyTestCommandTests {
         }
         try await produce(testCase.inputs.filter(beforeStart))
         let state = TemporaryStateDirectory()
-        let port = Int.random(in: 20_000..<32_000)
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: topologyFile, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)] + runnerArguments)
         try await settle(port)
         try await produce(testCase.inputs.filter { !beforeStart($0) })

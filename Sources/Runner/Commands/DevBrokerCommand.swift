@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import ServiceLifecycle
 import StreamCore
@@ -37,13 +36,14 @@ struct DevBrokerCommand: AsyncParsableCommand {
         let broker = try DevBroker(configuration: .init(brokers: brokers, topics: KafkaAdminClient.TopicSpecification.list(partitions)), logger: logger)
         // The first line of stdout is the contract scripts and tests read; the control address, when
         // asked for, is the second.
-        FileHandle.standardOutput.write(Data((broker.bootstrapServers + "\n").utf8))
         var services: [any Service] = [broker]
+        var announced = [broker.bootstrapServers]
         if let controlPort {
             let control = try await DevBrokerControlServer.bind(host: "127.0.0.1", port: controlPort, broker: broker, logger: logger)
-            FileHandle.standardOutput.write(Data("control: \(control.host):\(control.port)\n".utf8))
+            announced.append("control: \(control.host):\(control.port)")
             services.append(control)
         }
+        services.append(ReadinessAnnouncement(lines: announced))
         logger.info("dev broker serving; stop with SIGINT or SIGTERM", metadata: ["bootstrap": "\(broker.bootstrapServers)", "brokers": "\(brokers)"])
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
