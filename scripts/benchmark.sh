@@ -15,25 +15,7 @@ keys=${RESTORE_KEYS:-200000}
 partitions=16                 # every benchmark topic; the topologies in benchmarks/ declare the same
 watch_timeout=600             # seconds a contender may take to write all its records
 
-work=$(mktemp -d)
-pids=()
-# Processes started inside $(measure ...) are listed in $work/pids, as that subshell cannot add to pids.
-cleanup() {
-  for pid in "${pids[@]}" $(cat "$work/pids" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-if [ -n "${RUNNER:-}" ]; then
-  runner=$RUNNER
-else
-  swift build -c release --product runner >&2
-  runner=.build/release/runner
-fi
-raw=$work/raw_passthrough
-gcc -O2 -Wall -o "$raw" benchmarks/raw_passthrough.c -lrdkafka -lpthread
+source scripts/lib/benchmark-workspace.sh
 
 # One broker for everything: the stateful topologies' topics (internal ones included) come from the
 # files, the rest from --topic.

@@ -23,24 +23,7 @@ output=memory-count-out
 timeout_seconds=1800           # one run may take this long before the script fails
 chunk=${CHUNK:-250000}         # events produced at a time: ~3,000 per partition, the hottest ~6,000 (~2 MB)
 
-work=$(mktemp -d)
-# Processes are listed in $work/pids: each run happens inside $(run ...), a subshell.
-cleanup() {
-  for pid in $(cat "$work/pids" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-if [ -n "${RUNNER:-}" ]; then
-  runner=$RUNNER
-else
-  swift build -c release --product runner >&2
-  runner=.build/release/runner
-fi
-watcher=$work/raw_passthrough
-gcc -O2 -Wall -o "$watcher" benchmarks/raw_passthrough.c -lrdkafka -lpthread
+source scripts/lib/benchmark-workspace.sh
 
 # The runner's summed consumer lag on memory-in (from GET /metrics); empty until it has reported one.
 input_lag() {
@@ -64,7 +47,7 @@ run() {
   bootstrap=$(head -n 1 "$work/broker-$budget.out")
   local port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  timeout "$timeout_seconds" "$watcher" watch "$bootstrap" "$output" "$events" > /dev/null &
+  timeout "$timeout_seconds" "$raw" watch "$bootstrap" "$output" "$events" > /dev/null &
   local watch=$!
   echo "$watch" >> "$work/pids"
   local started=$EPOCHREALTIME
