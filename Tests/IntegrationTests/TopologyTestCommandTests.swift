@@ -20,6 +20,20 @@ struct TopologyTestCommandTests {
         #expect(result.output.contains("38 of 38 test cases passed"), "\(result.output)")
     }
 
+    /// `conformance/`: cases copied from Kafka Streams' own unit tests, each named after the test method it
+    /// copies (`KStreamKStreamJoinTest#testWindowing: ...`), give Kafka Streams' answers.
+    @Test func theKafkaStreamsConformanceSuitePasses() throws {
+        let directory = repositoryRoot + "/conformance/"
+        let testFiles = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(TopologyTestParser.testFileSuffix) }
+        let cases = try testFiles.flatMap { try TopologyTestParser.parse(fileAt: directory + $0).cases }
+        #expect(cases.count >= 80)
+        let uncited = cases.map(\.name).filter { $0.wholeMatch(of: /[A-Za-z]+Test#\w+: .+/) == nil }
+        #expect(uncited.isEmpty, "every case names the Kafka Streams test it copies: \(uncited)")
+        let result = try runRunner(["test", directory])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("\(cases.count) of \(cases.count) test cases passed"), "\(result.output)")
+    }
+
     @Test func aWrongExpectationFailsNamingWhereAndWhatDiffers() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runner-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

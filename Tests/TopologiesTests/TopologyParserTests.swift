@@ -59,16 +59,19 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "to(\(topic.value), key: \(keyFormat), value: \(valueFormat))"]
         case .groupByKey:
             return [line + "group-by-key"]
-        case .groupBy(let key, let repartition, let partitions):
-            return [line + "group-by(\(key.source), repartition: \(repartition.value), partitions: \(partitions.map(String.init) ?? "-"))"]
+        case .groupBy(let key, let value, let repartition, let partitions):
+            let valuePart = value.map { ", value: \($0.source)" } ?? ""
+            return [line + "group-by(\(key.source)\(valuePart), repartition: \(repartition.value), partitions: \(partitions.map(String.init) ?? "-"))"]
         case .window(let window):
             return [line + "window(\(window.kind), grace: \(window.grace), retention: \(window.retention.map(String.init) ?? "-"))"]
         case .count(let options):
             return [line + "count(\(render(options)))"]
-        case .reduce(let adder, let options):
-            return [line + "reduce(\(adder.source), \(render(options)))"]
-        case .aggregate(let initial, let adder, let merger, let options):
-            return [line + "aggregate(\(initial.source), \(adder.source), merger: \(merger?.source ?? "-"), \(render(options)))"]
+        case .reduce(let adder, let subtractor, let options):
+            let subtractorPart = subtractor.map { ", subtractor: \($0.source)" } ?? ""
+            return [line + "reduce(\(adder.source)\(subtractorPart), \(render(options)))"]
+        case .aggregate(let initial, let adder, let merger, let subtractor, let options):
+            let subtractorPart = subtractor.map { ", subtractor: \($0.source)" } ?? ""
+            return [line + "aggregate(\(initial.source), \(adder.source), merger: \(merger?.source ?? "-")\(subtractorPart), \(render(options)))"]
         case .toTable(let store):
             return [line + "to-table(\(store.value))"]
         case .toStream:

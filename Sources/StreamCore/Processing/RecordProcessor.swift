@@ -95,10 +95,15 @@ public final class RecordProcessor {
         default:
             preconditionFailure("source map names a non-source node")
         }
-        let key: JSONValue
+        var key: JSONValue
+        var oldValue: JSONValue?
         let value: JSONValue
         do {
-            key = try RecordCodec.decode(input.key, as: keyFormat)
+            if case .repartitionSource = source.operation {
+                (key, oldValue, headers) = RepartitionCodec.decode(key: input.key, headers: headers)
+            } else {
+                key = try RecordCodec.decode(input.key, as: keyFormat)
+            }
         } catch {
             throw ProcessingError(kind: .undecodable, message: "key is \(error.message)", node: source.name, origin: origin)
         }
@@ -111,6 +116,7 @@ public final class RecordProcessor {
             key: key, arrivedKey: EncodedBytes(bytes: input.key, format: keyFormat),
             value: value, arrivedValue: EncodedBytes(bytes: input.value, format: valueFormat),
             headers: headers, timestamp: input.timestamp, origin: origin)
+        record.oldValue = oldValue
         if let eventTime {
             record.timestamp = try run(source, origin: origin, defaultKind: .invalidEventTime) { try eventTime(record) }
         }
@@ -172,26 +178,29 @@ public final class RecordProcessor {
                     + (feedbackTopics.contains(topic) ? OriginHeaders.headers(for: origin, fanout: outputs.count) : []),
                 timestamp: record.timestamp))
         case .repartitionSink(let topic):
-            guard !record.key.isNull else {
-                throw ProcessingError(kind: .nullKey, message: "records are re-keyed by a null key", node: node.name, origin: origin)
-            }
+            let key = RepartitionCodec.encode(key: record.key, oldValue: record.oldValue)
             outputs.append(ProducerRecord(
                 topic: topic,
-                key: StoreKeyCodec.encode(record.key),
+                key: key.key,
                 value: RecordCodec.encode(record.value, arrived: record.arrivedValue, as: .json),
-                headers: record.headers + OriginHeaders.headers(for: origin, fanout: outputs.count),
+                headers: record.headers + key.headers + OriginHeaders.headers(for: origin, fanout: outputs.count),
                 timestamp: record.timestamp))
         case .aggregate(let aggregation):
             try aggregate(record, aggregation, at: node, state: state, into: &outputs)
         case .toTable(let store):
-            try materialize(record, in: state.store(store), at: node)
-            try forward(record, from: id, state: state, into: &outputs)
+            if let change = try materialize(record, in: state.store(store), at: node) {
+                try forward(change, from: id, state: state, into: &outputs)
+            } else {
+                statistics[id].recordDropped()
+            }
         case .streamStreamJoin(let join, let side):
             try joinStreams(record, join, side: side, at: node, state: state, into: &outputs)
         case .tableTableJoin(let join, let side):
-            var joined = record
-            joined.value = try joinTables(record, join, side: side, at: node, state: state)
-            try forward(joined, from: id, state: state, into: &outputs)
+            if let joined = try joinTables(record, join, side: side, at: node, state: state) {
+                try forward(joined, from: id, state: state, into: &outputs)
+            } else {
+                statistics[id].recordDropped()
+            }
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
         case .streamTableJoin(let join), .globalTableJoin(let join):

@@ -15,6 +15,10 @@ public struct StreamRecord: Sendable {
     public var timestamp: Int64
     /// The input record this one derives from.
     public let origin: RecordOrigin
+    /// On a table, the value the record's key had before this change (Kafka Streams' `Change.oldValue`):
+    /// what a grouped table's subtractor removes and a table join decides with. `nil` on streams, and for
+    /// a key that had no value.
+    public var oldValue: JSONValue?
     /// The window a windowed aggregation's result belongs to; `nil` for other records.
     public var window: TimeWindow?
     /// A window result's deterministic id (`store/key/window-start`), used instead of the origin's.
@@ -36,6 +40,15 @@ public struct StreamRecord: Sendable {
         self.init(key: key, value: value, headers: headers, timestamp: timestamp, origin: origin)
         self.arrivedKey = arrivedKey
         self.arrivedValue = arrivedValue
+    }
+}
+
+extension StreamRecord {
+    /// The same record with another value: how a table step sees a change's old value.
+    public func withValue(_ value: JSONValue) -> StreamRecord {
+        var record = self
+        record.value = value
+        return record
     }
 }
 

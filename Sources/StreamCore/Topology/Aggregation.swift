@@ -18,13 +18,16 @@ public struct Aggregation: Sendable {
     public var adder: Adder
     /// Required for session windows.
     public var merger: Merger?
+    /// For a grouped table (Kafka Streams' `KGroupedTable`): removes a row's old value from its group's
+    /// aggregate, as `adder` adds the new one. `nil` aggregates a stream.
+    public var subtractor: Adder?
     public var emit: EmitMode
     /// What happens to a record too late for every window it belongs to.
     public var lateRecords: LateRecordPolicy
 
     public init(
         store: String, windows: WindowSpecification?, retention: Int64? = nil, initializer: Initializer?, adder: @escaping Adder,
-        merger: Merger? = nil, emit: EmitMode = .updates, lateRecords: LateRecordPolicy = .drop
+        merger: Merger? = nil, subtractor: Adder? = nil, emit: EmitMode = .updates, lateRecords: LateRecordPolicy = .drop
     ) {
         self.store = store
         self.windows = windows
@@ -32,6 +35,7 @@ public struct Aggregation: Sendable {
         self.initializer = initializer
         self.adder = adder
         self.merger = merger
+        self.subtractor = subtractor
         self.emit = emit
         self.lateRecords = lateRecords
     }

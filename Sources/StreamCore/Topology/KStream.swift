@@ -69,7 +69,8 @@ public struct KStream {
         then(name, .aggregate(aggregation))
     }
 
-    /// Keeps the latest value per key in `store` (a null value deletes the key) and passes records on.
+    /// Keeps the latest value per key in `store` (a null value deletes the key) and passes the changes
+    /// on, each with the key's previous value.
     public func toTable(_ name: String, store: String) -> KStream {
         then(name, .toTable(store: store))
     }

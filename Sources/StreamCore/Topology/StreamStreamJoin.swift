@@ -59,8 +59,22 @@ public struct StreamStreamJoin: Sendable {
         side == .left ? (t - before)...(t + after) : (t - after)...(t + before)
     }
 
-    /// When a record of `side` at `t` can no longer find a match: stream time past this.
+    /// The last time a record of `side` at `t` can find a match in: the other side's records up to it join.
     func windowEnd(of side: Side, at t: Int64) -> Int64 {
-        (side == .left ? t + after : t + before) + grace
+        side == .left ? t + after : t + before
     }
+
+    /// At stream time `now`, the records of `side` earlier than this have their windows closed.
+    func closedBefore(of side: Side, at now: Int64) -> Int64 {
+        now - (side == .left ? after : before) - grace
+    }
+
+    /// At its side's stream time `now`, a store keeps records from this time on: Kafka Streams' join
+    /// window stores retain the window size (`before + after`) plus grace.
+    func retainedFrom(at now: Int64) -> Int64 {
+        now - before - after - grace + 1
+    }
+
+    /// The name under which the task checkpoint keeps `side`'s own stream time.
+    func streamTimeName(of side: Side) -> String { "\(name).\(side.rawValue)" }
 }

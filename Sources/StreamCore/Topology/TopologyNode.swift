@@ -40,7 +40,7 @@ public struct TopologyNode: Sendable {
         case repartitionSource(topic: String)
         /// Aggregates records per key (and window) in a state store and forwards the results.
         case aggregate(Aggregation)
-        /// Keeps the latest value per key in a state store (a null value deletes) and forwards the record.
+        /// Keeps the latest value per key in a state store (a null value deletes) and forwards the change.
         case toTable(store: String)
         /// Joins each record with the value of its key in a table's store.
         case streamTableJoin(StreamTableJoin)

@@ -77,16 +77,41 @@ public struct SlidingWindows: Hashable, Sendable {
     /// window, created from the later records already held (Kafka's `createCurrentRecordRightWindow`).
     /// Arrivals never remove a window.
     ///
-    /// Check ``isLate(recordAt:at:)`` first, and skip the windows that ``isClosed(_:at:)``: Kafka still
+    /// Skip the windows that ``isClosed(_:at:)`` (a record with none open is late, ``isLate(recordAt:at:)`` among them): Kafka still
     /// aggregates a record that is not late into its windows that are open, and leaves the closed ones alone.
     public func windowsAffected(byRecordAt t: Int64, existing timestamps: [Int64]) -> [TimeWindow] {
         guard t >= 0 else { return [] }
-        // A window that contains `t`, or `t`'s right window, is defined by records in [t - size - 1, t + size + 1]
-        // (a right window holding `t` belongs to a record at least `t - size - 1`; whether it or `t`'s right
-        // window exists depends on records up to `t + size + 1`), so the rest of the key's records can be ignored.
-        let nearby = timestamps.filter { $0 >= t - size - 1 && $0 <= t + size + 1 }
+        let nearby = nearby(t, timestamps)
         let before = Set(windows(definedBy: nearby))
         return windows(definedBy: nearby + [t]).filter { contains($0, t) || !before.contains($0) }
+    }
+
+    /// ``windowsAffected(byRecordAt:existing:)`` in the order Kafka Streams updates them, which is the
+    /// order of its results: for `t >= size` (`processReverse`) the windows that existed, latest start
+    /// first, then the new ones containing `t`, latest start first, then `t`'s right window; for an early
+    /// record (`processEarly`) the windows that existed after `[0, size]`, earliest first, then `t`'s right
+    /// window, then the new ones, then `[0, size]`.
+    public func windowsAffectedInUpdateOrder(byRecordAt t: Int64, existing timestamps: [Int64]) -> [TimeWindow] {
+        let affected = windowsAffected(byRecordAt: t, existing: timestamps)
+        let before = Set(windows(definedBy: nearby(t, timestamps)))
+        let rightStart = t + 1
+        func rank(_ window: TimeWindow) -> (Int, Int64) {
+            if t >= size {
+                if window.start == rightStart { return (2, 0) }
+                return (before.contains(window) ? 0 : 1, -window.start)
+            }
+            if window.start == 0 { return (3, 0) }
+            if window.start == rightStart { return (1, 0) }
+            return (before.contains(window) ? 0 : 2, window.start)
+        }
+        return affected.sorted { rank($0) < rank($1) }
+    }
+
+    /// The records that can define a window containing `t`, or `t`'s right window: those in
+    /// `[t - size - 1, t + size + 1]` (a right window holding `t` belongs to a record at least
+    /// `t - size - 1`; whether it or `t`'s right window exists depends on records up to `t + size + 1`).
+    private func nearby(_ t: Int64, _ timestamps: [Int64]) -> [Int64] {
+        timestamps.filter { $0 >= t - size - 1 && $0 <= t + size + 1 }
     }
 
     /// Whether `window` no longer accepts records at `streamTime`: `end + grace < streamTime`.

@@ -79,9 +79,14 @@ public enum TopologyCompiler {
         /// Streams grouped for an aggregation (`group-by-key`, `group-by`), by node, with the window
         /// a `window` step set; an aggregation step needs its input here.
         var groupings: [TopologyNode.ID: WindowDefinition?] = [:]
-        /// Streams that are tables (a table source, `to-table`, and table `filter`/`map-values` after them):
-        /// their records are changes to the latest value per key.
+        /// Streams that are tables (a table source, `to-table`, a grouped table's aggregation, and table
+        /// `filter`/`map-values` after them): their records are changes to the latest value per key.
         var tables: Set<TopologyNode.ID> = []
+        /// Grouped streams whose records are a table's rows moving between groups (`group-by` on a table):
+        /// their aggregations subtract as well as add.
+        var groupedTables: Set<TopologyNode.ID> = []
+        /// The results of stream aggregations: updates of an aggregate table, which `to-stream` accepts.
+        var aggregationResults: Set<TopologyNode.ID> = []
         /// The store that materializes each table stream that has one (table sources, `to-table`).
         var tableStores: [TopologyNode.ID: String] = [:]
         /// The store of each global table, by source name.
@@ -132,14 +137,15 @@ public enum TopologyCompiler {
             case .log(let message, let level): compileLog(step, message: message, level: level, on: stream)
             case .to(let topic, let keyFormat, let valueFormat): compileTo(step, topic: topic, keyFormat: keyFormat, valueFormat: valueFormat, on: stream)
             case .groupByKey: compileGroupByKey(step, on: stream)
-            case .groupBy(let key, let repartition, let partitions): compileGroupBy(step, key: key, repartition: repartition, partitions: partitions, on: stream)
+            case .groupBy(let key, let value, let repartition, let partitions): compileGroupBy(step, key: key, value: value, repartition: repartition, partitions: partitions, on: stream)
             case .repartition(let key, let name, let partitions): compileRepartition(step, key: key, name: name, partitions: partitions, on: stream)
             case .timer(let timer): compileTimer(step, timer, on: stream)
             case .streamJoin(let join): compileStreamJoin(step, join, on: stream)
             case .window(let window): compileWindow(step, window, on: stream)
             case .count(let options): compileCount(step, options, on: stream)
-            case .reduce(let adder, let options): compileReduce(step, adder: adder, options, on: stream)
-            case .aggregate(let initial, let adder, let merger, let options): compileAggregate(step, initial: initial, adder: adder, merger: merger, options, on: stream)
+            case .reduce(let adder, let subtractor, let options): compileReduce(step, adder: adder, subtractor: subtractor, options, on: stream)
+            case .aggregate(let initial, let adder, let merger, let subtractor, let options):
+                compileAggregate(step, initial: initial, adder: adder, merger: merger, subtractor: subtractor, options, on: stream)
             case .toTable(let store): compileToTable(step, store: store, on: stream)
             case .toStream: compileToStream(step, on: stream)
             case .join(let table, let kind, let condition, let lookup, let value):

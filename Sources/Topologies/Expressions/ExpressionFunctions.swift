@@ -308,7 +308,7 @@ extension ExpressionFunction {
                 // `coalesce(to_number(...), 0)` can supply a default.
                 switch try? JSONParser.parse(text) {
                 case let number? where number.doubleValue != nil: return number
-                default: return .null
+                default: return decimalNumber(text)
                 }
             case let other:
                 throw arguments.mismatch(argument: 0, expected: "a string or a number", got: other)
@@ -492,4 +492,13 @@ extension ExpressionFunction {
         else { return "" }
         return String(string[first...last])
     }
+}
+
+/// Decimal text that is not JSON number text, as Java's `Integer.valueOf`/`Double.valueOf` read it: a
+/// leading `+` or zeros (`"+7"`, `"007"`), `"1."`; `null` for anything else (`"0x10"`, `"NaN"`).
+private func decimalNumber(_ text: String) -> JSONValue {
+    guard text.wholeMatch(of: /[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?/) != nil else { return .null }
+    if let integer = Int64(text) { return .int(integer) }
+    if let double = Double(text), double.isFinite { return .double(double) }
+    return .null
 }

@@ -56,10 +56,10 @@ extension TopologyDefinition {
             var partitions = partitions
             for step in steps {
                 switch step.kind {
-                case .groupBy(_, let name, let declared), .repartition(_, let name, let declared):
+                case .groupBy(_, _, let name, let declared), .repartition(_, let name, let declared):
                     partitions = declared ?? partitions
                     found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
-                case .count(let options), .reduce(_, let options), .aggregate(_, _, _, let options):
+                case .count(let options), .reduce(_, _, let options), .aggregate(_, _, _, _, let options):
                     found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
                 case .streamJoin(let join):
                     for side in ["left", "right"] {

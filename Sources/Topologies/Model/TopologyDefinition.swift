@@ -139,9 +139,10 @@ public indirect enum StepKind: Sendable {
     case to(topic: Located<String>, keyFormat: RecordFormat, valueFormat: RecordFormat)
     /// `group-by-key: {}` — groups by the current key for the aggregation that follows (no re-keying).
     case groupByKey
-    /// `group-by: { key: EXPR, repartition: NAME, partitions: N }` — re-keys through the internal topic
-    /// `<application-id>-NAME-repartition`, so each key's records meet in one task.
-    case groupBy(key: ExpressionText, repartition: Located<String>, partitions: Int?)
+    /// `group-by: { key: EXPR, value: EXPR, repartition: NAME, partitions: N }` — re-keys (and on a table
+    /// optionally re-values) through the internal topic `<application-id>-NAME-repartition`, so each key's
+    /// records meet in one task. On a table its rows move between groups (Kafka Streams' `KGroupedTable`).
+    case groupBy(key: ExpressionText, value: ExpressionText?, repartition: Located<String>, partitions: Int?)
     /// `join: { stream: NAME, window: { before: D, after: D, grace: D }, kind: inner|left|outer, store: NAME,
     /// when: EXPR, value: TEMPLATE }` — records joined with the other stream's records of the same key
     /// within the window.
@@ -157,10 +158,11 @@ public indirect enum StepKind: Sendable {
     case window(WindowDefinition)
     /// `count: { store: NAME, emit: updates|final, late: drop|dead-letter }`
     case count(AggregationOptions)
-    /// `reduce: { adder: EXPR, store: NAME, ... }` — the first value, then `adder` over `aggregate` and the record.
-    case reduce(adder: ExpressionText, AggregationOptions)
-    /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, store: NAME, ... }`
-    case aggregate(initial: ExpressionText, adder: ExpressionText, merger: ExpressionText?, AggregationOptions)
+    /// `reduce: { adder: EXPR, subtractor: EXPR, store: NAME, ... }` — the first value, then `adder` over
+    /// `aggregate` and the record; a grouped table's `subtractor` removes a row's old value.
+    case reduce(adder: ExpressionText, subtractor: ExpressionText?, AggregationOptions)
+    /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, subtractor: EXPR, store: NAME, ... }`
+    case aggregate(initial: ExpressionText, adder: ExpressionText, merger: ExpressionText?, subtractor: ExpressionText?, AggregationOptions)
     /// `to-table: { store: NAME }` — keeps the latest value per key (null deletes) and passes records on.
     case toTable(store: Located<String>)
     /// `to-stream: {}` — reads a table's changes as a stream again.

@@ -16,17 +16,18 @@ extension StepParser {
         return .groupByKey
     }
 
-    /// `group-by: { key: EXPR, repartition: NAME, partitions: N }`
+    /// `group-by: { key: EXPR, value: EXPR, repartition: NAME, partitions: N }`
     mutating func groupBy(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        guard let fields = YAMLFields(value, of: "'group-by'", at: step.keywordLocation, allowed: ["key", "partitions", "repartition"], &diagnostics) else {
+        guard let fields = YAMLFields(value, of: "'group-by'", at: step.keywordLocation, allowed: ["key", "partitions", "repartition", "value"], &diagnostics) else {
             return nil
         }
         let key = fields.required("key", &diagnostics)?.expression(for: "key", roots: Self.recordRoots, &diagnostics)
         let repartition = fields.required("repartition", &diagnostics).flatMap { internalName($0, for: "repartition") }
         var isComplete = true
+        let newValue = optionalField(fields["value"], &isComplete) { $0.expression(for: "value", roots: Self.recordRoots, &$1) }
         let partitions = optionalField(fields["partitions"], &isComplete) { $0.positiveInteger(for: "'partitions'", &$1) }
         guard isComplete, let key, let repartition else { return nil }
-        return .groupBy(key: key, repartition: repartition, partitions: partitions)
+        return .groupBy(key: key, value: newValue, repartition: repartition, partitions: partitions)
     }
 
     /// `repartition: { key: EXPR, name: NAME, partitions: N }`
@@ -97,26 +98,30 @@ extension StepParser {
         return aggregationOptions(fields, step: "count").map { .count($0) }
     }
 
-    /// `reduce: { adder: EXPR, store: NAME, emit: …, late: … }`
+    /// `reduce: { adder: EXPR, subtractor: EXPR, store: NAME, emit: …, late: … }`
     mutating func reduce(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        guard let fields = YAMLFields(value, of: "'reduce'", at: step.keywordLocation, allowed: ["adder", "emit", "late", "store"], &diagnostics) else { return nil }
+        let allowed = ["adder", "emit", "late", "store", "subtractor"]
+        guard let fields = YAMLFields(value, of: "'reduce'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
+        var isComplete = true
+        let subtractor = optionalField(fields["subtractor"], &isComplete) { $0.expression(for: "subtractor", roots: Self.adderRoots, &$1) }
         let options = aggregationOptions(fields, step: "reduce")
-        guard let adder, let options else { return nil }
-        return .reduce(adder: adder, options)
+        guard isComplete, let adder, let options else { return nil }
+        return .reduce(adder: adder, subtractor: subtractor, options)
     }
 
     /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, store: NAME, emit: …, late: … }`
     mutating func aggregate(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["adder", "emit", "initial", "late", "merger", "store"]
+        let allowed = ["adder", "emit", "initial", "late", "merger", "store", "subtractor"]
         guard let fields = YAMLFields(value, of: "'aggregate'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let initial = fields.required("initial", &diagnostics)?.expression(for: "initial", roots: Self.recordRoots, &diagnostics)
         let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
         var isComplete = true
         let merger = optionalField(fields["merger"], &isComplete) { $0.expression(for: "merger", roots: Self.mergerRoots, &$1) }
+        let subtractor = optionalField(fields["subtractor"], &isComplete) { $0.expression(for: "subtractor", roots: Self.adderRoots, &$1) }
         let options = aggregationOptions(fields, step: "aggregate")
         guard isComplete, let initial, let adder, let options else { return nil }
-        return .aggregate(initial: initial, adder: adder, merger: merger, options)
+        return .aggregate(initial: initial, adder: adder, merger: merger, subtractor: subtractor, options)
     }
 
     /// `to-table: { store: NAME }`

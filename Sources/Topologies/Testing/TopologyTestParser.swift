@@ -57,14 +57,14 @@ public enum TopologyTestParser {
         guard let fields = YAMLFields(node, of: "a test", at: node.location, allowed: ["expected", "inputs", "name"], &diagnostics) else { return nil }
         let name = fields.required("name", &diagnostics)?.string(for: "'name'", &diagnostics)
         let inputs = fields.required("inputs", &diagnostics)?.sequence(for: "'inputs'", &diagnostics)?.compactMap { input in
-            record(input, topic: nil, allowsTimestamp: true, &diagnostics)
+            record(input, topic: nil, &diagnostics)
         }
         var expected: [(topic: String, records: [TestRecord])] = []
         if let outputs = fields.required("expected", &diagnostics)?.mapping(for: "'expected'", &diagnostics) {
             for output in outputs {
                 guard let topic = output.key.string("a topic name", for: "'expected'", &diagnostics)?.value else { continue }
                 let records = output.value.isEmpty ? [] : output.value.sequence(for: "the records expected on '\(topic)'", &diagnostics)?.compactMap { element in
-                    record(element, topic: topic, allowsTimestamp: false, &diagnostics)
+                    record(element, topic: topic, &diagnostics)
                 }
                 expected.append((topic, records ?? []))
             }
@@ -73,8 +73,10 @@ public enum TopologyTestParser {
         return TopologyTestCase(name: name.value, location: node.location, inputs: inputs, expected: expected)
     }
 
-    private static func record(_ node: YAMLNode, topic: String?, allowsTimestamp: Bool, _ diagnostics: inout DiagnosticCollector) -> TestRecord? {
-        let allowed = (topic == nil ? ["topic"] : []) + ["key", "value"] + (allowsTimestamp ? ["timestamp"] : [])
+    /// An input record (`topic` nil: it names its own) or a record expected on `topic`; an expected
+    /// record's `timestamp`, when given, is checked against the output's.
+    private static func record(_ node: YAMLNode, topic: String?, _ diagnostics: inout DiagnosticCollector) -> TestRecord? {
+        let allowed = (topic == nil ? ["topic"] : []) + ["key", "value", "timestamp"]
         guard let fields = YAMLFields(node, of: topic == nil ? "an input record" : "an expected record", at: node.location, allowed: allowed, &diagnostics) else {
             return nil
         }

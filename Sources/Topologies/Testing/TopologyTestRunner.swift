@@ -40,22 +40,27 @@ public enum TopologyTestRunner {
         for (topic, expected) in testCase.expected {
             let format = formats[topic] ?? (key: .string, value: .json)
             let actual = written.filter { $0.topic == topic }.map { record in
-                (key: decode(record.key, as: format.key), value: decode(record.value, as: format.value))
+                (key: decode(record.key, as: format.key), value: decode(record.value, as: format.value), timestamp: record.timestamp)
             }
             for index in 0..<max(expected.count, actual.count) {
                 switch (index < expected.count ? expected[index] : nil, index < actual.count ? actual[index] : nil) {
-                case let (want?, got?) where !(want.key.isEquivalent(to: got.key) && want.value.isEquivalent(to: got.value)):
-                    differences.append("\(want.location): \(topic) record \(index + 1): expected key \(want.key) value \(want.value)\n      got key \(got.key) value \(got.value)")
+                case let (want?, got?) where !(want.key.isEquivalent(to: got.key) && want.value.isEquivalent(to: got.value)
+                                                 && (want.timestamp == nil || want.timestamp == got.timestamp)):
+                    differences.append("\(want.location): \(topic) record \(index + 1): expected \(describe(want.key, want.value, want.timestamp))\n      got \(describe(got.key, got.value, want.timestamp == nil ? nil : got.timestamp))")
                 case let (want?, nil):
-                    differences.append("\(want.location): \(topic) record \(index + 1) missing: expected key \(want.key) value \(want.value)")
+                    differences.append("\(want.location): \(topic) record \(index + 1) missing: expected \(describe(want.key, want.value, want.timestamp))")
                 case let (nil, got?):
-                    differences.append("\(testCase.location): \(topic) record \(index + 1) not expected: key \(got.key) value \(got.value)")
+                    differences.append("\(testCase.location): \(topic) record \(index + 1) not expected: \(describe(got.key, got.value, got.timestamp))")
                 default:
                     break
                 }
             }
         }
         return TopologyTestResult(name: testCase.name, location: testCase.location, differences: differences)
+    }
+
+    private static func describe(_ key: JSONValue, _ value: JSONValue, _ timestamp: Int64?) -> String {
+        "key \(key) value \(value)" + (timestamp.map { " timestamp \($0)" } ?? "")
     }
 
     private static func sinkFormats(of topology: Topology) -> [String: (key: RecordFormat, value: RecordFormat)] {

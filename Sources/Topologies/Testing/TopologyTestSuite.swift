@@ -22,7 +22,8 @@ public struct TestRecord: Sendable {
     public var topic: String
     public var key: JSONValue
     public var value: JSONValue
-    /// Epoch milliseconds; `nil` keeps the previous input's (0 for the first).
+    /// Epoch milliseconds. For an input, `nil` keeps the previous input's (0 for the first); for an
+    /// expected record, `nil` leaves the output's timestamp unchecked.
     public var timestamp: Int64?
     public var location: SourceLocation
 }

@@ -111,11 +111,14 @@ struct WindowedAggregationTests {
         // Kafka Streams' javadoc example: time difference 5000, records at 8000, 9200 and 12400.
         let harness = try Harness(Self.count(.sliding(SlidingWindows(size: 5_000, grace: 100_000))))
         #expect(harness.send("k", at: 8_000) == ["k=1@[3000,8000]"])
-        #expect(harness.send("k", at: 9_200) == ["k=2@[4200,9200]", "k=1@[8001,13001]"], "9200 is in 8000's right window")
-        #expect(harness.send("k", at: 12_400) == ["k=3@[7400,12400]", "k=2@[8001,13001]", "k=1@[9201,14201]"])
+        // Results come in KStreamSlidingWindowAggregate's order: windows that existed (latest start first),
+        // then the new ones — the previous record's right window before the record's left window.
+        #expect(harness.send("k", at: 9_200) == ["k=1@[8001,13001]", "k=2@[4200,9200]"], "9200 is in 8000's right window")
+        #expect(harness.send("k", at: 12_400) == ["k=2@[8001,13001]", "k=1@[9201,14201]", "k=3@[7400,12400]"])
         // Out of order: early records share [0, 5000]; 3000 is in [3000, 8000] (ends included) and its own
-        // right window [3001, 8001] now exists, holding 8000.
-        #expect(harness.send("k", at: 3_000) == ["k=1@[0,5000]", "k=2@[3000,8000]", "k=1@[3001,8001]"])
+        // right window [3001, 8001] now exists, holding 8000 (processEarly: existing windows, the record's
+        // right window, then [0, 5000]).
+        #expect(harness.send("k", at: 3_000) == ["k=2@[3000,8000]", "k=1@[3001,8001]", "k=1@[0,5000]"])
     }
 
     @Test func slidingFinalResultsCloseAfterEndPlusGrace() throws {
