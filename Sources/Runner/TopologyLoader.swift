@@ -9,6 +9,14 @@ struct LoadedTopology {
     let file: String
     let definition: TopologyDefinition
     let topology: Topology
+
+    /// The topology compiled again with its sources' partition counts as the cluster (or a dev broker's
+    /// `--topic`) has them (``TopologyDefinition/followingCluster(_:)``): internal topics follow, and
+    /// sources that must be co-partitioned and are not are diagnosed at their join.
+    func followingCluster(_ partitions: [String: Int], logger: Logger) throws(TopologyDiagnostics) -> LoadedTopology {
+        let definition = definition.followingCluster(partitions)
+        return LoadedTopology(file: file, definition: definition, topology: try TopologyCompiler.compile(definition, logger: logger))
+    }
 }
 
 /// Loads topology files for every command, printing `FILE:LINE:COLUMN: message` diagnostics to
@@ -56,6 +64,17 @@ enum TopologyLoader {
             let prefix = path.hasSuffix("/") ? path : path + "/"
             return names.filter { $0.hasSuffix(".yml") }.sorted().map { prefix + $0 }
         }.filter { !$0.hasSuffix(TopologyTestParser.testFileSuffix) }
+    }
+
+    /// `topologies` following the cluster's partition counts (``LoadedTopology/followingCluster(_:logger:)``),
+    /// or exit status 1 after printing the diagnostics.
+    static func followingCluster(_ topologies: [LoadedTopology], partitions: [String: Int], logger: Logger) throws -> [LoadedTopology] {
+        do throws(TopologyDiagnostics) {
+            return try topologies.map { topology throws(TopologyDiagnostics) in try topology.followingCluster(partitions, logger: logger) }
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
     }
 
     /// Every topic the topologies use, with partition counts (the larger count wins where two files differ).

@@ -81,12 +81,15 @@ struct RunnerCommandTests {
 
 @Suite("runner run against an existing cluster")
 struct RunnerTopicCheckTests {
-    @Test func aTopicWithAnotherPartitionCountThanDeclaredStopsTheRunnerBeforeItStarts() throws {
-        let broker = try TestDevBroker(topics: ["tracking-events:2"])
-        let file = repositoryRoot + "/topologies/interactions.yml"
+    /// Kafka Streams follows the cluster: a source with another count than the file declares is read
+    /// with the count it has, and only sources that must be co-partitioned are checked — here the
+    /// orders' repartition topic (as many partitions as order-events has) and the customers table.
+    @Test func sourcesThatAJoinNeedsCoPartitionedButTheClusterHasNotStopTheRunnerBeforeItStarts() throws {
+        let broker = try TestDevBroker(topics: ["identifies:2"])
+        let file = repositoryRoot + "/topologies/examples/order-enrichment.yml"
         let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", broker.bootstrapServers, "--log-level", "warning", "--no-http"])
         #expect(result.status == 1)
-        #expect(result.errors.contains("\(file):13:12: topic 'tracking-events' has 2 partitions on the cluster, but this topology declares 4"), "\(result.errors)")
+        #expect(result.errors.contains("and table 'customers' (topic 'identifies', 2 partitions) are not co-partitioned"), "\(result.errors)")
     }
 
     @Test func internalTopicsWithAnotherPartitionCountThanTheTasksNeedStopTheRunner() throws {
@@ -143,5 +146,12 @@ struct DevBrokerCommandTests {
         #expect(counts["counting-by-user-repartition"] == 5)
         #expect(counts["counting-clicks-per-user-changelog"] == 5, "the count runs in the tasks of the repartition topic")
         #expect(broker.stop() == 0, "SIGTERM stops the broker cleanly")
+
+        // A source given with --topic and another count: the topology's internal topics follow it.
+        let resized = try TestDevBroker(topics: ["clicks:8"], topologies: [file])
+        let resizedCounts = try KafkaAdminClient(bootstrapServers: resized.bootstrapServers, logger: logger).partitionCounts()
+        #expect(resizedCounts["clicks"] == 8)
+        #expect(resizedCounts["counting-latest-changelog"] == 8, "the store's tasks are the source's eight partitions")
+        #expect(resizedCounts["counting-by-user-repartition"] == 5, "a declared repartition count stays")
     }
 }

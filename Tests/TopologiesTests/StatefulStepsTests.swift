@@ -66,6 +66,30 @@ struct StatefulStepsTests {
         #expect(try compiled.stored("stock", "P1") == nil)
     }
 
+    @Test func setTimeReTimesARecordForTheStepsAfterItAndItsOutput() throws {
+        let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              retimed:
+                from: in
+                steps:
+                  - set-time: value.at
+                  - to: out
+            """, file: "t.yml"), logger: Logger(label: "test"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("set-time-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+        let iso = driver.pipe(topic: "in", key: Array("k".utf8), value: Array(#"{"at":"2026-11-27T10:00:00.000Z"}"#.utf8), timestamp: 5)
+        #expect(iso.map(\.topic) == ["out"] && iso.first?.timestamp == 1_795_773_600_000)
+        let epoch = driver.pipe(topic: "in", key: Array("k".utf8), value: Array(#"{"at":1234}"#.utf8), timestamp: 5)
+        #expect(epoch.first?.timestamp == 1234)
+        let invalid = driver.pipe(topic: "in", key: Array("k".utf8), value: Array(#"{"at":"yesterday"}"#.utf8), timestamp: 5)
+        #expect(invalid.map(\.topic) == ["app-dlq"], "a time that is not one dead-letters the record")
+    }
+
     @Test func groupByReKeysThroughTheRepartitionTopicAndAggregatesDownstream() throws {
         let compiled = try Compiled("""
             application-id: app

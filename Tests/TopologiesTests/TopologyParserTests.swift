@@ -38,6 +38,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "map(key: \(key?.source ?? "-"), value: \(render(value)))"]
         case .selectKey(let key):
             return [line + "select-key(\(key.source))"]
+        case .setTime(let time):
+            return [line + "set-time(\(time.source))"]
         case .flatMap(let items, let key, let value):
             return [line + "flat-map(\(items.source), key: \(key?.source ?? "-"), value: \(render(value)))"]
         case .branch(let branches, let defaultBranch):

@@ -31,8 +31,11 @@ struct DevBrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.dev-broker")
-        var partitions = TopologyLoader.topicPartitions(of: try TopologyLoader.loadAll(topologies, logger: logger))
-        for topic in topics { partitions[topic.specification.name] = topic.specification.partitions }
+        // Topics given with --topic keep their count; the topologies' internal topics follow their sources'.
+        let given = Dictionary(topics.map { ($0.specification.name, $0.specification.partitions) }, uniquingKeysWith: { _, last in last })
+        let loaded = try TopologyLoader.followingCluster(try TopologyLoader.loadAll(topologies, logger: logger), partitions: given, logger: logger)
+        var partitions = TopologyLoader.topicPartitions(of: loaded)
+        partitions.merge(given) { _, given in given }
         let broker = try DevBroker(configuration: .init(brokers: brokers, topics: KafkaAdminClient.TopicSpecification.list(partitions)), logger: logger)
         // The first line of stdout is the contract scripts and tests read; the control address, when
         // asked for, is the second.

@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.runner")
-        let loaded = try TopologyLoader.loadAll(topologies, logger: logger)
+        var loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         var environment = ProcessInfo.processInfo.environment
         let demoSalesforce = demo ? try await DemoShop.salesforceStandIn(for: loaded.map(\.definition), environment: &environment, logger: logger) : nil
         let sinks = try SinkSetup(loaded, environment: environment)
@@ -108,6 +108,8 @@ struct RunCommand: AsyncParsableCommand {
             servers = bootstrapServers
             let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties)
             let existing = try admin.partitionCounts()
+            loaded = try TopologyLoader.followingCluster(loaded, partitions: existing, logger: logger)
+            partitionCounts = TopologyLoader.topicPartitions(of: loaded)
             let conflicts = loaded.flatMap { $0.definition.partitionConflicts(with: existing) }
             guard conflicts.isEmpty else {
                 FileHandle.standardError.write(Data((TopologyDiagnostics(conflicts).description + "\n").utf8))

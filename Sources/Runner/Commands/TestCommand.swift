@@ -14,7 +14,16 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Topology files; each needs a NAME.test.yml next to it (test files given are skipped).")
     var files: [String]
 
+    @Option(help: ArgumentHelp(
+        "Give every topic N partitions and place records by key hash, one task per partition, as on a cluster (overrides the test files' 'partitions:').",
+        valueName: "N"))
+    var partitions: Int?
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
+    }
 
     func run() throws {
         let logger = logging.makeLogger(label: "tributary.test")
@@ -29,7 +38,7 @@ struct TestCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw ExitCode(1)
             }
-            for result in try TopologyTestRunner.run(suite, definition: loaded.definition, topology: loaded.topology) {
+            for result in try TopologyTestRunner.run(suite, definition: loaded.definition, topology: loaded.topology, partitions: partitions) {
                 total += 1
                 if result.passed {
                     print("PASS \(loaded.file): \(result.name)")

@@ -117,9 +117,10 @@ enum StoreQueryRoutes {
         throw InvalidParameter(message: "parameter '\(parameter)' must be an ISO-8601 time (2026-11-27T10:00:00.000Z) or epoch milliseconds, got '\(text)'")
     }
 
-    /// Stored values are JSON; anything else is shown as text rather than failing the query.
+    /// Stored values are JSON (with their timestamp, ``StoredValue``); anything else is shown as text
+    /// rather than failing the query.
     private static func decode(_ bytes: [UInt8]) -> JSONValue {
-        (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+        (try? StoredValue.decode(bytes).value) ?? .string(String(decoding: bytes, as: UTF8.self))
     }
 
     private static func error(_ message: String) -> JSONValue {

@@ -2,17 +2,20 @@
 public enum EventTimestamp {
     /// Milliseconds since the epoch for an ISO-8601 UTC or offset timestamp
     /// (`2026-11-27T14:00:00.000Z`, `2026-11-27T14:00:00+01:00`, fractions of any length), or for a number
-    /// of epoch milliseconds; `nil` when `value` is neither.
+    /// of epoch milliseconds; `nil` when `value` is neither, or a number beyond what milliseconds hold.
     public static func milliseconds(from value: JSONValue) -> Int64? {
         switch value {
         case .int(let milliseconds): return milliseconds
-        case .double(let milliseconds) where milliseconds.isFinite: return Int64(milliseconds)
+        case .double(let milliseconds):
+            // Out of Int64's range (1e30, infinity) is no time: converting it would trap.
+            return Int64(exactly: milliseconds.rounded(.towardZero))
         case .string(let text): return parseISO8601(text)
         default: return nil
         }
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; a space may replace the `T`.
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; a space may replace the `T`. Offsets
+    /// go to ±18:00, as ISO-8601 zones (and Java's `ZoneOffset`) do.
     public static func parseISO8601(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         var index = 0
@@ -55,9 +58,9 @@ public enum EventTimestamp {
         } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1
-            guard let hours = number(2) else { return nil }
+            guard let hours = number(2), hours <= 18 else { return nil }
             _ = expect(":")
-            guard let minutes = number(2) else { return nil }
+            guard let minutes = number(2), minutes < 60 else { return nil }
             offsetMinutes = sign * (hours * 60 + minutes)
         } else {
             return nil

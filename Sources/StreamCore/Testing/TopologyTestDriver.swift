@@ -4,22 +4,31 @@ import Foundation
 /// and the same RocksDB-backed stores as under `runner run`, and records written to repartition and
 /// feedback topics are fed straight back in (feedback records are also returned as written), and records
 /// written to a global table's topic update that table, so a test sees what the topology would write (Kafka Streams'
-/// `TopologyTestDriver`). All records use partition 0: one task per sub-topology.
+/// `TopologyTestDriver`).
+///
+/// Every topic has `partitions` partitions, and a keyed record goes to the partition its key hashes to
+/// (murmur2, as the producers and a cluster place it; a null key to partition 0), so each partition
+/// number of a sub-topology is a task with its own stores and stream time, as on a cluster: a missing
+/// repartition or a co-partitioning mistake shows as a wrong result. With one partition (the default),
+/// one task per sub-topology sees everything, as Kafka Streams' driver does.
 ///
 /// - Important: Not thread-safe; one test drives one driver.
 public final class TopologyTestDriver {
     public let topology: Topology
     private let processor: RecordProcessor
-    private var states: [Int: TaskState] = [:]
+    public let partitions: Int
+    private var states: [TaskID: TaskState] = [:]
     private var globalStores: [String: KeyValueStore] = [:]
-    private var nextOffsets: [String: Int64] = [:]
+    private var nextOffsets: [TopicPartition: Int64] = [:]
     private let repartitionTopics: Set<String>
     private let feedbackTopics: Set<String>
 
     /// Opens every store of the topology under `stateDirectory` (which should be empty: a test starts
     /// from no state).
-    public init(topology: Topology, stateDirectory: String) throws {
+    public init(topology: Topology, stateDirectory: String, partitions: Int = 1) throws {
+        precondition(partitions > 0, "a topic has at least one partition")
         self.topology = topology
+        self.partitions = partitions
         processor = RecordProcessor(topology: topology)
         repartitionTopics = Set(topology.repartitionTopics)
         feedbackTopics = Set(topology.feedbackTopics)
@@ -28,13 +37,15 @@ public final class TopologyTestDriver {
             globalStores[table.store] = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0))
         }
         for subtopology in topology.subtopologies {
-            let task = TaskID(subtopology: subtopology.id, partition: 0)
-            var stores: [String: KeyValueStore] = [:]
-            for name in subtopology.stores {
-                let directory = URL(fileURLWithPath: stateDirectory).appendingPathComponent(task.description).appendingPathComponent(name).path
-                stores[name] = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), 0))
+            for partition in 0..<Int32(partitions) {
+                let task = TaskID(subtopology: subtopology.id, partition: partition)
+                var stores: [String: KeyValueStore] = [:]
+                for name in subtopology.stores {
+                    let directory = URL(fileURLWithPath: stateDirectory).appendingPathComponent(task.description).appendingPathComponent(name).path
+                    stores[name] = try KeyValueStore(name: name, directory: directory, changelog: TopicPartition(topology.changelogTopic(of: name), partition))
+                }
+                states[task] = TaskState(stores: stores, globalStores: globalStores)
             }
-            states[subtopology.id] = TaskState(stores: stores, globalStores: globalStores)
         }
     }
 
@@ -46,7 +57,7 @@ public final class TopologyTestDriver {
         var written: [ProducerRecord] = []
         while !pending.isEmpty {
             let input = pending.removeFirst()
-            let state = topology.subtopology(reading: input.topic).flatMap { states[$0.id] } ?? TaskState()
+            let state = topology.subtopology(reading: input.topic).flatMap { states[TaskID(subtopology: $0.id, partition: input.partition)] } ?? TaskState()
             let outputs: [ProducerRecord]
             switch processor.process(input, state: state) {
             case .outputs(let records): outputs = records
@@ -55,7 +66,9 @@ public final class TopologyTestDriver {
             for output in outputs {
                 updateGlobalTable(topic: output.topic, key: output.key, value: output.value)
                 if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
-                    pending.append(record(topic: output.topic, key: output.key, value: output.value, headers: output.headers, timestamp: output.timestamp ?? timestamp))
+                    pending.append(record(
+                        topic: output.topic, partition: output.partition, key: output.key, value: output.value, headers: output.headers,
+                        timestamp: output.timestamp ?? timestamp))
                 }
                 if !repartitionTopics.contains(output.topic) {
                     written.append(output)
@@ -70,8 +83,8 @@ public final class TopologyTestDriver {
     public func advanceWallClock(to now: Int64) -> [ProducerRecord] {
         processor.wallClock = { now }
         var written: [ProducerRecord] = []
-        for subtopology in topology.subtopologies {
-            guard let state = states[subtopology.id], case .success(let outputs) = processor.punctuate(state, now: now, task: TaskID(subtopology: subtopology.id, partition: 0)) else { continue }
+        for (task, state) in states.sorted(by: { $0.key < $1.key }) {
+            guard case .success(let outputs) = processor.punctuate(state, now: now, task: task) else { continue }
             for output in outputs {
                 updateGlobalTable(topic: output.topic, key: output.key, value: output.value)
                 if repartitionTopics.contains(output.topic) || feedbackTopics.contains(output.topic) {
@@ -99,9 +112,13 @@ public final class TopologyTestDriver {
         globalStores.values.forEach { $0.close() }
     }
 
-    private func record(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader], timestamp: Int64) -> ConsumerRecord {
-        let offset = nextOffsets[topic, default: 0]
-        nextOffsets[topic] = offset + 1
-        return ConsumerRecord(topic: topic, partition: 0, offset: offset, key: key, value: value, headers: headers, timestamp: timestamp)
+    /// The record as read from `topic`: in `partition` if the writer chose one, else where its key hashes
+    /// to, at that partition's next offset.
+    private func record(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader], timestamp: Int64) -> ConsumerRecord {
+        let partition = partition ?? key.map { KeyPartitioner.partition(of: $0, partitions: partitions) } ?? 0
+        let position = TopicPartition(topic, partition)
+        let offset = nextOffsets[position, default: 0]
+        nextOffsets[position] = offset + 1
+        return ConsumerRecord(topic: topic, partition: partition, offset: offset, key: key, value: value, headers: headers, timestamp: timestamp)
     }
 }

@@ -93,11 +93,14 @@ public enum TopologyCompiler {
         var globalStores: [String: String] = [:]
         /// Partition count and topic of the input each stream's records come from, for co-partitioning checks.
         var streamInputs: [TopologyNode.ID: (topic: String, partitions: Int)] = [:]
+        /// The repartition topics Kafka Streams would insert, by the step that needs them.
+        let automaticRepartitions: [String: [AutomaticRepartition]]
 
         init(definition: TopologyDefinition, logger: Logger) {
             self.definition = definition
             self.logger = logger
             builder = TopologyBuilder(applicationID: definition.applicationID.value)
+            automaticRepartitions = Dictionary(grouping: definition.automaticRepartitions, by: \.step)
         }
 
         mutating func compile(_ pipeline: PipelineDefinition) {
@@ -122,8 +125,9 @@ public enum TopologyCompiler {
             return current
         }
 
-        mutating func compile(_ step: StepDefinition, on stream: KStream) -> KStream? {
-            switch step.kind {
+        mutating func compile(_ step: StepDefinition, on input: KStream) -> KStream? {
+            let stream = automaticallyRepartitioned(input, .stream, before: step)
+            return switch step.kind {
             case .filter(let condition) where tables.contains(stream.node): compileTableFilter(step, condition, on: stream)
             case .filter(let condition): compileFilter(step, condition, on: stream)
             case .mapValues(let template) where tables.contains(stream.node): compileTableMapValues(step, template, on: stream)
@@ -131,6 +135,7 @@ public enum TopologyCompiler {
             case .mapValues(let template): compileMapValues(step, template, on: stream)
             case .map(let key, let value): compileMap(step, key: key, value: value, on: stream)
             case .selectKey(let key): compileSelectKey(step, key, on: stream)
+            case .setTime(let time): compileSetTime(step, time, on: stream)
             case .flatMap(let items, let key, let value): compileFlatMap(step, items: items, key: key, value: value, on: stream)
             case .branch(let branches, let defaultBranch): compileBranch(step, branches, defaultBranch: defaultBranch, on: stream)
             case .merge(let names): compileMerge(step, names, on: stream)

@@ -52,9 +52,9 @@ public struct Dashboard: Sendable {
     private static func latest(_ count: Int, of panel: DashboardDefinition.Panel, from stores: QueryableStores) throws -> [(TimeWindow?, JSONValue)] {
         let key = Array(panel.key.utf8)
         if case .keyValue = try stores.kind(of: panel.store.value) {
-            return try stores.value(of: key, in: panel.store.value).map { [(nil, try JSONParser.parse($0))] } ?? []
+            return try stores.value(of: key, in: panel.store.value).map { [(nil, try StoredValue.decode($0).value)] } ?? []
         }
-        return try stores.windows(of: key, in: panel.store.value, startingFrom: 0, to: .max).suffix(count).map { ($0.window, try JSONParser.parse($0.value)) }
+        return try stores.windows(of: key, in: panel.store.value, startingFrom: 0, to: .max).suffix(count).map { ($0.window, try StoredValue.decode($0.value).value) }
     }
 
     /// An object's number members, largest first, ties by name: `[{name, value}]`.

@@ -30,6 +30,17 @@ extension TopologyDefinition {
         return counts
     }
 
+    /// The topology as it runs on a cluster whose topics have `partitions`: each source has the partition
+    /// count its topic has there (Kafka Streams follows the cluster), so the internal topics, tasks and
+    /// co-partitioning checks follow from those counts; a declared `partitions:` only says what to create.
+    public func followingCluster(_ partitions: [String: Int]) -> TopologyDefinition {
+        var definition = self
+        for index in definition.sources.indices {
+            if let actual = partitions[definition.sources[index].topic.value] { definition.sources[index].partitions = actual }
+        }
+        return definition
+    }
+
     /// A diagnostic for every topic whose partition count the file declares (under `sources` or
     /// `topics`) or implies (internal topics) and that exists in `existing` (name → partitions) with
     /// another count: keyed data would land in other partitions than the topology's state and joins expect.
@@ -52,9 +63,17 @@ extension TopologyDefinition {
         var pipelineOutputs: [String: Int] = [:]
         let sourcePartitions = Dictionary(sources.map { ($0.name.value, $0.partitions ?? Self.defaultPartitions) }, uniquingKeysWith: { first, _ in first })
         let application = applicationID.value
+        let automatic = Dictionary(grouping: automaticRepartitions, by: \.step)
         func walk(_ steps: [StepDefinition], partitions: Int) -> Int {
             var partitions = partitions
             for step in steps {
+                // Automatic repartition topics take the table's count before a join with it, else the input's.
+                for repartition in automatic[step.name] ?? [] {
+                    var count = partitions
+                    if case .join(let table, _, _, _, _) = step.kind { count = sourcePartitions[table.value] ?? pipelineOutputs[table.value] ?? partitions }
+                    found.append((Located(Self.repartitionTopic(application: application, name: repartition.name), at: repartition.location), count))
+                    if repartition.input == .stream { partitions = count }
+                }
                 switch step.kind {
                 case .groupBy(_, _, let name, let declared), .repartition(_, let name, let declared):
                     partitions = declared ?? partitions

@@ -125,6 +125,8 @@ public indirect enum StepKind: Sendable {
     case map(key: ExpressionText?, value: ValueTemplate?)
     /// `select-key: EXPR` — replaces the key.
     case selectKey(ExpressionText)
+    /// `set-time: EXPR` — replaces the record's event time (an ISO-8601 time or epoch milliseconds).
+    case setTime(ExpressionText)
     /// `flat-map: EXPR` or `flat-map: { items: EXPR, key: EXPR, value: TEMPLATE }` — one record per
     /// element of the array `items` yields; `key` and `value` also see `item` and `index`.
     case flatMap(items: ExpressionText, key: ExpressionText?, value: ValueTemplate?)
@@ -191,6 +193,7 @@ public indirect enum StepKind: Sendable {
         case .mapValues: "map-values"
         case .map: "map"
         case .selectKey: "select-key"
+        case .setTime: "set-time"
         case .flatMap: "flat-map"
         case .branch: "branch"
         case .merge: "merge"

@@ -227,6 +227,7 @@ struct StepKeyword: Sendable {
         StepKeyword("map-values") { parser, value, _ in parser.mapValues(value) },
         StepKeyword("map") { parser, value, step in parser.map(value, step) },
         StepKeyword("select-key") { parser, value, _ in parser.selectKey(value) },
+        StepKeyword("set-time") { parser, value, _ in parser.setTime(value) },
         StepKeyword("flat-map") { parser, value, step in parser.flatMap(value, step) },
         StepKeyword("branch", endsChain: true) { parser, value, step in parser.branch(value, step) },
         StepKeyword("merge") { parser, value, step in parser.merge(value, step) },
@@ -303,6 +304,11 @@ extension StepParser {
     /// `select-key: EXPR`
     mutating func selectKey(_ value: YAMLNode) -> StepKind? {
         value.expression(for: "select-key", roots: Self.recordRoots, &diagnostics).map { .selectKey($0) }
+    }
+
+    /// `set-time: EXPR`
+    mutating func setTime(_ value: YAMLNode) -> StepKind? {
+        value.expression(for: "set-time", roots: Self.recordRoots, &diagnostics).map { .setTime($0) }
     }
 
     /// `flat-map: EXPR` or `flat-map: { items: EXPR, key: EXPR, value: TEMPLATE }`

@@ -4,6 +4,7 @@ import StreamCore
 /// Reads a `NAME.test.yml` file:
 ///
 /// ```yaml
+/// partitions: 4                 # optional: every topic has 4 partitions, records placed by key hash
 /// tests:
 ///   - name: counts a view
 ///     inputs:
@@ -40,22 +41,24 @@ public enum TopologyTestParser {
         }
         var diagnostics = DiagnosticCollector()
         var cases: [TopologyTestCase] = []
+        var partitions: Int?
         let start = SourceLocation(file: file, line: 1, column: 1)
-        if let root, let fields = YAMLFields(root, of: "the test file", at: start, allowed: ["tests"], &diagnostics),
-           let tests = fields.required("tests", &diagnostics)?.sequence(for: "'tests'", &diagnostics) {
-            for test in tests {
+        if let root, let fields = YAMLFields(root, of: "the test file", at: start, allowed: ["partitions", "tests"], &diagnostics) {
+            partitions = fields["partitions"]?.positiveInteger(for: "'partitions'", &diagnostics)
+            for test in fields.required("tests", &diagnostics)?.sequence(for: "'tests'", &diagnostics) ?? [] {
                 if let parsed = testCase(test, &diagnostics) { cases.append(parsed) }
             }
         } else if root == nil {
             diagnostics.report("the test file is empty; expected a mapping with 'tests'", at: start)
         }
         guard diagnostics.isEmpty else { throw TopologyDiagnostics(diagnostics.diagnostics) }
-        return TopologyTestSuite(file: file, cases: cases)
+        return TopologyTestSuite(file: file, partitions: partitions, cases: cases)
     }
 
     private static func testCase(_ node: YAMLNode, _ diagnostics: inout DiagnosticCollector) -> TopologyTestCase? {
-        guard let fields = YAMLFields(node, of: "a test", at: node.location, allowed: ["expected", "inputs", "name"], &diagnostics) else { return nil }
+        guard let fields = YAMLFields(node, of: "a test", at: node.location, allowed: ["expected", "inputs", "name", "partitions"], &diagnostics) else { return nil }
         let name = fields.required("name", &diagnostics)?.string(for: "'name'", &diagnostics)
+        let partitions = fields["partitions"]?.positiveInteger(for: "'partitions'", &diagnostics)
         let inputs = fields.required("inputs", &diagnostics)?.sequence(for: "'inputs'", &diagnostics)?.compactMap { input in
             record(input, topic: nil, &diagnostics)
         }
@@ -70,7 +73,7 @@ public enum TopologyTestParser {
             }
         }
         guard let name, let inputs else { return nil }
-        return TopologyTestCase(name: name.value, location: node.location, inputs: inputs, expected: expected)
+        return TopologyTestCase(name: name.value, location: node.location, partitions: partitions, inputs: inputs, expected: expected)
     }
 
     /// An input record (`topic` nil: it names its own) or a record expected on `topic`; an expected

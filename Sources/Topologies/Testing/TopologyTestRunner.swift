@@ -13,14 +13,18 @@ public struct TopologyTestResult: Sendable {
 /// Runs test cases through a ``TopologyTestDriver``: inputs encoded in their sources' formats, outputs
 /// decoded in their sinks' formats and compared with the expected records, JSON numbers by value.
 public enum TopologyTestRunner {
-    public static func run(_ suite: TopologyTestSuite, definition: TopologyDefinition, topology: Topology) throws -> [TopologyTestResult] {
-        try suite.cases.map { testCase in try run(testCase, definition: definition, topology: topology) }
+    /// Runs every case of `suite` over `partitions` partitions per topic when given (`runner test
+    /// --partitions`), else over the case's or the file's `partitions:`, else one.
+    public static func run(_ suite: TopologyTestSuite, definition: TopologyDefinition, topology: Topology, partitions: Int? = nil) throws -> [TopologyTestResult] {
+        try suite.cases.map { testCase in
+            try run(testCase, definition: definition, topology: topology, partitions: partitions ?? testCase.partitions ?? suite.partitions ?? 1)
+        }
     }
 
-    static func run(_ testCase: TopologyTestCase, definition: TopologyDefinition, topology: Topology) throws -> TopologyTestResult {
+    static func run(_ testCase: TopologyTestCase, definition: TopologyDefinition, topology: Topology, partitions: Int) throws -> TopologyTestResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory, partitions: partitions)
         defer { driver.close() }
 
         let sources = Dictionary(definition.sources.map { ($0.topic.value, $0) }, uniquingKeysWith: { first, _ in first })

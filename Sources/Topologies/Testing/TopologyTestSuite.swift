@@ -4,6 +4,8 @@ import StreamCore
 /// the records expected on output topics, run by `runner test`.
 public struct TopologyTestSuite: Sendable {
     public var file: String
+    /// `partitions:` — how many partitions every topic has while its cases run (default 1).
+    public var partitions: Int?
     public var cases: [TopologyTestCase]
 }
 
@@ -11,6 +13,8 @@ public struct TopologyTestSuite: Sendable {
 public struct TopologyTestCase: Sendable {
     public var name: String
     public var location: SourceLocation
+    /// `partitions:` of the case, over the file's.
+    public var partitions: Int?
     public var inputs: [TestRecord]
     /// Per output topic, the records expected on it in order; topics not named here are not checked.
     public var expected: [(topic: String, records: [TestRecord])]

@@ -206,7 +206,8 @@ struct EventTimestampTests {
         #expect(EventTimestamp.parseISO8601(text) == milliseconds)
     }
 
-    @Test(arguments: ["", "2026-11-27", "2026-11-27T14:00:00", "2026-13-01T00:00:00Z", "2026-11-27T14:00:00.Z", "2026-11-27T14:00:00Zjunk"])
+    @Test(arguments: ["", "2026-11-27", "2026-11-27T14:00:00", "2026-13-01T00:00:00Z", "2026-11-27T14:00:00.Z", "2026-11-27T14:00:00Zjunk",
+                      "2026-11-27T14:00:00+99:00", "2026-11-27T14:00:00+01:75"])
     func rejectsWhatIsNotATimestamp(text: String) {
         #expect(EventTimestamp.parseISO8601(text) == nil)
     }
@@ -215,5 +216,12 @@ struct EventTimestampTests {
         #expect(EventTimestamp.milliseconds(from: .int(1234)) == 1234)
         #expect(EventTimestamp.milliseconds(from: .double(1234.9)) == 1234)
         #expect(EventTimestamp.milliseconds(from: .bool(true)) == nil)
+    }
+
+    /// A number no milliseconds can hold is no time (it would trap converting): the record that carries
+    /// it is dead-lettered as an invalid event time, not a crash on every restart.
+    @Test(arguments: [1e30, -1e30, 9.3e18, Double.infinity])
+    func numbersBeyondMillisecondsAreNotTimes(value: Double) {
+        #expect(EventTimestamp.milliseconds(from: .double(value)) == nil)
     }
 }

@@ -24,7 +24,7 @@ extension TopologyCompiler.Context {
         }
         let regrouping = TableRegrouping(key: RecordEvaluator(key), value: value.map(RecordEvaluator.init))
         let regrouped = stream.flatMap(step.name) { change in try regrouping.changes(of: change) }
-        let grouped = sendThroughRepartitionTopic(regrouped, step, name: repartition, partitions: partitions, input: stream)
+        let grouped = sendThroughRepartitionTopic(regrouped, nodeName: step.name, name: repartition, partitions: partitions, input: stream)
         groupings[grouped.node] = .some(nil)
         groupedTables.insert(grouped.node)
         return grouped
@@ -41,14 +41,26 @@ extension TopologyCompiler.Context {
                 record.key = try evaluator.evaluate(record)
             }
         }
-        return sendThroughRepartitionTopic(keyed, step, name: name, partitions: partitions, input: stream)
+        return sendThroughRepartitionTopic(keyed, nodeName: step.name, name: name, partitions: partitions, input: stream)
     }
 
-    /// Sends `keyed` through `<application-id>-NAME-repartition`, with `partitions` (default: those of
-    /// `input`'s source).
-    private mutating func sendThroughRepartitionTopic(_ keyed: KStream, _ step: StepDefinition, name: Located<String>, partitions: Int?, input: KStream) -> KStream {
+    /// `input` through its ``AutomaticRepartition`` before `step`, if Kafka Streams would insert one
+    /// there: the step needs each key's records in one task, and the key changed since the last
+    /// re-partitioning. The topic has `partitions` (default: the input's; a table's for a join with it).
+    mutating func automaticallyRepartitioned(_ input: KStream, _ which: AutomaticRepartition.Input, before step: StepDefinition, partitions: Int? = nil) -> KStream {
+        guard let automatic = automaticRepartitions[step.name]?.first(where: { $0.input == which }) else { return input }
+        var partitions = partitions
+        if case .join(let table, _, _, _, _) = step.kind, let tableStream = streams[table.value] ?? nil {
+            partitions = streamInputs[tableStream.node]?.partitions
+        }
+        return sendThroughRepartitionTopic(input, nodeName: automatic.name, name: Located(automatic.name, at: automatic.location), partitions: partitions, input: input)
+    }
+
+    /// Sends `keyed` through `<application-id>-NAME-repartition` (nodes `NODE.repartition.sink` and
+    /// `.source`), with `partitions` (default: those of `input`'s source).
+    private mutating func sendThroughRepartitionTopic(_ keyed: KStream, nodeName: String, name: Located<String>, partitions: Int?, input: KStream) -> KStream {
         let topic = TopologyDefinition.repartitionTopic(application: definition.applicationID.value, name: name.value)
-        let repartitioned = keyed.repartition("\(step.name).repartition", topic: topic)
+        let repartitioned = keyed.repartition("\(nodeName).repartition", topic: topic)
         streamInputs[repartitioned.node] = (topic, partitions ?? streamInputs[input.node]?.partitions ?? TopologyDefinition.defaultPartitions)
         return repartitioned
     }

@@ -102,7 +102,8 @@ extension TopologyCompiler.Context {
     /// `join` with a `stream` — records joined with the other stream's records of the same key within
     /// the window; both must be co-partitioned.
     mutating func compileStreamJoin(_ step: StepDefinition, _ join: StreamJoinDefinition, on stream: KStream) -> KStream? {
-        guard let other = self.stream(named: join.stream) else { return nil }
+        guard let named = self.stream(named: join.stream) else { return nil }
+        let other = automaticallyRepartitioned(named, .joinedStream, before: step, partitions: streamInputs[stream.node]?.partitions)
         if let left = streamInputs[stream.node], let right = streamInputs[other.node], left.partitions != right.partitions {
             diagnostics.append(TopologyDiagnostic(
                 "the stream (topic '\(left.topic)', \(left.partitions) partitions) and stream '\(join.stream.value)' (topic '\(right.topic)', \(right.partitions) partitions) are not co-partitioned, so records of a key would meet in different tasks; re-key one with 'repartition' (partitions: \(left.partitions)) or give both topics the same partition count",

@@ -5,14 +5,8 @@ extension TopologyCompiler.Context {
     /// that store.
     mutating func compileSource(_ source: SourceDefinition) -> KStream {
         let eventTime: (@Sendable (StreamRecord) throws -> Int64)? = source.eventTime.map { text in
-            let evaluator = RecordEvaluator(text)
-            return { record in
-                let value = try evaluator.evaluate(record)
-                guard let milliseconds = EventTimestamp.milliseconds(from: value) else {
-                    throw StepFailure(.invalidEventTime, "event-time '\(text.source)' yielded \(value.jsonString); expected an ISO-8601 timestamp or epoch milliseconds")
-                }
-                return milliseconds
-            }
+            let time = EventTimeEvaluator(text, field: "event-time")
+            return { record in try time.milliseconds(of: record) }
         }
         let stream = builder.stream(source.name.value, topic: source.topic.value, keyFormat: source.keyFormat, valueFormat: source.valueFormat, eventTime: eventTime)
         streamInputs[stream.node] = (source.topic.value, source.partitions ?? TopologyDefinition.defaultPartitions)
