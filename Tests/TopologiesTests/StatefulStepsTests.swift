@@ -90,6 +90,65 @@ struct StatefulStepsTests {
         #expect(invalid.map(\.topic) == ["app-dlq"], "a time that is not one dead-letters the record")
     }
 
+    /// A foreign-key join (KIP-213): orders keyed by order id, each referring to a customer; over one
+    /// partition and over three (subscriptions and answers then cross tasks), the same joined table.
+    @Test(arguments: [1, 3]) func aForeignKeyJoinFollowsBothTablesChanges(partitions: Int) throws {
+        let definition = try TopologyParser.parse(yaml: """
+            application-id: app
+            sources:
+              orders: { topic: orders, table: orders }
+              customers: { topic: customers, table: customers }
+            pipelines:
+              inner:
+                from: orders
+                steps:
+                  - join: { table: customers, foreign-key: value.customer, value: '{order: key, name: other.name}' }
+                  - to-stream: {}
+                  - to: inner-out
+              left:
+                from: orders
+                steps:
+                  - join: { table: customers, foreign-key: value.customer, kind: left, value: '{order: key, name: other.name}' }
+                  - to-stream: {}
+                  - to: left-out
+            """, file: "t.yml")
+        let topology = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
+        let suite = try TopologyTestParser.parse(yaml: """
+            tests:
+              - name: both sides change
+                inputs:
+                  - { topic: orders, key: O1, value: { customer: C1 }, timestamp: 1 }
+                  - { topic: customers, key: C1, value: { name: Ann }, timestamp: 2 }
+                  - { topic: customers, key: C1, value: { name: Anna }, timestamp: 3 }
+                  - { topic: orders, key: O1, value: { customer: C2 }, timestamp: 4 }
+                  - { topic: customers, key: C2, value: { name: Bob }, timestamp: 5 }
+                  - { topic: customers, key: C1, value: { name: Ann B }, timestamp: 6 }
+                  - { topic: orders, key: O1, value: null, timestamp: 7 }
+                expected:
+                  inner-out:
+                    - { key: O1, value: { order: O1, name: Ann } }
+                    - { key: O1, value: { order: O1, name: Anna } }
+                    - { key: O1, value: null }
+                    - { key: O1, value: { order: O1, name: Bob } }
+                    - { key: O1, value: null }
+                  # A left join hears "no row" from the key it leaves, then the new key's answer; a deleted
+                  # row is deleted twice (KTableKTableForeignKeyJoinIntegrationTest's left-join sequences).
+                  left-out:
+                    - { key: O1, value: { order: O1, name: null } }
+                    - { key: O1, value: { order: O1, name: Ann } }
+                    - { key: O1, value: { order: O1, name: Anna } }
+                    - { key: O1, value: { order: O1, name: null } }
+                    - { key: O1, value: { order: O1, name: null } }
+                    - { key: O1, value: { order: O1, name: Bob } }
+                    - { key: O1, value: null }
+                    - { key: O1, value: null }
+            """, file: "t.test.yml")
+        let results = try TopologyTestRunner.run(suite, definition: definition, topology: topology, partitions: partitions)
+        #expect(results.allSatisfy { $0.passed }, "\(results.flatMap { $0.differences })")
+        #expect(definition.topicPartitions.keys.filter { $0.contains("inner.0.join") }.sorted()
+            == ["app-inner.0.join-response-repartition", "app-inner.0.join-subscription-repartition", "app-inner.0.join-subscriptions-changelog"])
+    }
+
     @Test func groupByReKeysThroughTheRepartitionTopicAndAggregatesDownstream() throws {
         let compiled = try Compiled("""
             application-id: app

@@ -72,7 +72,7 @@ extension RecordProcessor {
         }
         var result = update
         result.value = try joined(update.value)
-        result.oldValue = try update.oldValue.map { old throws(ProcessingError) in try joined(old) }.flatMap { $0.isNull ? nil : $0 }
+        result.oldValue = try update.oldValue.map { old throws(ProcessingError) in try joined(old) }.flatMap(\.nonNull)
         result.timestamp = max(update.timestamp, other?.timestamp ?? update.timestamp)
         return result
     }

@@ -203,6 +203,16 @@ public final class RecordProcessor {
             }
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
+        case .foreignKeySubscription(let join):
+            try subscribe(record, join, at: node, state: state, into: &outputs)
+        case .foreignKeyRightUpdate(let join):
+            try answerSubscribers(of: record, join, at: node, state: state, into: &outputs)
+        case .foreignKeyResponse(let join):
+            if let joined = try joinAnswer(record, join, at: node, state: state) {
+                try forward(joined, from: id, state: state, into: &outputs)
+            } else {
+                statistics[id].recordDropped()
+            }
         case .streamTableJoin(let join), .globalTableJoin(let join):
             if let joined = try self.join(record, join, at: node, state: state) {
                 try forward(joined, from: id, state: state, into: &outputs)

@@ -63,6 +63,27 @@ public struct KStream {
         return KStream(builder: builder, node: source)
     }
 
+    /// Writes the stream to the repartition topic `topic` that another ``repartition(_:topic:)`` reads.
+    public func toRepartitionTopic(_ name: String, topic: String) {
+        _ = then(name, .repartitionSink(topic: topic))
+    }
+
+    /// A foreign-key join's right side, on the stream of its subscriptions: each kept or forgotten and
+    /// answered; the stream after it carries the answers (see ``ForeignKeyJoin``).
+    public func foreignKeySubscriptions(_ name: String, _ join: ForeignKeyJoin) -> KStream {
+        then(name, .foreignKeySubscription(join))
+    }
+
+    /// A foreign-key join's right side, on the right table: each change answers the rows subscribed to it.
+    public func foreignKeyRightUpdates(_ name: String, _ join: ForeignKeyJoin) -> KStream {
+        then(name, .foreignKeyRightUpdate(join))
+    }
+
+    /// A foreign-key join's left side, on the stream of answers: the joined table's changes.
+    public func foreignKeyResponses(_ name: String, _ join: ForeignKeyJoin) -> KStream {
+        then(name, .foreignKeyResponse(join))
+    }
+
     /// Aggregates the records per key (and window) in a state store; the stream after it carries the
     /// aggregates (every update, or each window's final value).
     public func aggregate(_ name: String, _ aggregation: Aggregation) -> KStream {

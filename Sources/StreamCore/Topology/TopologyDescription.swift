@@ -74,6 +74,12 @@ extension Topology {
             "timers: store \(schedule.store), fire \(schedule.delay) ms of event time after they start"
         case .streamTableJoin(let join):
             "\(node.operation.kind): table store \(join.store)"
+        case .foreignKeySubscription(let join):
+            "\(node.operation.kind): subscriptions in store \(join.subscriptionStore), right rows in store \(join.rightStore)"
+        case .foreignKeyRightUpdate(let join):
+            "\(node.operation.kind): answers the subscriptions in store \(join.subscriptionStore)"
+        case .foreignKeyResponse(let join):
+            "\(node.operation.kind): left rows in store \(join.leftStore)"
         default:
             node.operation.kind
         }

@@ -53,6 +53,12 @@ public struct TopologyNode: Sendable {
         /// One side of a windowed stream-stream join: stores this side's records and joins them with
         /// the other side's.
         case streamStreamJoin(StreamStreamJoin, side: StreamStreamJoin.Side)
+        /// A foreign-key join's right side: keeps or forgets a left row's subscription and answers it.
+        case foreignKeySubscription(ForeignKeyJoin)
+        /// A foreign-key join's right side: a right row's change answers the left rows subscribed to it.
+        case foreignKeyRightUpdate(ForeignKeyJoin)
+        /// A foreign-key join's left side: an answer joined with the left row as it is now.
+        case foreignKeyResponse(ForeignKeyJoin)
 
         /// The Kafka Streams word for the operation, used by `describe`.
         public var kind: String {
@@ -76,6 +82,9 @@ public struct TopologyNode: Sendable {
             case .globalTableJoin(let join): "global-table-\(join.kind.rawValue)-join"
             case .tableTableJoin(let join, let side): "table-table-\(join.kind.rawValue)-join-\(side.rawValue)"
             case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
+            case .foreignKeySubscription(let join): "foreign-key-\(join.kind.rawValue)-join-subscription"
+            case .foreignKeyRightUpdate(let join): "foreign-key-\(join.kind.rawValue)-join-right-update"
+            case .foreignKeyResponse(let join): "foreign-key-\(join.kind.rawValue)-join-response"
             }
         }
     }
@@ -89,6 +98,7 @@ extension TopologyNode.Operation {
         case .toTable(let store): store
         case .timers(let schedule): schedule.store
         case .streamStreamJoin(let join, let side): join.store(of: side)
+        case .foreignKeySubscription(let join): join.subscriptionStore
         default: nil
         }
     }
@@ -102,6 +112,9 @@ extension TopologyNode.Operation {
         case .timers(let schedule): [schedule.store]
         case .streamStreamJoin(let join, _): [join.store(of: .left), join.store(of: .right)]
         case .tableTableJoin(let join, _): [join.leftStore, join.rightStore]
+        case .foreignKeySubscription(let join): [join.subscriptionStore, join.rightStore]
+        case .foreignKeyRightUpdate(let join): [join.subscriptionStore]
+        case .foreignKeyResponse(let join): [join.leftStore]
         default: []
         }
     }

@@ -192,6 +192,14 @@ extension JSONValue: ExpressibleByNilLiteral {
     public init(nilLiteral: ()) { self = .null }
 }
 
+extension JSONValue {
+    /// The value, or `nil` for JSON `null` — for "absent" in Swift (`x.isNull ? nil : x` would give
+    /// `.some(.null)`, since `nil` is also a `JSONValue`).
+    public var nonNull: JSONValue? {
+        isNull ? Optional.none : self
+    }
+}
+
 extension JSONValue: ExpressibleByBooleanLiteral {
     /// A boolean literal is a JSON boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -10,6 +10,12 @@ extension TopologyDefinition {
         "\(application)-\(name)-repartition"
     }
 
+    /// The internal names of the foreign-key join at step `step`: the repartition names (within the
+    /// application) of its subscription and response topics, and its subscription store.
+    public static func foreignKeyJoinNames(step: String) -> (subscription: String, response: String, store: String) {
+        ("\(step)-subscription", "\(step)-response", "\(step)-subscriptions")
+    }
+
     /// The changelog topic of store `store`.
     public static func changelogTopic(application: String, store: String) -> String {
         "\(application)-\(store)-changelog"
@@ -88,6 +94,13 @@ extension TopologyDefinition {
                     found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
                 case .toTable(let store):
                     found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
+                case .join(let table, _, _, .foreignKey, _):
+                    // Subscriptions live with the right table's partitions, answers go back to the left's.
+                    let names = Self.foreignKeyJoinNames(step: step.name)
+                    let rightPartitions = sourcePartitions[table.value] ?? pipelineOutputs[table.value] ?? partitions
+                    found.append((Located(Self.repartitionTopic(application: application, name: names.subscription), at: step.location), rightPartitions))
+                    found.append((Located(Self.changelogTopic(application: application, store: names.store), at: step.location), rightPartitions))
+                    found.append((Located(Self.repartitionTopic(application: application, name: names.response), at: step.location), partitions))
                 case .branch(let branches, let defaultBranch):
                     for branch in branches { _ = walk(branch.steps, partitions: partitions) }
                     _ = walk(defaultBranch ?? [], partitions: partitions)

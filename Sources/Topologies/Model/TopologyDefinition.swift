@@ -239,12 +239,15 @@ public enum TableLookup: Sendable {
     case key(ExpressionText)
     /// `keys: EXPR` — an array of keys (global tables); `other` is an object of the values found, by key.
     case keys(ExpressionText)
+    /// `foreign-key: EXPR` — on a table, the key of the other table's row each row refers to (a
+    /// foreign-key join, KIP-213).
+    case foreignKey(ExpressionText)
 
     /// The expression that computes the key or keys, if not the record's key.
     var expression: ExpressionText? {
         switch self {
         case .recordKey: nil
-        case .key(let expression), .keys(let expression): expression
+        case .key(let expression), .keys(let expression), .foreignKey(let expression): expression
         }
     }
 }

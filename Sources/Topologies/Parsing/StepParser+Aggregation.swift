@@ -149,7 +149,7 @@ extension StepParser {
     /// `join: { table: NAME, kind: inner|left, when: EXPR, value: TEMPLATE }`, or with another stream
     /// `join: { stream: NAME, window: { before: D, after: D, grace: D }, kind: inner|left|outer, store: NAME, when: EXPR, value: TEMPLATE }`
     mutating func join(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["key", "keys", "kind", "store", "stream", "table", "value", "when", "window"]
+        let allowed = ["foreign-key", "key", "keys", "kind", "store", "stream", "table", "value", "when", "window"]
         guard let fields = YAMLFields(value, of: "'join'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         guard (fields["table"] == nil) != (fields["stream"] == nil) else {
             diagnostics.report("a join names exactly one of 'table' (a table to look keys up in) and 'stream' (a stream to join within a window)", at: step.keywordLocation)
@@ -171,6 +171,10 @@ extension StepParser {
                 diagnostics.report("a join looks up either one 'key' or several 'keys', not both", at: keys.location)
                 isComplete = false
             }
+            if fields["key"] != nil || fields["keys"] != nil, let foreignKey = fields.key("foreign-key") {
+                diagnostics.report("'foreign-key' joins a partitioned table, 'key' and 'keys' look up a global table: write one of them", at: foreignKey.location)
+                isComplete = false
+            }
             var lookup = TableLookup.recordKey
             if let key = optionalField(fields["key"], &isComplete, { $0.expression(for: "key", roots: Self.recordRoots, &$1) }) {
                 lookup = .key(key)
@@ -178,12 +182,15 @@ extension StepParser {
             if let keys = optionalField(fields["keys"], &isComplete, { $0.expression(for: "keys", roots: Self.recordRoots, &$1) }) {
                 lookup = .keys(keys)
             }
+            if let foreignKey = optionalField(fields["foreign-key"], &isComplete, { $0.expression(for: "foreign-key", roots: Self.recordRoots, &$1) }) {
+                lookup = .foreignKey(foreignKey)
+            }
             guard isComplete, let name, let template else { return nil }
             return .join(table: name, kind: kind ?? .inner, condition: condition, lookup: lookup, value: template)
         }
-        for field in ["key", "keys"] {
+        for field in ["key", "keys", "foreign-key"] {
             guard let key = fields.key(field) else { continue }
-            diagnostics.report("'\(field)' belongs to joins with a global table; a stream join matches equal keys", at: key.location)
+            diagnostics.report("'\(field)' belongs to joins with a table; a stream join matches equal keys", at: key.location)
             isComplete = false
         }
         let stream = fields["stream"]!.string("a source or pipeline name", for: "'stream'", &diagnostics)

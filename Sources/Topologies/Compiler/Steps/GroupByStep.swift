@@ -58,7 +58,7 @@ extension TopologyCompiler.Context {
 
     /// Sends `keyed` through `<application-id>-NAME-repartition` (nodes `NODE.repartition.sink` and
     /// `.source`), with `partitions` (default: those of `input`'s source).
-    private mutating func sendThroughRepartitionTopic(_ keyed: KStream, nodeName: String, name: Located<String>, partitions: Int?, input: KStream) -> KStream {
+    mutating func sendThroughRepartitionTopic(_ keyed: KStream, nodeName: String, name: Located<String>, partitions: Int?, input: KStream) -> KStream {
         let topic = TopologyDefinition.repartitionTopic(application: definition.applicationID.value, name: name.value)
         let repartitioned = keyed.repartition("\(nodeName).repartition", topic: topic)
         streamInputs[repartitioned.node] = (topic, partitions ?? streamInputs[input.node]?.partitions ?? TopologyDefinition.defaultPartitions)

@@ -10,6 +10,9 @@ extension TopologyCompiler.Context {
         if let globalStore = globalStores[table.value] {
             return compileGlobalJoin(step, store: globalStore, kind: kind, condition: condition, lookup: lookup, value: value, on: stream)
         }
+        if case .foreignKey(let foreignKey) = lookup {
+            return compileForeignKeyJoin(step, table: table, kind: kind, foreignKey: foreignKey, condition: condition, value: value, on: stream)
+        }
         if let key = lookup.expression {
             diagnostics.append(TopologyDiagnostic("'key' and 'keys' look up other keys in a global table; '\(table.value)' is partitioned, so only the record's own key is there", at: key.location))
             return nil
@@ -53,6 +56,10 @@ extension TopologyCompiler.Context {
             diagnostics.append(TopologyDiagnostic("a stream joins a global table 'inner' or 'left'", at: step.location))
             return nil
         }
+        if case .foreignKey(let foreignKey) = lookup {
+            diagnostics.append(TopologyDiagnostic("a global table is looked up with 'key' (every instance holds all of it); 'foreign-key' joins a partitioned table", at: foreignKey.location))
+            return nil
+        }
         let template = CompiledTemplate(value)
         let conditionEvaluator = condition.map(RecordEvaluator.init)
         var matches: StreamTableJoin.Condition?
@@ -68,6 +75,8 @@ extension TopologyCompiler.Context {
         case .keys(let expression):
             let evaluator = RecordEvaluator(expression)
             join.lookupKeys = { record in try evaluator.evaluate(record) }
+        case .foreignKey:
+            preconditionFailure("a foreign key on a global table is diagnosed above")
         }
         return stream.join(step.name, globalTable: join)
     }

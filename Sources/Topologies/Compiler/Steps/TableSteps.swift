@@ -40,7 +40,7 @@ extension TopologyCompiler.Context {
     mutating func compileTableMapValues(_ step: StepDefinition, _ template: ValueTemplate, on stream: KStream) -> KStream {
         let compiled = CompiledTemplate(template)
         let mapped = stream.transform(step.name, kind: "table-map-values") { record in
-            record.oldValue = try record.oldValue.map { old in try compiled.build(for: record.withValue(old)) }
+            record.oldValue = try record.oldValue.map { old in try compiled.build(for: record.withValue(old)) }?.nonNull
             if !record.value.isNull { record.value = try compiled.build(for: record) }
         }
         tables.insert(mapped.node)
