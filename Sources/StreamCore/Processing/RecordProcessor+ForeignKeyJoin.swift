@@ -13,20 +13,23 @@ extension RecordProcessor {
         let store = state.store(join.subscriptionStore)
         let foreignKey = StoreKeyCodec.encode(record.key)
         let subscription = ForeignKeyJoin.subscriptionKey(foreignKey: foreignKey, leftKey: leftKey)
+        // Answers are as new as the newer of the subscription and the right row (SubscriptionJoinProcessor).
+        let right = instruction == .answerWithoutRow || instruction == .unsubscribe ? nil : try storedValue(at: foreignKey, in: state.store(join.rightStore), node: node, origin: record.origin)
+        var answering = record
+        answering.timestamp = max(record.timestamp, right?.timestamp ?? record.timestamp)
         switch instruction {
         case .subscribe:
             store.put(subscription, JSONSerializer.serialize(hash))
-            let right = try storedValue(at: foreignKey, in: state.store(join.rightStore), node: node, origin: record.origin)
             if right != nil || message["propagates-absence"] == .bool(true) {
-                try answer(record, to: leftKey, right: right?.value, hash: hash, from: node, state: state, into: &outputs)
+                try answer(answering, to: leftKey, right: right?.value, hash: hash, from: node, state: state, into: &outputs)
             }
         case .unsubscribe:
             store.delete(subscription)
         case .unsubscribeAndAnswer:
             store.delete(subscription)
-            try answer(record, to: leftKey, right: nil, hash: hash, from: node, state: state, into: &outputs)
+            try answer(answering, to: leftKey, right: nil, hash: hash, from: node, state: state, into: &outputs)
         case .answerWithoutRow:
-            try answer(record, to: leftKey, right: nil, hash: hash, from: node, state: state, into: &outputs)
+            try answer(answering, to: leftKey, right: nil, hash: hash, from: node, state: state, into: &outputs)
         }
     }
 

@@ -31,7 +31,8 @@ extension RecordProcessor {
             if !arrivedLate {
                 if let pending { store.delete(TimerStoreLayout.dueKey(due: pending, key: key, id: id)) }
                 let payload = try run(node, origin: record.origin) { try schedule.payload(record) }
-                store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), JSONSerializer.serialize(payload))
+                // Kept with the key's type, so a fired timer carries the key its records had (`1`, not `"1"`).
+                store.put(TimerStoreLayout.dueKey(due: due, key: key, id: id), StoredValue(value: payload, timestamp: due, key: record.key).bytes)
                 store.put(TimerStoreLayout.byKey(key: key, id: id), WindowStoreLayout.timeBytes(due))
             }
         }
@@ -69,7 +70,8 @@ extension RecordProcessor {
             let (due, timerKey, id) = TimerStoreLayout.decodeDueKey(entry.key)
             store.delete(entry.key)
             store.delete(TimerStoreLayout.byKey(key: timerKey, id: id))
-            var fired = StreamRecord(key: StoreKeyCodec.decode(timerKey), value: try decodeAggregate(entry.value, node: node, origin: origin), timestamp: due, origin: origin)
+            let stored = try decodeStored(entry.value, node: node, origin: origin)
+            var fired = StreamRecord(key: stored.key(from: timerKey), value: stored.value, timestamp: due, origin: origin)
             fired.resultID = "\(schedule.store)/\(String(decoding: timerKey, as: UTF8.self))/\(String(decoding: id, as: UTF8.self))/\(due)"
             try forward(fired, from: node.id, state: state, into: &outputs)
         }
