@@ -457,13 +457,17 @@ struct StatefulStepsTests {
                   - window: { tumbling: 90x }
                   - window: { tumbling: 1m, grace: 1m, retention: 90s }
                   - count: { store: 'no spaces', emit: sometimes }
+                  - window: { tumbling: 36501d }
+                  - count: { store: .. }
             """) == [
             "t.yml:9:9: a window is exactly one of: tumbling, hopping, session, sliding; found hopping, tumbling",
             "t.yml:10:32: 'advance' must not be longer than the window (60000 ms), or records would fall between windows",
             "t.yml:11:29: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'tumbling', got '90x'",
             "t.yml:12:55: 'retention' must be at least the window's length plus its grace (120000 ms), or windows would vanish before they close",
-            "t.yml:13:25: 'store' may only contain letters, digits, '.', '_' and '-' (it names internal topics and directories)",
+            "t.yml:13:25: 'store' may only contain letters, digits, '.', '_' and '-', and may not be '.' or '..' (it names internal topics and directories)",
             "t.yml:13:44: unknown emit 'sometimes'; expected one of: updates, final",
+            "t.yml:14:29: 'tumbling' must be at most 36500d (100 years), got '36501d'",
+            "t.yml:15:25: 'store' may only contain letters, digits, '.', '_' and '-', and may not be '.' or '..' (it names internal topics and directories)",
         ])
     }
 

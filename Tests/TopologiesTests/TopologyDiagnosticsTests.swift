@@ -143,7 +143,7 @@ private let invalidFixtures: [InvalidFixture] = [
     ),
     InvalidFixture(
         "bad-application-id.yml",
-        "bad-application-id.yml:1:17: 'application-id' may only contain letters, digits, '.', '_' and '-'"
+        "bad-application-id.yml:1:17: 'application-id' may only contain letters, digits, '.', '_' and '-', and may not be '.' or '..' (it names the state directory)"
     ),
     InvalidFixture(
         "default-branch-with-when.yml",

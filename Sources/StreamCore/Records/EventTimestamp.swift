@@ -4,15 +4,20 @@ public enum EventTimestamp {
     /// (`2026-11-27T14:00:00.000Z`, `2026-11-27T14:00:00+01:00`, fractions of any length), or for a number
     /// of epoch milliseconds; `nil` when `value` is neither, or a number beyond what milliseconds hold.
     public static func milliseconds(from value: JSONValue) -> Int64? {
+        let milliseconds: Int64?
         switch value {
-        case .int(let milliseconds): return milliseconds
-        case .double(let milliseconds):
-            // Out of Int64's range (1e30, infinity) is no time: converting it would trap.
-            return Int64(exactly: milliseconds.rounded(.towardZero))
-        case .string(let text): return parseISO8601(text)
-        default: return nil
+        case .int(let number): milliseconds = number
+        // Out of Int64's range (1e30, infinity) converting would trap.
+        case .double(let number): milliseconds = Int64(exactly: number.rounded(.towardZero))
+        case .string(let text): milliseconds = parseISO8601(text)
+        default: milliseconds = nil
         }
+        return milliseconds.flatMap { validRange.contains($0) ? $0 : nil }
     }
+
+    /// The times a record may have: years 1 to 9999, what ISO-8601 writes with four digits. Windows,
+    /// joins and timers add durations (at most 100 years) to a time, which therefore never overflows.
+    public static let validRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; a space may replace the `T`. Offsets
     /// go to ±18:00, as ISO-8601 zones (and Java's `ZoneOffset`) do.

@@ -256,8 +256,8 @@ extension StepParser {
     /// A store or repartition name: it becomes part of a topic name and a directory name.
     mutating func internalName(_ node: YAMLNode, for field: String) -> Located<String>? {
         guard let name = node.string("a name", for: "'\(field)'", &diagnostics) else { return nil }
-        guard KafkaNameRules.hasOnlyLegalCharacters(name.value) else {
-            diagnostics.report("'\(field)' may only contain letters, digits, '.', '_' and '-' (it names internal topics and directories)", at: name.location)
+        guard KafkaNameRules.isPathSafe(name.value) else {
+            diagnostics.report("'\(field)' may only contain letters, digits, '.', '_' and '-', and may not be '.' or '..' (it names internal topics and directories)", at: name.location)
             return nil
         }
         return name

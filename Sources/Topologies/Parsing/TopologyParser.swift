@@ -77,8 +77,8 @@ public enum TopologyParser {
 
         let applicationID = fields.required("application-id", &parser.diagnostics).flatMap { node -> Located<String>? in
             guard let id = node.string("an application id", for: "'application-id'", &parser.diagnostics) else { return nil }
-            guard KafkaNameRules.hasOnlyLegalCharacters(id.value) else {
-                parser.diagnostics.report("'application-id' may only contain letters, digits, '.', '_' and '-'", at: id.location)
+            guard KafkaNameRules.isPathSafe(id.value) else {
+                parser.diagnostics.report("'application-id' may only contain letters, digits, '.', '_' and '-', and may not be '.' or '..' (it names the state directory)", at: id.location)
                 return nil
             }
             return id

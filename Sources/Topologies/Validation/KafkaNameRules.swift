@@ -13,6 +13,13 @@ enum KafkaNameRules {
         }
     }
 
+    /// Whether `name` can name a directory inside another: legal characters, and neither `.` nor `..`,
+    /// which would name the directory itself or its parent (an application id, a store, a repartition
+    /// topic's name all become paths under the state directory).
+    static func isPathSafe(_ name: String) -> Bool {
+        hasOnlyLegalCharacters(name) && name != "." && name != ".." && !name.isEmpty
+    }
+
     /// Why Kafka would refuse `name` as a topic name, or `nil` if it would not.
     static func problem(withTopicName name: String) -> String? {
         if !hasOnlyLegalCharacters(name) {

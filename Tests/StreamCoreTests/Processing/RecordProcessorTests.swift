@@ -220,8 +220,16 @@ struct EventTimestampTests {
 
     /// A number no milliseconds can hold is no time (it would trap converting): the record that carries
     /// it is dead-lettered as an invalid event time, not a crash on every restart.
-    @Test(arguments: [1e30, -1e30, 9.3e18, Double.infinity])
+    @Test(arguments: [1e30, -1e30, 9.3e18, 1e16, Double.infinity])
     func numbersBeyondMillisecondsAreNotTimes(value: Double) {
         #expect(EventTimestamp.milliseconds(from: .double(value)) == nil)
+    }
+
+    /// Times run from year 1 to 9999, so adding a window, grace or timer (at most 100 years) cannot overflow.
+    @Test func timesBeyondYear9999AreNotTimes() {
+        #expect(EventTimestamp.milliseconds(from: .int(Int64.max)) == nil)
+        #expect(EventTimestamp.milliseconds(from: .int(253_402_300_799_999)) == 253_402_300_799_999)
+        #expect(EventTimestamp.milliseconds(from: .int(253_402_300_800_000)) == nil)
+        #expect(EventTimestamp.milliseconds(from: .string("9999-12-31T23:59:59.999Z")) == 253_402_300_799_999)
     }
 }
