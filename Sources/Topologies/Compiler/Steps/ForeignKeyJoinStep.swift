@@ -14,12 +14,7 @@ extension TopologyCompiler.Context {
                 "'foreign-key' joins a table's rows: put it after a table source or 'to-table' (a stream joins a table by its own key)", at: foreignKey.location))
             return nil
         }
-        guard let other = self.stream(named: table) else { return nil }
-        guard let rightStore = tableStores[other.node] else {
-            diagnostics.append(TopologyDiagnostic(
-                "'\(table.value)' is not a materialized table: join with a source that has 'table:', or a pipeline ending in 'to-table'", at: table.location))
-            return nil
-        }
+        guard let (other, rightStore) = materializedTable(table) else { return nil }
         guard let joinKind = ForeignKeyJoin.Kind(rawValue: kind.rawValue) else {
             diagnostics.append(TopologyDiagnostic("a foreign-key join is 'inner' or 'left'", at: step.location))
             return nil

@@ -17,12 +17,7 @@ extension TopologyCompiler.Context {
             diagnostics.append(TopologyDiagnostic("'key' and 'keys' look up other keys in a global table; '\(table.value)' is partitioned, so only the record's own key is there", at: key.location))
             return nil
         }
-        guard let tableStream = self.stream(named: table) else { return nil }
-        guard let store = tableStores[tableStream.node] else {
-            diagnostics.append(TopologyDiagnostic(
-                "'\(table.value)' is not a materialized table: join with a source that has 'table:', or a pipeline ending in 'to-table'", at: table.location))
-            return nil
-        }
+        guard let (tableStream, store) = materializedTable(table) else { return nil }
         if let left = streamInputs[stream.node], let right = streamInputs[tableStream.node], left.partitions != right.partitions {
             diagnostics.append(TopologyDiagnostic(
                 "the stream (topic '\(left.topic)', \(left.partitions) partitions) and table '\(table.value)' (topic '\(right.topic)', \(right.partitions) partitions) are not co-partitioned, so a key's records and table value would meet in different tasks; re-key the stream with 'repartition' (partitions: \(right.partitions)) or give both topics the same partition count",
@@ -44,6 +39,17 @@ extension TopologyCompiler.Context {
         }
         let joiner: StreamTableJoin.Joiner = { record, other in try template.build(for: record, extra: [other]) }
         return stream.join(step.name, StreamTableJoin(store: store, kind: streamKind, condition: matches, joiner: joiner))
+    }
+
+    /// The stream and store of the table `table` names, or a diagnostic when it names no materialized table.
+    mutating func materializedTable(_ table: Located<String>) -> (stream: KStream, store: String)? {
+        guard let tableStream = self.stream(named: table) else { return nil }
+        guard let store = tableStores[tableStream.node] else {
+            diagnostics.append(TopologyDiagnostic(
+                "'\(table.value)' is not a materialized table: join with a source that has 'table:', or a pipeline ending in 'to-table'", at: table.location))
+            return nil
+        }
+        return (tableStream, store)
     }
 
     /// `join` with a global table: any key (`key:`, default the record's) or keys (`keys:`) looked up
