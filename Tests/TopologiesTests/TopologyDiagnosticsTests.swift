@@ -226,6 +226,17 @@ struct TopologyDiagnosticsTests {
         ])
     }
 
+    /// "Billion laughs": ten aliases of ten aliases, seven deep, in a few hundred bytes.
+    @Test func aFileThatAliasesExpandBeyondAMillionNodesIsRefusedAtOnce() {
+        var yaml = "application-id: app\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...7 {
+            yaml += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let errors = parseErrors(yaml)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("the file expands to more than 1000000 YAML nodes through its aliases") == true, "\(errors)")
+    }
+
     @Test func problemsInSeveralSectionsAreAllReported() {
         let yaml = """
             application-id: shop

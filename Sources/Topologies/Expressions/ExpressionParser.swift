@@ -23,6 +23,15 @@ public struct ExpressionParser {
     private var roots: [String]
     private let tokens: [ExpressionToken]
     private var position = 0
+    /// How deep the parser has recursed: sub-expressions (parentheses, arguments, elements, indexes),
+    /// `not` and unary `-` chains.
+    private var depth = 0
+
+    /// The most tokens one expression may have (the shop's longest has about 600): evaluation recurses
+    /// into a chain of operators, so a chain may not be long enough to exhaust a thread's stack.
+    static let maximumTokens = 4_000
+    /// The deepest nesting one expression may have.
+    static let maximumNesting = 100
     /// Which root slots the expression reads.
     private var referenced: [Bool]
 
@@ -38,6 +47,9 @@ public struct ExpressionParser {
     ///   not at evaluation time.
     public static func parse(_ source: String, roots: [String]) throws(ExpressionSyntaxError) -> RecordExpression {
         var parser = ExpressionParser(source: source, roots: roots, tokens: try ExpressionLexer.tokenize(source))
+        if parser.tokens.count > maximumTokens {
+            throw parser.error(.tooComplex, "the expression is too long: at most \(maximumTokens) tokens; split it over steps", at: parser.tokens[maximumTokens].offset)
+        }
         let node = try parser.parseOr()
         guard parser.current.kind == .end else {
             throw parser.unexpectedTrailingToken()
@@ -106,7 +118,17 @@ public struct ExpressionParser {
 
     // MARK: Precedence levels
 
+    /// Counts one more level of recursion at `token`; the caller undoes it when the level is parsed.
+    private mutating func enter(at token: ExpressionToken) throws(ExpressionSyntaxError) {
+        depth += 1
+        if depth > Self.maximumNesting {
+            throw error(.tooComplex, "the expression nests too deep: at most \(Self.maximumNesting) levels", at: token.offset)
+        }
+    }
+
     private mutating func parseOr() throws(ExpressionSyntaxError) -> ExpressionNode {
+        try enter(at: current)
+        defer { depth -= 1 }
         var lhs = try parseAnd()
         while current.isKeyword(.or) || current.isSymbol(.doublePipe) {
             let operatorToken = advance()
@@ -131,6 +153,8 @@ public struct ExpressionParser {
             return try parseComparison()
         }
         let operatorToken = advance()
+        try enter(at: operatorToken)
+        defer { depth -= 1 }
         let operand = try parseNot()
         return Self.folded(.not(operand, offset: operatorToken.offset))
     }
@@ -196,6 +220,8 @@ public struct ExpressionParser {
     private mutating func parseUnary() throws(ExpressionSyntaxError) -> ExpressionNode {
         guard current.isSymbol(.minus) else { return try parsePostfix() }
         let operatorToken = advance()
+        try enter(at: operatorToken)
+        defer { depth -= 1 }
         let operand = try parseUnary()
         return Self.folded(.negate(operand, offset: operatorToken.offset))
     }

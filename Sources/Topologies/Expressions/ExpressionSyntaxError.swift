@@ -27,6 +27,8 @@ public struct ExpressionSyntaxError: Error, Sendable, CustomStringConvertible {
         public static let wrongArgumentCount = Code(description: "wrongArgumentCount")
         /// An object literal that names the same key twice.
         public static let duplicateKey = Code(description: "duplicateKey")
+        /// An expression longer or nested deeper than the parser and evaluator take (they recurse).
+        public static let tooComplex = Code(description: "tooComplex")
     }
 
     /// The kind of mistake.

@@ -36,7 +36,15 @@ final class YAMLSource {
         for _ in 0..<1_000 {
             let text = String(String.UnicodeScalarView(edited.joined(separator: ["\n"])))
             do {
-                return try Yams.compose(yaml: text).map { YAMLNode($0, in: source) }
+                guard let root = try Yams.compose(yaml: text) else { return nil }
+                if let excess = Self.nodeBeyondExpansionLimit(in: root) {
+                    throw TopologyDiagnostic(
+                        "the file expands to more than \(maximumExpandedNodes) YAML nodes through its aliases (*name); write the repeated parts out, or fewer of them",
+                        at: source.location(excess.mark))
+                }
+                return YAMLNode(root, in: source)
+            } catch let diagnostic as TopologyDiagnostic {
+                throw diagnostic
             } catch let error as YamlError {
                 guard case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.first else {
                     throw source.syntaxDiagnostic(for: error)
@@ -53,6 +61,26 @@ final class YAMLSource {
             }
         }
         throw TopologyDiagnostic("too many duplicate keys", at: SourceLocation(file: file, line: 1, column: 1))
+    }
+
+    /// The most nodes a file may have, counting what each alias stands for: a few aliases of aliases
+    /// ("billion laughs") would otherwise let a small file expand without end.
+    static let maximumExpandedNodes = 1_000_000
+
+    /// The node at which counting `root`'s expanded nodes passes ``maximumExpandedNodes``, or `nil`.
+    private static func nodeBeyondExpansionLimit(in root: Node) -> Node? {
+        var count = 0
+        var pending = [root]
+        while let node = pending.popLast() {
+            count += 1
+            if count > maximumExpandedNodes { return node }
+            switch node {
+            case .mapping(let mapping): for pair in mapping { pending.append(pair.key); pending.append(pair.value) }
+            case .sequence(let sequence): pending.append(contentsOf: sequence)
+            case .scalar, .alias: break
+            }
+        }
+        return nil
     }
 
     /// The location of a Yams mark in this file.
