@@ -8,6 +8,12 @@ public struct ProducerRecord: Sendable, Hashable {
     /// Milliseconds since the epoch; `nil` lets the producer stamp the current time.
     public var timestamp: Int64?
 
+    /// Bytes of key, value and headers: what counts against the producer's `message.max.bytes`, less
+    /// the record's framing.
+    public var payloadSize: Int {
+        (key?.count ?? 0) + (value?.count ?? 0) + headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) }
+    }
+
     public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], timestamp: Int64? = nil) {
         self.topic = topic
         self.partition = partition

@@ -7,9 +7,23 @@ public enum DeadLetter {
     public static let topicHeader = "tributary.source.topic"
     public static let partitionHeader = "tributary.source.partition"
     public static let offsetHeader = "tributary.source.offset"
+    /// Present when the dead letter carries only the start of the value: `N of M bytes`.
+    public static let truncatedHeader = "tributary.error.truncated"
 
-    static func record(for input: ConsumerRecord, error: ProcessingError, topic: String) -> ProducerRecord {
-        record(for: input, reason: error.message, kind: error.kind.name, node: error.node, topic: topic)
+    /// librdkafka's default `message.max.bytes`, less room for a record's framing.
+    public static let maximumRecordBytes = 1_000_000 - 1_024
+
+    /// The dead letter of `input`; when it would be larger than `maximumBytes` (the input itself was
+    /// nearly as large as a record may be), it keeps the headers and reason and the value's start, and
+    /// says so in ``truncatedHeader``: a dead letter the producer refused would stop the stream thread.
+    static func record(for input: ConsumerRecord, error: ProcessingError, topic: String, maximumBytes: Int = maximumRecordBytes) -> ProducerRecord {
+        var letter = record(for: input, reason: error.message, kind: error.kind.name, node: error.node, topic: topic)
+        guard letter.payloadSize > maximumBytes, let value = letter.value else { return letter }
+        // Room for the value once the header saying so is added (its text is at most 64 bytes).
+        let room = max(0, maximumBytes - (letter.payloadSize - value.count) - truncatedHeader.utf8.count - 64)
+        letter.value = Array(value.prefix(room))
+        letter.headers.append(KafkaHeader(truncatedHeader, "\(room) of \(value.count) bytes"))
+        return letter
     }
 
     /// The dead-letter record of `input`: `reason` in `tributary.error`, `kind` and `node` (the step or

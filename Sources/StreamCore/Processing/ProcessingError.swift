@@ -19,6 +19,8 @@ public struct ProcessingError: Error, Sendable, CustomStringConvertible {
         public static let lateRecord = Kind("late-record")
         /// A state store could not be read.
         public static let stateUnavailable = Kind("state-unavailable")
+        /// An output larger than the producer sends (`message.max.bytes`).
+        public static let outputTooLarge = Kind("output-too-large")
 
         public var description: String { name }
     }

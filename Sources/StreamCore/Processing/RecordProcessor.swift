@@ -19,6 +19,10 @@ public final class RecordProcessor {
     var statistics: [NodeStatistics]
     /// ``Topology/feedbackTopics``: their records carry their origin.
     private let feedbackTopics: Set<String>
+    /// The largest output record, key, value and headers: librdkafka's default `message.max.bytes`
+    /// (1,000,000) less room for the record's framing. A larger output would fail the producer and stop
+    /// the stream thread on every restart; the input is dead-lettered instead.
+    public var maximumRecordBytes = DeadLetter.maximumRecordBytes
     /// The time wall-clock timers are set by, in epoch milliseconds (replaceable in tests).
     public var wallClock: @Sendable () -> Int64 = RecordProcessor.systemWallClock
     /// Whether some timer step runs on the wall clock, so the stream thread must punctuate.
@@ -49,7 +53,7 @@ public final class RecordProcessor {
         let origin = RecordOrigin(topic: input.topic, partition: input.partition, offset: input.offset)
         guard let sourceID = topology.sourceNodeByTopic[input.topic] else {
             let error = ProcessingError(kind: .undecodable, message: "no source reads topic \(input.topic)", node: "-", origin: origin)
-            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic), error)
+            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
         }
         var outputs: [ProducerRecord] = []
         state.beginRecord()
@@ -57,11 +61,16 @@ public final class RecordProcessor {
             let record = try decode(input, at: topology.nodes[sourceID], origin: origin)
             statistics[sourceID].recordReceived()
             try forward(record, from: sourceID, state: state, into: &outputs)
+            if let oversized = outputs.first(where: { $0.payloadSize > maximumRecordBytes }) {
+                throw ProcessingError(
+                    kind: .outputTooLarge, message: "an output to \(oversized.topic) is \(oversized.payloadSize) bytes; the producer sends at most \(maximumRecordBytes)",
+                    node: topology.nodes.first { $0.operation.writtenTopic == oversized.topic }?.name ?? oversized.topic, origin: origin)
+            }
             state.endRecord()
             return .outputs(outputs)
         } catch {
             state.rollBackRecord()
-            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic), error)
+            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
         }
     }
 

@@ -15,12 +15,7 @@ public struct Topology: Sendable {
 
     /// Topics written, sorted, without duplicates (repartition topics included; changelogs not).
     public var sinkTopics: [String] {
-        Set(nodes.compactMap { node -> String? in
-            switch node.operation {
-            case .sink(let topic, _, _), .repartitionSink(let topic): topic
-            default: nil
-            }
-        }).sorted()
+        Set(nodes.compactMap(\.operation.writtenTopic)).sorted()
     }
 
     /// The internal topics records are re-keyed through, sorted.

@@ -119,6 +119,14 @@ extension TopologyNode.Operation {
         }
     }
 
+    /// The topic the node writes, for sinks.
+    public var writtenTopic: String? {
+        switch self {
+        case .sink(let topic, _, _), .repartitionSink(let topic): topic
+        default: nil
+        }
+    }
+
     /// The topic the node reads, for sources.
     public var sourceTopic: String? {
         switch self {

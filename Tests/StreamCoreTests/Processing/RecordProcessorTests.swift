@@ -233,3 +233,33 @@ struct EventTimestampTests {
         #expect(EventTimestamp.milliseconds(from: .string("9999-12-31T23:59:59.999Z")) == 253_402_300_799_999)
     }
 }
+
+@Suite("Oversized outputs")
+struct OversizedOutputTests {
+    /// An output the producer would refuse (message.max.bytes) stopped the stream thread on every
+    /// restart; the input is dead-lettered instead, and a dead letter that would itself be too large
+    /// keeps its headers and reason and the value's start, saying so.
+    @Test func anOutputLargerThanTheProducerSendsDeadLettersItsInputTruncated() throws {
+        let builder = TopologyBuilder(applicationID: "app")
+        builder.stream("src", topic: "in", keyFormat: .string, valueFormat: .json).to("out", topic: "out")
+        let processor = RecordProcessor(topology: try builder.build())
+        let value = Array(#"{"text":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 1_100_000) + Array(#""}"#.utf8)
+        let input = ConsumerRecord(topic: "in", partition: 0, offset: 3, key: Array("k".utf8), value: value, timestamp: 1000)
+        guard case .deadLetter(let letter, let error) = processor.process(input) else {
+            Issue.record("expected a dead letter")
+            return
+        }
+        #expect(error.kind == .outputTooLarge && error.node == "out")
+        #expect(letter.topic == "app-dlq")
+        #expect(letter.payloadSize <= DeadLetter.maximumRecordBytes)
+        #expect(letter.value.map { Array(value.prefix($0.count)) == $0 } == true, "the value's start")
+        #expect(letter.headers.lastValue(named: DeadLetter.truncatedHeader).map { String(decoding: $0, as: UTF8.self).hasSuffix("of 1100011 bytes") } == true)
+
+        let small = ConsumerRecord(topic: "in", partition: 0, offset: 4, key: Array("k".utf8), value: Array(#"{"text":"x"}"#.utf8), timestamp: 1000)
+        guard case .outputs(let records) = processor.process(small) else {
+            Issue.record("a record of normal size goes on")
+            return
+        }
+        #expect(records.map(\.topic) == ["out"])
+    }
+}
