@@ -71,6 +71,30 @@ struct TopologyTestParserTests {
         #expect(results[2].differences.first?.contains("expected key \"k\" value 1 timestamp 6") == true, "\(results[2].differences)")
     }
 
+    @Test func aTopicTheTopologyNeverWritesFailsAndUnexpectedDeadLettersSayWhy() throws {
+        let definition = try TopologyParser.parse(yaml: """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              checked: { from: in, steps: [require: value.n > 0, to: out] }
+            """, file: "t.yml")
+        let topology = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
+        let suite = try TopologyTestParser.parse(yaml: """
+            tests:
+              - name: misspelled
+                inputs: [{ topic: in, key: k, value: { n: 1 } }]
+                expected: { ot: [] }
+              - name: refused
+                inputs: [{ topic: in, key: k, value: { n: 0 } }]
+                expected: { out: [] }
+            """, file: "t.test.yml")
+        let results = try TopologyTestRunner.run(suite, definition: definition, topology: topology)
+        #expect(results[0].differences == ["t.test.yml:2:5: the topology never writes 'ot'; it writes: app-dlq, out"])
+        #expect(results[1].passed)
+        #expect(results[1].notes == ["dead letter from in@0 at checked.0.require (requirement-failed): requirement not met: value.n > 0"])
+    }
+
     /// Over several partitions each task keeps its own state, as on a cluster: a timer re-keyed without
     /// a repartition (timers get none on their own) cancels across keys only while one task sees all.
     @Test func casesOverSeveralPartitionsSeeWhatATaskPerPartitionSees() throws {

@@ -47,6 +47,7 @@ struct TestCommand: ParsableCommand {
                     print("FAIL \(loaded.file): \(result.name)")
                     for difference in result.differences { print("    \(difference)") }
                 }
+                for note in result.notes { print("    note: \(note)") }
             }
         }
         print("\(total - failures) of \(total) test cases passed")

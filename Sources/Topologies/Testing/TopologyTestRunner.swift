@@ -7,6 +7,8 @@ public struct TopologyTestResult: Sendable {
     public var location: SourceLocation
     /// Empty when the case passed; otherwise one line per difference, in topic and record order.
     public var differences: [String]
+    /// What a reader should know either way: the reason of each dead letter the case does not expect.
+    public var notes: [String] = []
     public var passed: Bool { differences.isEmpty }
 }
 
@@ -41,7 +43,13 @@ public enum TopologyTestRunner {
         }
 
         let formats = sinkFormats(of: topology)
+        let writable = Set(topology.sinkTopics).subtracting(topology.repartitionTopics).union([topology.deadLetterTopic])
         for (topic, expected) in testCase.expected {
+            guard writable.contains(topic) else {
+                // `misspelled: []` would otherwise pass whatever the topology writes.
+                differences.append("\(testCase.location): the topology never writes '\(topic)'; it writes: \(writable.sorted().joined(separator: ", "))")
+                continue
+            }
             let format = formats[topic] ?? (key: .string, value: .json)
             let actual = written.filter { $0.topic == topic }.map { record in
                 (key: decode(record.key, as: format.key), value: decode(record.value, as: format.value), timestamp: record.timestamp)
@@ -60,7 +68,17 @@ public enum TopologyTestRunner {
                 }
             }
         }
-        return TopologyTestResult(name: testCase.name, location: testCase.location, differences: differences)
+        var notes: [String] = []
+        if !testCase.expected.contains(where: { $0.topic == topology.deadLetterTopic }) {
+            notes = written.filter { $0.topic == topology.deadLetterTopic }.map(deadLetterNote)
+        }
+        return TopologyTestResult(name: testCase.name, location: testCase.location, differences: differences, notes: notes)
+    }
+
+    /// A dead letter's reason, kind, step and input: `dead letter from in@3 at route.1.require (requirement-failed): ...`.
+    private static func deadLetterNote(_ letter: ProducerRecord) -> String {
+        func header(_ name: String) -> String { letter.headers.lastValue(named: name).map { String(decoding: $0, as: UTF8.self) } ?? "?" }
+        return "dead letter from \(header(DeadLetter.topicHeader))@\(header(DeadLetter.offsetHeader)) at \(header(DeadLetter.nodeHeader)) (\(header(DeadLetter.kindHeader))): \(header(DeadLetter.errorHeader))"
     }
 
     private static func describe(_ key: JSONValue, _ value: JSONValue, _ timestamp: Int64?) -> String {
