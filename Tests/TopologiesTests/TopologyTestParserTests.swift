@@ -3,6 +3,13 @@ import StreamCore
 import Testing
 import Topologies
 
+/// The results of the test file `tests` run against the topology `topology`, both YAML.
+private func runCases(_ tests: String, of topology: String, partitions: Int? = nil) throws -> [TopologyTestResult] {
+    let definition = try TopologyParser.parse(yaml: topology, file: "t.yml")
+    let compiled = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
+    return try TopologyTestRunner.run(TopologyTestParser.parse(yaml: tests, file: "t.test.yml"), definition: definition, topology: compiled, partitions: partitions)
+}
+
 @Suite("Test file parser")
 struct TopologyTestParserTests {
     @Test func recordsReadYAMLAsJSONAndTimestampsAsISOOrEpoch() throws {
@@ -46,15 +53,14 @@ struct TopologyTestParserTests {
     }
 
     @Test func expectedTimestampsAreCheckedWhenGiven() throws {
-        let definition = try TopologyParser.parse(yaml: """
+        let topology = """
             application-id: app
             sources:
               in: { topic: in }
             pipelines:
               copy: { from: in, steps: [to: out] }
-            """, file: "t.yml")
-        let topology = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
-        let suite = try TopologyTestParser.parse(yaml: """
+            """
+        let tests = """
             tests:
               - name: right
                 inputs: [{ topic: in, key: k, value: 1, timestamp: 5 }]
@@ -65,22 +71,21 @@ struct TopologyTestParserTests {
               - name: wrong
                 inputs: [{ topic: in, key: k, value: 1, timestamp: 5 }]
                 expected: { out: [{ key: k, value: 1, timestamp: 6 }] }
-            """, file: "t.test.yml")
-        let results = try TopologyTestRunner.run(suite, definition: definition, topology: topology)
+            """
+        let results = try runCases(tests, of: topology)
         #expect(results.map(\.passed) == [true, true, false])
         #expect(results[2].differences.first?.contains("expected key \"k\" value 1 timestamp 6") == true, "\(results[2].differences)")
     }
 
     @Test func aTopicTheTopologyNeverWritesFailsAndUnexpectedDeadLettersSayWhy() throws {
-        let definition = try TopologyParser.parse(yaml: """
+        let topology = """
             application-id: app
             sources:
               in: { topic: in }
             pipelines:
               checked: { from: in, steps: [require: value.n > 0, to: out] }
-            """, file: "t.yml")
-        let topology = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
-        let suite = try TopologyTestParser.parse(yaml: """
+            """
+        let tests = """
             tests:
               - name: misspelled
                 inputs: [{ topic: in, key: k, value: { n: 1 } }]
@@ -88,8 +93,8 @@ struct TopologyTestParserTests {
               - name: refused
                 inputs: [{ topic: in, key: k, value: { n: 0 } }]
                 expected: { out: [] }
-            """, file: "t.test.yml")
-        let results = try TopologyTestRunner.run(suite, definition: definition, topology: topology)
+            """
+        let results = try runCases(tests, of: topology)
         #expect(results[0].differences == ["t.test.yml:2:5: the topology never writes 'ot'; it writes: app-dlq, out"])
         #expect(results[1].passed)
         #expect(results[1].notes == ["dead letter from in@0 at checked.0.require (requirement-failed): requirement not met: value.n > 0"])
@@ -98,7 +103,7 @@ struct TopologyTestParserTests {
     /// Over several partitions each task keeps its own state, as on a cluster: a timer re-keyed without
     /// a repartition (timers get none on their own) cancels across keys only while one task sees all.
     @Test func casesOverSeveralPartitionsSeeWhatATaskPerPartitionSees() throws {
-        let definition = try TopologyParser.parse(yaml: """
+        let topology = """
             application-id: app
             sources:
               adds: { topic: adds }
@@ -110,9 +115,8 @@ struct TopologyTestParserTests {
                   - select-key: value.user
                   - timer: { store: pending, after: 1h, start-when: value.kind == "add", cancel-when: value.kind == "order", value: { user: key } }
                   - to: abandoned
-            """, file: "t.yml")
-        let topology = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
-        let suite = try TopologyTestParser.parse(yaml: """
+            """
+        let tests = """
             tests:
               - name: an order cancels the cart's timer
                 inputs:
@@ -122,10 +126,10 @@ struct TopologyTestParserTests {
                   - { topic: orders, key: order-1, value: { user: U3, kind: add }, timestamp: 7200000 }
                 expected:
                   abandoned: []
-            """, file: "t.test.yml")
-        #expect(try TopologyTestRunner.run(suite, definition: definition, topology: topology).allSatisfy(\.passed))
+            """
+        #expect(try runCases(tests, of: topology).allSatisfy(\.passed))
         #expect(KeyPartitioner.partition(of: Array("cart-1".utf8), partitions: 2) != KeyPartitioner.partition(of: Array("order-1".utf8), partitions: 2))
-        let partitioned = try TopologyTestRunner.run(suite, definition: definition, topology: topology, partitions: 2)
+        let partitioned = try runCases(tests, of: topology, partitions: 2)
         #expect(partitioned.map(\.passed) == [false], "U1's add and order meet in different tasks: the timer fires")
         let fileWide = try TopologyTestParser.parse(yaml: "partitions: 2\n" + "tests: []", file: "t.test.yml")
         #expect(fileWide.partitions == 2)

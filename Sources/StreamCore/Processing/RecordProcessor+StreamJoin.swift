@@ -133,7 +133,7 @@ enum JoinRecordFlags {
 
     /// A stored record's key, as the type it had.
     static func key(from bytes: [UInt8], flags: UInt8) -> JSONValue {
-        StoredValue(value: .null, timestamp: nil, keyIsText: flags & jsonKey == 0).key(from: bytes)
+        StoredValue.key(from: bytes, isText: flags & jsonKey == 0)
     }
 }
 

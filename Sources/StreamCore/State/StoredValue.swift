@@ -50,7 +50,12 @@ public struct StoredValue: Sendable, Equatable {
 
     /// The key stored as `bytes` (``StoreKeyCodec``), as the type it had.
     public func key(from bytes: [UInt8]) -> JSONValue {
-        guard !keyIsText, let key = try? JSONParser.parse(bytes) else { return StoreKeyCodec.decode(bytes) }
+        Self.key(from: bytes, isText: keyIsText)
+    }
+
+    /// A key stored as `bytes`: the text itself, or (`isText` false) the JSON it is the text of.
+    static func key(from bytes: [UInt8], isText: Bool) -> JSONValue {
+        guard !isText, let key = try? JSONParser.parse(bytes) else { return StoreKeyCodec.decode(bytes) }
         return key
     }
 }
