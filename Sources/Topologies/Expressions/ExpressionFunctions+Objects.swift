@@ -5,29 +5,25 @@ extension ExpressionFunction {
     /// Functions over objects used as maps of numbers (counts, weights, scores by name), so that
     /// scoring and ranking kept in an aggregate need no step of their own.
     static let objectFunctions: [ExpressionFunction] = [
-        ExpressionFunction("map_values", arguments: 2, bindsMembers: true) { arguments throws(ExpressionEvaluationError) in
+        ExpressionFunction("map_values", arguments: 2, binding: .member) { arguments throws(ExpressionEvaluationError) in
             // `map_values(object, EXPR)`: EXPR for each member, which it sees as `item` (the value)
             // and `name`: `map_values(value.counts, item / value.total)`.
             guard let object = try arguments.object(at: 0) else { return .null }
-            var expression = arguments.perMember(at: 1)
+            var expression = arguments.perElement(at: 1)
             var result = JSONObject()
             for (name, item) in object {
-                result[name] = try expression.evaluate(item: item, name: name)
+                result[name] = try expression.evaluate(item, .string(name))
             }
             return .object(result)
         },
-        ExpressionFunction("filter_values", arguments: 2, bindsMembers: true) { arguments throws(ExpressionEvaluationError) in
+        ExpressionFunction("filter_values", arguments: 2, binding: .member) { arguments throws(ExpressionEvaluationError) in
             // `filter_values(object, CONDITION)`: the members for which CONDITION (over `item` and
             // `name`) is true: `filter_values(value.scores, item >= 0.1)`.
             guard let object = try arguments.object(at: 0) else { return .null }
-            var condition = arguments.perMember(at: 1)
+            var condition = arguments.perElement(at: 1)
             var result = JSONObject()
-            for (name, item) in object {
-                switch try condition.evaluate(item: item, name: name) {
-                case .bool(true): result[name] = item
-                case .bool(false), .null: continue
-                case let other: throw arguments.mismatch(argument: 1, expected: "a condition giving a bool or null", got: other)
-                }
+            for (name, item) in object where try condition.holds(item, .string(name), arguments, argument: 1) {
+                result[name] = item
             }
             return .object(result)
         },

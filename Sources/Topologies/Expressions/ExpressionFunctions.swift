@@ -19,28 +19,30 @@ struct ExpressionFunction: Sendable {
     let minimumArguments: Int
     /// The most arguments a call may pass; nil for variadic functions.
     let maximumArguments: Int?
-    /// Whether the arguments after the first are evaluated once per member of the first (an object),
-    /// seeing that member as ``memberNames`` (`map_values(counts, item * 2)`).
-    let bindsMembers: Bool
+    /// The names the later arguments see when the function evaluates them once per element of a
+    /// collection (`map_values(counts, item * 2)`, `filter(value.items, item.qty > 1)`); nil for a
+    /// function whose arguments are plain expressions.
+    let binding: ArgumentBinding?
     /// The behaviour.
     let implementation: Implementation
 
-    /// The names arguments of a member-binding function see: the member's value and its name.
-    static let memberNames = ["item", "name"]
+    init(_ name: String, arguments: Int, binding: ArgumentBinding? = nil, _ implementation: @escaping Implementation) {
+        self.init(name, minimum: arguments, maximum: arguments, binding: binding, implementation)
+    }
 
-    init(_ name: String, arguments: Int, bindsMembers: Bool = false, _ implementation: @escaping Implementation) {
-        self.name = name
-        self.minimumArguments = arguments
-        self.maximumArguments = arguments
-        self.bindsMembers = bindsMembers
-        self.implementation = implementation
+    init(_ name: String, arguments range: ClosedRange<Int>, binding: ArgumentBinding? = nil, _ implementation: @escaping Implementation) {
+        self.init(name, minimum: range.lowerBound, maximum: range.upperBound, binding: binding, implementation)
     }
 
     init(_ name: String, atLeast minimum: Int, _ implementation: @escaping Implementation) {
+        self.init(name, minimum: minimum, maximum: nil, binding: nil, implementation)
+    }
+
+    private init(_ name: String, minimum: Int, maximum: Int?, binding: ArgumentBinding?, _ implementation: @escaping Implementation) {
         self.name = name
         self.minimumArguments = minimum
-        self.maximumArguments = nil
-        self.bindsMembers = false
+        self.maximumArguments = maximum
+        self.binding = binding
         self.implementation = implementation
     }
 
@@ -60,10 +62,28 @@ struct ExpressionFunction: Sendable {
     }
 }
 
+/// The names a collection function's later arguments see for each element, and from which argument on.
+struct ArgumentBinding: Sendable {
+    /// The bound names, innermost binding winning over the enclosing scope's names.
+    let names: [String]
+    /// The position of the first argument evaluated per element; the ones before it are evaluated
+    /// once, in the enclosing scope (the collection itself, `reduce`'s initial value).
+    let firstBoundArgument: Int
+
+    /// An object's member: its value and its name (`map_values`, `filter_values`).
+    static let member = ArgumentBinding(names: ["item", "name"], firstBoundArgument: 1)
+    /// An array's element: the element and its 0-based position, as in `flat-map` (`filter`, `map`, `sort_by`).
+    static let element = ArgumentBinding(names: ["item", "index"], firstBoundArgument: 1)
+    /// A fold: the result so far and the element (`reduce`).
+    static let fold = ArgumentBinding(names: ["acc", "item"], firstBoundArgument: 2)
+}
+
 /// The arguments of one call, evaluated when the function asks for them.
 struct ExpressionArguments {
     /// The called function's name, for error messages.
     let functionName: String
+    /// What the function's later arguments see per element, if it binds names.
+    let binding: ArgumentBinding?
     let nodes: [ExpressionNode]
     let scope: ExpressionScope
     /// Where the call is in the source, for errors.
@@ -77,9 +97,11 @@ struct ExpressionArguments {
         try nodes[index].evaluate(in: scope)
     }
 
-    /// Argument `index` of a member-binding function, ready to be evaluated once per member.
-    func perMember(at index: Int) -> MemberExpression {
-        MemberExpression(node: nodes[index], scope: scope)
+    /// Argument `index` of a binding function, ready to be evaluated once per element.
+    ///
+    /// - Precondition: the function has a ``binding`` and `index` is at or past its first bound argument.
+    func perElement(at index: Int) -> BoundExpression {
+        BoundExpression(node: nodes[index], scope: scope, names: binding!.names)
     }
 
     /// Evaluates argument `index` as a string; nil if it is null.
@@ -450,17 +472,25 @@ extension ExpressionFunction {
             }
             return .bool(false)
         },
-    ] + objectFunctions
+    ] + objectFunctions + arrayFunctions
 
     /// `min`/`max`: the number that `keeps` over every other argument; null if any argument is null
-    /// (like arithmetic), so a missing figure is not silently ignored.
+    /// (like arithmetic), so a missing figure is not silently ignored. A single array argument is the
+    /// list of numbers instead, with nulls skipped as in `sum` (SQL's MIN/MAX); null if it has none.
     private static func extreme(_ arguments: ExpressionArguments, keeping keeps: (Double, Double) -> Bool) throws(ExpressionEvaluationError) -> JSONValue {
         var best: (value: JSONValue, number: Double)?
+        func consider(_ value: JSONValue) {
+            if let number = value.doubleValue, best == nil || keeps(number, best!.number) { best = (value, number) }
+        }
+        if arguments.count == 1, case .array = try arguments.value(at: 0) {
+            for number in try arguments.numbers(at: 0) ?? [] { consider(number) }
+            return best?.value ?? .null
+        }
         for index in 0..<arguments.count {
             let value = try arguments.value(at: index)
             if value.isNull { return .null }
-            guard let number = value.doubleValue else { throw arguments.mismatch(argument: index, expected: "a number", got: value) }
-            if best == nil || keeps(number, best!.number) { best = (value, number) }
+            guard value.doubleValue != nil else { throw arguments.mismatch(argument: index, expected: "a number", got: value) }
+            consider(value)
         }
         return best!.value
     }

@@ -331,10 +331,10 @@ public struct ExpressionParser {
         if !consume(.rightParenthesis) {
             while true {
                 arguments.append(try parseOr())
-                if arguments.count == 1, function.bindsMembers {
-                    // The arguments after the first are evaluated per member of the first.
-                    roots += ExpressionFunction.memberNames
-                    referenced += Array(repeating: false, count: ExpressionFunction.memberNames.count)
+                if let binding = function.binding, arguments.count == binding.firstBoundArgument {
+                    // The arguments from here on are evaluated per element of the first.
+                    roots += binding.names
+                    referenced += Array(repeating: false, count: binding.names.count)
                 }
                 if consume(.comma) { continue }
                 guard consume(.rightParenthesis) else { throw unclosed(opener, expected: "',' or ')'") }

@@ -151,7 +151,7 @@ extension ExpressionNode {
             return try binaryOperator.apply(try lhs.evaluate(in: scope), try rhs.evaluate(in: scope), offset: offset)
         case .call(let function, let arguments, let offset):
             return try function.implementation(
-                ExpressionArguments(functionName: function.name, nodes: arguments, scope: scope, offset: offset)
+                ExpressionArguments(functionName: function.name, binding: function.binding, nodes: arguments, scope: scope, offset: offset)
             )
         }
     }
