@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import StreamCore
 import Testing
@@ -25,10 +26,10 @@ struct TopologyTestParserTests {
                   silent: []
             """, file: "t.test.yml")
         let testCase = try #require(suite.cases.first)
-        #expect(testCase.inputs[0].key == .int(42) && testCase.inputs[1].key == .string("42"), "quoted scalars are strings")
-        #expect(testCase.inputs[0].value == .object(["n": 1, "x": .double(1.5), "yes": true, "none": nil, "text": "7", "plain": "hello"]))
-        #expect(testCase.inputs[0].timestamp == 1_795_773_600_000 && testCase.inputs[1].timestamp == 1000)
-        #expect(testCase.inputs[1].value == .array([1, "two"]))
+        #expect(testCase.inputRecords[0].key == .int(42) && testCase.inputRecords[1].key == .string("42"), "quoted scalars are strings")
+        #expect(testCase.inputRecords[0].value == .object(["n": 1, "x": .double(1.5), "yes": true, "none": nil, "text": "7", "plain": "hello"]))
+        #expect(testCase.inputRecords[0].timestamp == 1_795_773_600_000 && testCase.inputRecords[1].timestamp == 1000)
+        #expect(testCase.inputRecords[1].value == .array([1, "two"]))
         #expect(testCase.expected.map(\.topic) == ["out", "silent"] && testCase.expected[1].records.isEmpty)
     }
 
@@ -47,7 +48,7 @@ struct TopologyTestParserTests {
                 "t.test.yml:2:5: missing required field 'expected' in a test",
                 "t.test.yml:4:9: missing required field 'topic' in an input record",
                 "t.test.yml:4:40: expected an ISO-8601 time or epoch milliseconds for 'timestamp', got 'yesterday'",
-                "t.test.yml:5:22: unknown field 'partition' in an input record; expected one of: key, timestamp, topic, value",
+                "t.test.yml:5:22: unknown field 'partition' in an input record; expected one of: headers, key, timestamp, topic, value",
             ])
         }
     }
@@ -133,6 +134,145 @@ struct TopologyTestParserTests {
         #expect(partitioned.map(\.passed) == [false], "U1's add and order meet in different tasks: the timer fires")
         let fileWide = try TopologyTestParser.parse(yaml: "partitions: 2\n" + "tests: []", file: "t.test.yml")
         #expect(fileWide.partitions == 2)
+    }
+
+    @Test func deadLettersAreExpectedByTopicKeyValueKindStepAndReason() throws {
+        let topology = """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              checked:
+                from: in
+                steps:
+                  - require: { that: value.n > 0, reason: n must be positive }
+                  - map-values: "{n: value.n, source: headers.source, trace: headers.trace}"
+                  - to: out
+            """
+        let results = try runCases("""
+            tests:
+              - name: refused as expected
+                inputs:
+                  - { topic: in, key: a, value: { n: 0 } }
+                  - { topic: in, key: b, value: { n: 2 }, headers: { source: web, trace: null } }
+                expected:
+                  out: [{ key: b, value: { n: 2, source: web, trace: null } }]
+                dead-letters:
+                  - { topic: in, key: a, value: { n: 0 }, kind: requirement-failed, step: checked.0.require, reason: must be positive }
+              - name: wrong expectations
+                inputs:
+                  - { topic: in, key: a, value: { n: 0 } }
+                expected:
+                  out: []
+                dead-letters:
+                  - { key: z, kind: expression-failed }
+                  - { key: a }
+              - name: none expected
+                inputs:
+                  - { topic: in, key: a, value: { n: -1 } }
+                expected:
+                  out: []
+                dead-letters: []
+            """, of: topology)
+        #expect(results.map(\.passed) == [true, false, false])
+        #expect(results[1].differences.count == 2)
+        #expect(results[1].differences[0].hasPrefix("t.test.yml:16:9: dead letter 1: expected key \"z\", kind 'expression-failed'"))
+        #expect(results[1].differences[1] == "t.test.yml:17:9: dead letter 2 missing")
+        #expect(results[2].differences.count == 1 && results[2].differences[0].contains("dead letter 1 not expected"))
+        #expect(results.allSatisfy { $0.notes.isEmpty }, "expected dead letters are not printed as notes")
+    }
+
+    @Test func theWallClockStandsStillBetweenAdvanceSteps() throws {
+        let topology = """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              reminders:
+                from: in
+                steps:
+                  - timer: { store: pending, clock: wall-clock, after: 10m, start-when: "true", value: { n: value.n } }
+                  - to: out
+            """
+        let results = try runCases("""
+            tests:
+              - name: nothing is due before ten minutes
+                inputs:
+                  - { topic: in, key: a, value: { n: 1 }, timestamp: 2026-11-27T10:00:00Z }
+                  - advance-wall-clock: 599999ms
+                expected:
+                  out: []
+              - name: due at ten minutes, stamped with the due time
+                wall-clock: 2026-11-27T12:00:00Z
+                inputs:
+                  - { topic: in, key: a, value: { n: 1 }, timestamp: 2026-11-27T10:00:00Z }
+                  - advance-wall-clock: 2026-11-27T11:00:00Z
+                  - advance-wall-clock: 10m
+                expected:
+                  out: [{ key: a, value: { n: 1 }, timestamp: 2026-11-27T12:10:00Z }]
+            """, of: topology)
+        #expect(results.map(\.passed) == [true, true], "\(results.flatMap(\.differences))")
+    }
+
+    @Test func envLoadsTheTopologyAgainWithTheCasesVariables() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("env-case-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("t.yml").path
+        try """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              limited:
+                from: in
+                steps:
+                  - filter: value.n > env("TRIBUTARY_TEST_LIMIT", 10)
+                  - to: out
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let definition = try TopologyParser.parse(fileAt: file)
+        let suite = try TopologyTestParser.parse(yaml: """
+            tests:
+              - name: default limit
+                inputs: [{ topic: in, key: a, value: { n: 5 } }]
+                expected: { out: [] }
+              - name: lower limit
+                env: { TRIBUTARY_TEST_LIMIT: 3 }
+                inputs: [{ topic: in, key: a, value: { n: 5 } }]
+                expected: { out: [{ key: a, value: { n: 5 } }] }
+              - name: empty counts as unset
+                env: { TRIBUTARY_TEST_LIMIT: "" }
+                inputs: [{ topic: in, key: a, value: { n: 5 } }]
+                expected: { out: [] }
+            """, file: "t.test.yml")
+        let results = try TopologyTestRunner.run(suite, definition: definition, topology: TopologyCompiler.compile(definition, logger: Logger(label: "test")))
+        #expect(results.map(\.passed) == [true, true, true], "\(results.flatMap(\.differences))")
+    }
+
+    @Test func newFieldsReportTheirMistakes() {
+        do {
+            _ = try TopologyTestParser.parse(yaml: """
+                tests:
+                  - name: broken
+                    env: { A: [1] }
+                    wall-clock: soon
+                    inputs:
+                      - advance-wall-clock: 5 minutes
+                      - { topic: in, headers: { a: { b: 1 } } }
+                    expected: {}
+                    dead-letters:
+                      - { kind: x, offset: 3 }
+                """, file: "t.test.yml")
+            Issue.record("expected diagnostics")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "t.test.yml:3:15: expected text for the variable 'A', got a sequence",
+                "t.test.yml:4:17: expected an ISO-8601 time or epoch milliseconds for 'wall-clock', got 'soon'",
+                "t.test.yml:6:29: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'advance-wall-clock', got '5 minutes'",
+                "t.test.yml:7:36: expected text or null for the header 'a', got a mapping",
+                "t.test.yml:10:20: unknown field 'offset' in an expected dead letter; expected one of: key, kind, reason, step, topic, value",
+            ])
+        }
     }
 
     @Test func theTestFileSitsNextToTheTopology() {

@@ -443,7 +443,7 @@ extension ExpressionFunction {
             guard let name = try arguments.string(at: 0) else {
                 throw arguments.mismatch(argument: 0, expected: "a variable name", got: .null)
             }
-            guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return try arguments.value(at: 1) }
+            guard let text = ExpressionEnvironment.value(of: name), !text.isEmpty else { return try arguments.value(at: 1) }
             switch try? JSONParser.parse(text) {
             case let parsed? where parsed.doubleValue != nil || parsed.boolValue != nil: return parsed
             default: return .string(text)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import StreamCore
 
 /// What one test case found.
@@ -24,6 +25,16 @@ public enum TopologyTestRunner {
     }
 
     static func run(_ testCase: TopologyTestCase, definition: TopologyDefinition, topology: Topology, partitions: Int) throws -> TopologyTestResult {
+        if !testCase.environment.isEmpty {
+            // `env()` is read when a topology loads: load it again as this case's environment has it.
+            let (definition, topology) = try ExpressionEnvironment.$overrides.withValue(testCase.environment) {
+                let definition = try TopologyParser.parse(fileAt: definition.file)
+                return (definition, try TopologyCompiler.compile(definition, logger: Logger(label: "tributary.test")))
+            }
+            var testCase = testCase
+            testCase.environment = [:]
+            return try run(testCase, definition: definition, topology: topology, partitions: partitions)
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory, partitions: partitions)
@@ -33,13 +44,26 @@ public enum TopologyTestRunner {
         var differences: [String] = []
         var written: [ProducerRecord] = []
         var timestamp: Int64 = 0
+        var wallClock = testCase.wallClockStart ?? testCase.inputRecords.first?.timestamp ?? 0
+        written += driver.advanceWallClock(to: wallClock)
         for input in testCase.inputs {
-            guard let source = sources[input.topic] else {
-                differences.append("\(input.location): no source reads topic '\(input.topic)'; sources read: \(sources.keys.sorted().joined(separator: ", "))")
-                continue
+            switch input {
+            case .record(let input):
+                guard let source = sources[input.topic] else {
+                    differences.append("\(input.location): no source reads topic '\(input.topic)'; sources read: \(sources.keys.sorted().joined(separator: ", "))")
+                    continue
+                }
+                timestamp = input.timestamp ?? timestamp
+                written += driver.pipe(
+                    topic: input.topic, key: source.keyFormat.encode(input.key), value: source.valueFormat.encode(input.value), headers: input.headers,
+                    timestamp: timestamp)
+            case .advanceWallClock(let advance):
+                switch advance.target {
+                case .by(let duration): wallClock += duration
+                case .to(let time): wallClock = max(wallClock, time)
+                }
+                written += driver.advanceWallClock(to: wallClock)
             }
-            timestamp = input.timestamp ?? timestamp
-            written += driver.pipe(topic: input.topic, key: source.keyFormat.encode(input.key), value: source.valueFormat.encode(input.value), timestamp: timestamp)
         }
 
         let formats = sinkFormats(of: topology)
@@ -68,17 +92,55 @@ public enum TopologyTestRunner {
                 }
             }
         }
+        let deadLetters = written.filter { $0.topic == topology.deadLetterTopic }.compactMap { letter in
+            DeadLetterRecord(ConsumerRecord(
+                topic: letter.topic, partition: letter.partition ?? 0, offset: 0, key: letter.key, value: letter.value, headers: letter.headers,
+                timestamp: letter.timestamp ?? 0))
+        }
         var notes: [String] = []
-        if !testCase.expected.contains(where: { $0.topic == topology.deadLetterTopic }) {
-            notes = written.filter { $0.topic == topology.deadLetterTopic }.map(deadLetterNote)
+        if let expected = testCase.deadLetters {
+            differences += compare(deadLetters, with: expected, sources: sources, caseLocation: testCase.location)
+        } else if !testCase.expected.contains(where: { $0.topic == topology.deadLetterTopic }) {
+            notes = deadLetters.map(describe)
         }
         return TopologyTestResult(name: testCase.name, location: testCase.location, differences: differences, notes: notes)
     }
 
+    /// The differences between the dead letters written and those a case's `dead-letters:` expects, in order.
+    private static func compare(
+        _ letters: [DeadLetterRecord], with expected: [ExpectedDeadLetter], sources: [String: SourceDefinition], caseLocation: SourceLocation
+    ) -> [String] {
+        var differences: [String] = []
+        for index in 0..<max(expected.count, letters.count) {
+            switch (index < expected.count ? expected[index] : nil, index < letters.count ? letters[index] : nil) {
+            case let (want?, got?):
+                let source = sources[got.source.topic]
+                let key = decode(got.key, as: source?.keyFormat ?? .string)
+                let value = decode(got.value, as: source?.valueFormat ?? .json)
+                var mismatches: [String] = []
+                if let topic = want.topic, topic != got.source.topic { mismatches.append("topic '\(topic)'") }
+                if let wanted = want.key, !wanted.isEquivalent(to: key) { mismatches.append("key \(wanted)") }
+                if let wanted = want.value, !wanted.isEquivalent(to: value) { mismatches.append("value \(wanted)") }
+                if let kind = want.kind, kind != got.kind { mismatches.append("kind '\(kind)'") }
+                if let reason = want.reason, !got.reason.contains(reason) { mismatches.append("a reason containing '\(reason)'") }
+                if let step = want.step, step != got.node { mismatches.append("step '\(step)'") }
+                if !mismatches.isEmpty {
+                    differences.append("\(want.location): dead letter \(index + 1): expected \(mismatches.joined(separator: ", "))\n      got \(describe(got)), key \(key) value \(value)")
+                }
+            case let (want?, nil):
+                differences.append("\(want.location): dead letter \(index + 1) missing")
+            case let (nil, got?):
+                differences.append("\(caseLocation): dead letter \(index + 1) not expected: \(describe(got))")
+            default:
+                break
+            }
+        }
+        return differences
+    }
+
     /// A dead letter's reason, kind, step and input: `dead letter from in@3 at route.1.require (requirement-failed): ...`.
-    private static func deadLetterNote(_ letter: ProducerRecord) -> String {
-        func header(_ name: String) -> String { letter.headers.lastValue(named: name).map { String(decoding: $0, as: UTF8.self) } ?? "?" }
-        return "dead letter from \(header(DeadLetter.topicHeader))@\(header(DeadLetter.offsetHeader)) at \(header(DeadLetter.nodeHeader)) (\(header(DeadLetter.kindHeader))): \(header(DeadLetter.errorHeader))"
+    private static func describe(_ letter: DeadLetterRecord) -> String {
+        "dead letter from \(letter.source.topic)@\(letter.sourceOffset) at \(letter.node) (\(letter.kind)): \(letter.reason)"
     }
 
     private static func describe(_ key: JSONValue, _ value: JSONValue, _ timestamp: Int64?) -> String {
