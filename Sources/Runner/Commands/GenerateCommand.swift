@@ -5,11 +5,12 @@ import StreamCore
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Produce generated shop tracking events (Segment format, ~2% malformed) to a topic."
+        abstract: "Produce generated shop tracking events (Segment format, ~2% malformed) to a topic.",
+        discussion: "With --print the events go to standard output as JSON lines instead; docs/EVENTS.md describes every one of them."
     )
 
-    @Option(help: "The Kafka cluster, host:port[,host:port...].")
-    var bootstrapServers: String
+    @Option(help: "The Kafka cluster, host:port[,host:port...]; required unless --print.")
+    var bootstrapServers: String?
 
     @Option(help: "Topic to produce to.")
     var topic: String = ShopEventGenerator.topic
@@ -26,13 +27,26 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Generate this many events first without producing them: runs with --skip 0, N, 2N… and --events N produce one sequence in chunks (event times keep increasing per key).")
     var skip: Int = 0
 
+    @Flag(name: .customLong("print"), help: "Print the events to standard output, one JSON object {\"topic\", \"key\", \"value\"} a line (value: the event's JSON, or its text when it is not JSON; key: null when there is none), instead of producing them to Kafka.")
+    var printEvents = false
+
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        if !printEvents, bootstrapServers == nil {
+            throw ValidationError("Missing expected argument '--bootstrap-servers <bootstrap-servers>' (not needed with --print)")
+        }
+    }
+
     func run() throws {
-        let logger = logging.makeLogger(label: "tributary.generate")
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrapServers), logger: logger)
         var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio)
         for _ in 0..<skip { _ = generator.next() }
+        if printEvents {
+            for _ in 0..<events { print(Self.line(for: generator.next(), topic: topic)) }
+            return
+        }
+        let logger = logging.makeLogger(label: "tributary.generate")
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrapServers ?? ""), logger: logger)
         for _ in 0..<events {
             let event = generator.next()
             try producer.enqueueWaitingForRoom(ProducerRecord(topic: topic, key: event.key, value: event.value)) { result in
@@ -41,5 +55,13 @@ struct GenerateCommand: ParsableCommand {
         }
         try producer.close()
         logger.info("generated events", metadata: ["events": "\(events)", "topic": "\(topic)", "seed": "\(seed)"])
+    }
+
+    /// One `--print` line: `{"topic": …, "key": …, "value": …}`.
+    static func line(for event: ShopEventGenerator.Event, topic: String) -> String {
+        let key: JSONValue = event.key.map { JSONValue.string(String(decoding: $0, as: UTF8.self)) } ?? .null
+        let value: JSONValue = (try? JSONValue(parsing: event.value)) ?? .string(String(decoding: event.value, as: UTF8.self))
+        let line: JSONValue = .object(["topic": .string(topic), "key": key, "value": value])
+        return line.jsonString
     }
 }
