@@ -471,6 +471,51 @@ struct StatefulStepsTests {
         ])
     }
 
+    @Test func timeToLiveAndDeduplicateAreCheckedWhereTheyAreWritten() {
+        #expect(compileErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              a:
+                from: in
+                steps:
+                  - group-by-key: {}
+                  - window: { tumbling: 1m }
+                  - count: { store: c1, ttl: 1d }
+                  - to: x
+              b:
+                from: in
+                steps:
+                  - to-table: { store: t }
+                  - group-by: { key: value.k, value: value, repartition: r }
+                  - count: { store: c2, ttl: 1d }
+                  - to: y
+            """) == [
+            "t.yml:10:34: 'ttl' is for aggregations over all time; windows leave the store by their 'retention'",
+            "t.yml:17:34: 'ttl' is for aggregations of a stream; a grouped table's rows leave their group when the table deletes them",
+        ])
+        #expect(parseErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              a:
+                from: in
+                steps:
+                  - deduplicate: { id: value.id }
+                  - deduplicate: { id: value.id +, within: 0, store: s }
+                  - group-by-key: {}
+                  - count: { store: c, ttl: forever }
+            """) == [
+            "t.yml:8:9: missing required field 'within' in 'deduplicate'",
+            "t.yml:8:9: missing required field 'store' in 'deduplicate'",
+            "t.yml:9:38: expected an expression after '+'",
+            "t.yml:9:48: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'within', got '0'",
+            "t.yml:11:33: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'ttl', got 'forever'",
+        ])
+    }
+
     private func compileErrors(_ yaml: String) -> [String] {
         do {
             _ = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))

@@ -31,7 +31,7 @@ struct InvalidFixture: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-private let stepKeywords = "aggregate, branch, classify, count, filter, flat-map, group-by, group-by-key, http, join, log, map, map-values, merge, peek, reduce, repartition, require, salesforce, select-key, set-time, timer, to, to-stream, to-table, window"
+private let stepKeywords = "aggregate, branch, classify, count, deduplicate, filter, flat-map, group-by, group-by-key, http, join, log, map, map-values, merge, peek, reduce, repartition, require, salesforce, select-key, set-time, timer, to, to-stream, to-table, window"
 private let formats = "string, json, bytes"
 private let topicCharacters = "may only contain letters, digits, '.', '_' and '-'"
 
@@ -98,7 +98,7 @@ private let invalidFixtures: [InvalidFixture] = [
     ),
     InvalidFixture(
         "unknown-function.yml",
-        "unknown-function.yml:9:30: unknown function 'sum'; known functions: \(ExpressionFunction.knownNames)"
+        "unknown-function.yml:9:30: unknown function 'total'; known functions: \(ExpressionFunction.knownNames)"
     ),
     InvalidFixture(
         "unknown-root.yml",

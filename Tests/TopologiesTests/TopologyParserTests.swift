@@ -20,7 +20,7 @@ private func render(_ template: ValueTemplate?) -> String {
 }
 
 private func render(_ options: AggregationOptions) -> String {
-    "store: \(options.store.value), emit: \(options.emit.rawValue), late: \(options.lateRecords.rawValue)"
+    "store: \(options.store.value), emit: \(options.emit.rawValue), late: \(options.lateRecords.rawValue)" + (options.timeToLive.map { ", ttl: \($0.value)" } ?? "")
 }
 
 /// Steps as indented lines, `NAME: KIND(ARGUMENTS)`, branches below their step.
@@ -82,6 +82,8 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "join(stream: \(join.stream.value), \(join.kind.rawValue), before: \(join.before), after: \(join.after), store: \(join.store.value))"]
         case .timer(let timer):
             return [line + "timer(\(timer.store.value), after: \(timer.delay), start: \(timer.startsWhen.source), cancel: \(timer.cancelsWhen?.source ?? "-"))"]
+        case .deduplicate(let deduplicate):
+            return [line + "deduplicate(\(deduplicate.id.source), within: \(deduplicate.within), store: \(deduplicate.store.value))"]
         case .repartition(let key, let name, let partitions):
             return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
         case .join(let table, let kind, let condition, _, let value):

@@ -15,7 +15,13 @@ extension RecordProcessor {
         let key = StoreKeyCodec.encode(record.key)
         switch aggregation.windows {
         case nil:
-            let updated = try update(store, at: key, with: record, aggregation, node: node)
+            var expiredBefore: Int64?
+            if let timeToLive = aggregation.timeToLive {
+                let now = observeStreamTime(of: record, at: node, state: state).now
+                try expireEntries(of: store, livingFor: timeToLive, at: node, now: now, state: state, origin: record.origin)
+                expiredBefore = now - timeToLive
+            }
+            let updated = try update(store, at: key, with: record, aggregation, node: node, expiredBefore: expiredBefore)
             var result = record
             result.value = updated.value
             result.timestamp = updated.timestamp ?? record.timestamp
@@ -107,7 +113,7 @@ extension RecordProcessor {
 
         var isIncluded = false
         for window in windows.windows(containing: record.timestamp) where !windows.isClosed(window, at: streamTime) {
-            let updated = try update(store, at: WindowStoreLayout.windowKey(start: window.start, key: key), with: record, aggregation, node: node)
+            let updated = try update(store, at: WindowStoreLayout.windowKey(start: window.start, key: key), with: record, aggregation, node: node, expiredBefore: nil)
             isIncluded = true
             if aggregation.emit == .updates {
                 try forward(record, as: updated.value, at: updated.timestamp ?? record.timestamp, in: window, from: node, state: state, into: &outputs)
@@ -243,7 +249,7 @@ extension RecordProcessor {
     // MARK: - Shared steps
 
     /// Advances the node's stream time with `record`; returns it before and after.
-    private func observeStreamTime(of record: StreamRecord, at node: TopologyNode, state: TaskState) -> (previous: Int64?, now: Int64) {
+    func observeStreamTime(of record: StreamRecord, at node: TopologyNode, state: TaskState) -> (previous: Int64?, now: Int64) {
         let previous = state.checkpoint.streamTimes[node.name]
         let now = max(previous ?? record.timestamp, record.timestamp)
         state.checkpoint.streamTimes[node.name] = now
@@ -283,9 +289,13 @@ extension RecordProcessor {
 
     /// Applies `record` to the aggregate stored at `key` and stores the result, stamped with the newest
     /// time of the records it reflects (Kafka Streams' `KStreamAggregate`: the larger of the record's
-    /// and the stored aggregate's).
-    private func update(_ store: KeyValueStore, at key: [UInt8], with record: StreamRecord, _ aggregation: Aggregation, node: TopologyNode) throws(ProcessingError) -> StoredValue {
-        let current = try storedValue(at: key, in: store, node: node, origin: record.origin)
+    /// and the stored aggregate's). An aggregate whose newest time is before `expiredBefore` has expired:
+    /// the record starts a new one.
+    private func update(
+        _ store: KeyValueStore, at key: [UInt8], with record: StreamRecord, _ aggregation: Aggregation, node: TopologyNode, expiredBefore: Int64?
+    ) throws(ProcessingError) -> StoredValue {
+        var current = try storedValue(at: key, in: store, node: node, origin: record.origin)
+        if let expiredBefore, let timestamp = current?.timestamp, timestamp < expiredBefore { current = nil }
         let value = try add(record, to: current?.value, aggregation, node: node)
         let updated = StoredValue(value: value, timestamp: max(record.timestamp, current?.timestamp ?? record.timestamp), key: record.key)
         store.put(key, updated.bytes)

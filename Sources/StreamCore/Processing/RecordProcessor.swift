@@ -212,6 +212,12 @@ public final class RecordProcessor {
             }
         case .timers(let schedule):
             try runTimers(record, schedule, at: node, state: state, into: &outputs)
+        case .deduplicate(let deduplication):
+            if try isFirstCopy(record, deduplication, at: node, state: state) {
+                try forward(record, from: id, state: state, into: &outputs)
+            } else {
+                statistics[id].recordDropped()
+            }
         case .foreignKeySubscription(let join):
             try subscribe(record, join, at: node, state: state, into: &outputs)
         case .foreignKeyRightUpdate(let join):

@@ -24,11 +24,17 @@ public struct Aggregation: Sendable {
     public var emit: EmitMode
     /// What happens to a record too late for every window it belongs to.
     public var lateRecords: LateRecordPolicy
+    /// For an aggregation over all time: how long, in milliseconds of the node's stream time, a key's
+    /// aggregate lives after the newest record it reflects; an expired aggregate starts again from the
+    /// initializer. `nil` keeps aggregates forever.
+    public var timeToLive: Int64?
 
     public init(
         store: String, windows: WindowSpecification?, retention: Int64? = nil, initializer: Initializer?, adder: @escaping Adder,
-        merger: Merger? = nil, subtractor: Adder? = nil, emit: EmitMode = .updates, lateRecords: LateRecordPolicy = .drop
+        merger: Merger? = nil, subtractor: Adder? = nil, emit: EmitMode = .updates, lateRecords: LateRecordPolicy = .drop,
+        timeToLive: Int64? = nil
     ) {
+        precondition(timeToLive == nil || (windows == nil && subtractor == nil), "a time to live is for aggregations of a stream over all time")
         self.store = store
         self.windows = windows
         self.retention = retention ?? windows?.minimumRetention ?? .max
@@ -38,6 +44,7 @@ public struct Aggregation: Sendable {
         self.subtractor = subtractor
         self.emit = emit
         self.lateRecords = lateRecords
+        self.timeToLive = timeToLive
     }
 }
 

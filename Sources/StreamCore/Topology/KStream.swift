@@ -106,6 +106,12 @@ public struct KStream {
         then(name, .timers(schedule))
     }
 
+    /// Keeps the first copy of each id `deduplication` computes and drops the copies that follow while it
+    /// remembers the id.
+    public func deduplicate(_ name: String, _ deduplication: Deduplication) -> KStream {
+        then(name, .deduplicate(deduplication))
+    }
+
     /// Joins this stream (the left side) with `other` within a window of event time; the stream after
     /// it carries the joined records of both sides.
     public func join(_ name: String, _ other: KStream, _ join: StreamStreamJoin) -> KStream {

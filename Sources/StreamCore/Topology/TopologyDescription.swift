@@ -70,6 +70,8 @@ extension Topology {
             "\(node.operation.kind): tables \(join.leftStore) and \(join.rightStore)"
         case .globalTableJoin(let join):
             "\(node.operation.kind): global table store \(join.store)"
+        case .deduplicate(let deduplication):
+            "deduplicate: store \(deduplication.store), ids remembered \(deduplication.within) ms of event time"
         case .timers(let schedule):
             "timers: store \(schedule.store), fire \(schedule.delay) ms of event time after they start"
         case .streamTableJoin(let join):

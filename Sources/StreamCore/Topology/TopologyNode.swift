@@ -50,6 +50,8 @@ public struct TopologyNode: Sendable {
         case tableTableJoin(TableTableJoin, side: StreamStreamJoin.Side)
         /// Starts and cancels per-key timers; forwards a record when one fires.
         case timers(TimerSchedule)
+        /// Passes the first copy of each id and drops the copies that follow while the id is remembered.
+        case deduplicate(Deduplication)
         /// One side of a windowed stream-stream join: stores this side's records and joins them with
         /// the other side's.
         case streamStreamJoin(StreamStreamJoin, side: StreamStreamJoin.Side)
@@ -79,6 +81,7 @@ public struct TopologyNode: Sendable {
             case .toTable: "to-table"
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             case .timers: "timers"
+            case .deduplicate: "deduplicate"
             case .globalTableJoin(let join): "global-table-\(join.kind.rawValue)-join"
             case .tableTableJoin(let join, let side): "table-table-\(join.kind.rawValue)-join-\(side.rawValue)"
             case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
@@ -97,6 +100,7 @@ extension TopologyNode.Operation {
         case .aggregate(let aggregation): aggregation.store
         case .toTable(let store): store
         case .timers(let schedule): schedule.store
+        case .deduplicate(let deduplication): deduplication.store
         case .streamStreamJoin(let join, let side): join.store(of: side)
         case .foreignKeySubscription(let join): join.subscriptionStore
         default: nil
@@ -110,6 +114,7 @@ extension TopologyNode.Operation {
         case .toTable(let store): [store]
         case .streamTableJoin(let join): [join.store]
         case .timers(let schedule): [schedule.store]
+        case .deduplicate(let deduplication): [deduplication.store]
         case .streamStreamJoin(let join, _): [join.store(of: .left), join.store(of: .right)]
         case .tableTableJoin(let join, _): [join.leftStore, join.rightStore]
         case .foreignKeySubscription(let join): [join.subscriptionStore, join.rightStore]

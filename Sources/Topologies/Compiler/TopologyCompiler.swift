@@ -145,6 +145,7 @@ public enum TopologyCompiler {
             case .groupBy(let key, let value, let repartition, let partitions): compileGroupBy(step, key: key, value: value, repartition: repartition, partitions: partitions, on: stream)
             case .repartition(let key, let name, let partitions): compileRepartition(step, key: key, name: name, partitions: partitions, on: stream)
             case .timer(let timer): compileTimer(step, timer, on: stream)
+            case .deduplicate(let deduplicate): compileDeduplicate(step, deduplicate, on: stream)
             case .streamJoin(let join): compileStreamJoin(step, join, on: stream)
             case .window(let window): compileWindow(step, window, on: stream)
             case .count(let options): compileCount(step, options, on: stream)

@@ -36,11 +36,31 @@ public struct AggregationOptions: Sendable {
     public var emit: EmitMode
     /// `late:` — `drop` (default) or `dead-letter` (windowed only).
     public var lateRecords: LateRecordPolicy
+    /// `ttl:` — how long a key's aggregate lives after its newest record, in milliseconds of stream time
+    /// (aggregations of a stream over all time only).
+    public var timeToLive: Located<Int64>?
 
-    public init(store: Located<String>, emit: EmitMode, lateRecords: LateRecordPolicy) {
+    public init(store: Located<String>, emit: EmitMode, lateRecords: LateRecordPolicy, timeToLive: Located<Int64>? = nil) {
         self.store = store
         self.emit = emit
         self.lateRecords = lateRecords
+        self.timeToLive = timeToLive
+    }
+}
+
+/// A `deduplicate` step.
+public struct DeduplicateDefinition: Sendable {
+    /// `id:` — what makes two records copies of one another.
+    public var id: ExpressionText
+    /// `within:` — how long an id is remembered after its first copy arrives, in milliseconds of stream time.
+    public var within: Int64
+    /// `store:` — where the ids are remembered; its changelog is `<application-id>-STORE-changelog`.
+    public var store: Located<String>
+
+    public init(id: ExpressionText, within: Int64, store: Located<String>) {
+        self.id = id
+        self.within = within
+        self.store = store
     }
 }
 

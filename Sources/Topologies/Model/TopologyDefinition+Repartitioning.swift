@@ -64,6 +64,10 @@ extension TopologyDefinition {
                     // Results are keyed by their group, which is how they are partitioned.
                     isTable = isGroupedTable
                     changed = false
+                case .deduplicate:
+                    // Copies share a key: they must meet in the task that remembers their id.
+                    if changed { repartition(step) }
+                    changed = false
                 case .toTable:
                     if changed { repartition(step) }
                     changed = false

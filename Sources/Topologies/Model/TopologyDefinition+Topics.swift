@@ -92,6 +92,8 @@ extension TopologyDefinition {
                     }
                 case .timer(let timer):
                     found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
+                case .deduplicate(let deduplicate):
+                    found.append((Located(Self.changelogTopic(application: application, store: deduplicate.store.value), at: deduplicate.store.location), partitions))
                 case .toTable(let store):
                     found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
                 case .join(let table, _, _, .foreignKey, _):

@@ -152,6 +152,10 @@ public indirect enum StepKind: Sendable {
     /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
     /// — per-key timers on stream time; the stream after it carries the fired timers' values.
     case timer(TimerDefinition)
+    /// `deduplicate: { id: EXPR, within: DURATION, store: NAME }` — the first copy of each id passes,
+    /// whenever it arrives; copies arriving while the id is remembered (`within` of stream time after the
+    /// first) are dropped.
+    case deduplicate(DeduplicateDefinition)
     /// `repartition: { key: EXPR, name: NAME, partitions: N }` — re-keys (or just redistributes by the
     /// current key) through the internal topic `<application-id>-NAME-repartition`, for a join.
     case repartition(key: ExpressionText?, name: Located<String>, partitions: Int?)
@@ -210,6 +214,7 @@ public indirect enum StepKind: Sendable {
         case .join: "join"
         case .repartition: "repartition"
         case .timer: "timer"
+        case .deduplicate: "deduplicate"
         case .streamJoin: "join"
         case .salesforce: "salesforce"
         case .classify: "classify"

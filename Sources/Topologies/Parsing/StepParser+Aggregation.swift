@@ -94,13 +94,13 @@ extension StepParser {
 
     /// `count: { store: NAME, emit: updates|final, late: drop|dead-letter }`
     mutating func count(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        guard let fields = YAMLFields(value, of: "'count'", at: step.keywordLocation, allowed: ["emit", "late", "store"], &diagnostics) else { return nil }
+        guard let fields = YAMLFields(value, of: "'count'", at: step.keywordLocation, allowed: ["emit", "late", "store", "ttl"], &diagnostics) else { return nil }
         return aggregationOptions(fields, step: "count").map { .count($0) }
     }
 
     /// `reduce: { adder: EXPR, subtractor: EXPR, store: NAME, emit: …, late: … }`
     mutating func reduce(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["adder", "emit", "late", "store", "subtractor"]
+        let allowed = ["adder", "emit", "late", "store", "subtractor", "ttl"]
         guard let fields = YAMLFields(value, of: "'reduce'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
         var isComplete = true
@@ -112,7 +112,7 @@ extension StepParser {
 
     /// `aggregate: { initial: EXPR, adder: EXPR, merger: EXPR, store: NAME, emit: …, late: … }`
     mutating func aggregate(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["adder", "emit", "initial", "late", "merger", "store", "subtractor"]
+        let allowed = ["adder", "emit", "initial", "late", "merger", "store", "subtractor", "ttl"]
         guard let fields = YAMLFields(value, of: "'aggregate'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let initial = fields.required("initial", &diagnostics)?.expression(for: "initial", roots: Self.recordRoots, &diagnostics)
         let adder = fields.required("adder", &diagnostics)?.expression(for: "adder", roots: Self.adderRoots, &diagnostics)
@@ -139,8 +139,11 @@ extension StepParser {
         let late = optionalField(fields["late"], &isComplete) { node, diagnostics in
             choice(node, for: "late", of: LateRecordPolicy.allCases, &diagnostics)
         }
+        let timeToLive = optionalField(fields["ttl"], &isComplete) { node, diagnostics in
+            node.duration(for: "'ttl'", &diagnostics).map { Located($0, at: node.location) }
+        }
         guard isComplete, let store else { return nil }
-        return AggregationOptions(store: store, emit: emit ?? .updates, lateRecords: late ?? .drop)
+        return AggregationOptions(store: store, emit: emit ?? .updates, lateRecords: late ?? .drop, timeToLive: timeToLive)
     }
 
     /// What a join's `when` and `value` may use: the record's roots, then the table's value.
@@ -242,6 +245,16 @@ extension StepParser {
         guard isComplete, let store, let delay, let startsWhen, let template else { return nil }
         return .timer(TimerDefinition(
             store: store, delay: delay, clock: clock ?? .streamTime, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template))
+    }
+
+    /// `deduplicate: { id: EXPR, within: DURATION, store: NAME }`
+    mutating func deduplicate(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
+        guard let fields = YAMLFields(value, of: "'deduplicate'", at: step.keywordLocation, allowed: ["id", "store", "within"], &diagnostics) else { return nil }
+        let id = fields.required("id", &diagnostics)?.expression(for: "id", roots: Self.recordRoots, &diagnostics)
+        let within = fields.required("within", &diagnostics)?.duration(for: "'within'", &diagnostics)
+        let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
+        guard let id, let within, let store else { return nil }
+        return .deduplicate(DeduplicateDefinition(id: id, within: within, store: store))
     }
 
     /// `to-stream: {}`

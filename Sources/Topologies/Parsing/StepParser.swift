@@ -245,6 +245,7 @@ struct StepKeyword: Sendable {
         StepKeyword("join") { parser, value, step in parser.join(value, step) },
         StepKeyword("repartition") { parser, value, step in parser.repartition(value, step) },
         StepKeyword("timer") { parser, value, step in parser.timer(value, step) },
+        StepKeyword("deduplicate") { parser, value, step in parser.deduplicate(value, step) },
         StepKeyword("classify") { parser, value, step in parser.classify(value, step) },
         StepKeyword("salesforce", endsChain: true) { parser, value, step in parser.salesforce(value, step) },
         StepKeyword("http", endsChain: true) { parser, value, step in parser.http(value, step) },

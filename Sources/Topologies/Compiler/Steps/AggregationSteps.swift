@@ -78,9 +78,18 @@ extension TopologyCompiler.Context {
             diagnostics.append(TopologyDiagnostic("'emit: final' needs windows: a result is final when its window closes; add a 'window' step before '\(step.kind.keyword)'", at: options.store.location))
             return nil
         }
+        if let timeToLive = options.timeToLive, window != nil || subtractor != nil {
+            diagnostics.append(TopologyDiagnostic(
+                window != nil
+                    ? "'ttl' is for aggregations over all time; windows leave the store by their 'retention'"
+                    : "'ttl' is for aggregations of a stream; a grouped table's rows leave their group when the table deletes them",
+                at: timeToLive.location))
+            return nil
+        }
         let aggregation = Aggregation(
             store: options.store.value, windows: window.map(\.specification), retention: window?.retention,
-            initializer: initializer, adder: adder, merger: merger, subtractor: subtractor, emit: options.emit, lateRecords: options.lateRecords)
+            initializer: initializer, adder: adder, merger: merger, subtractor: subtractor, emit: options.emit, lateRecords: options.lateRecords,
+            timeToLive: options.timeToLive?.value)
         let result = stream.aggregate(step.name, aggregation)
         if groupedTables.contains(stream.node) {
             // A grouped table's aggregates are a table, materialized in the aggregation's store.
