@@ -97,6 +97,20 @@ private let invalidFixtures: [InvalidFixture] = [
         "bad-expression-block.yml:9:17: expected an expression after '=='"
     ),
     InvalidFixture(
+        // One problem of each kind, names and syntax beside structure: all reported in one run, in file
+        // order; a pipeline reading a broken one is not compiled, so nothing is reported for it.
+        "every-kind-of-problem.yml",
+        "every-kind-of-problem.yml:6:35: unknown format 'yaml'; expected one of: string, json, bytes",
+        "every-kind-of-problem.yml:11:9: unknown step 'filer'; expected one of: \(stepKeywords)",
+        "every-kind-of-problem.yml:16:30: expected an expression after '>'",
+        "every-kind-of-problem.yml:19:11: 'from' names 'trackin', which is neither a source nor a pipeline; known: tracking, orders, views, broken-source, typo-step, bad-expression, unknown-name, ungrouped, final-without-window, session-without-merger, not-copartitioned, reads-a-broken-pipeline",
+        "every-kind-of-problem.yml:25:9: 'count' needs grouped records: put 'group-by-key' or 'group-by' (and optionally 'window') right before it",
+        "every-kind-of-problem.yml:31:25: 'emit: final' needs windows: a result is final when its window closes; add a 'window' step before 'count'",
+        "every-kind-of-problem.yml:38:9: 'aggregate' over session windows needs a 'merger' (over 'aggregate' and 'other'): a record can join two sessions into one",
+        "every-kind-of-problem.yml:43:25: the stream (topic 'order-events', 3 partitions) and stream 'views' (topic 'product-views', 4 partitions) are not co-partitioned, so records of a key would meet in different tasks; re-key one with 'repartition' (partitions: 3) or give both topics the same partition count",
+        "every-kind-of-problem.yml:46:11: pipeline 'typo-step' ends in 'to', so it has no output stream to read"
+    ),
+    InvalidFixture(
         "unknown-function.yml",
         "unknown-function.yml:9:30: unknown function 'total'; known functions: \(ExpressionFunction.knownNames)"
     ),

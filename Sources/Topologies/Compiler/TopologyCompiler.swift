@@ -46,25 +46,13 @@ public enum TopologyCompiler {
         var visited: Set<String> = []
         func visit(_ pipeline: PipelineDefinition) {
             guard visited.insert(pipeline.name.value).inserted else { return }
-            for dependency in pipeline.from + mergedNames(pipeline.steps) {
-                if let upstream = byName[dependency.value] { visit(upstream) }
+            for dependency in pipeline.streamsRead {
+                if let upstream = byName[dependency.name.value] { visit(upstream) }
             }
             ordered.append(pipeline)
         }
         definition.pipelines.forEach(visit)
         return ordered
-    }
-
-    private static func mergedNames(_ steps: [StepDefinition]) -> [Located<String>] {
-        steps.flatMap { step -> [Located<String>] in
-            switch step.kind {
-            case .merge(let names): names
-            case .join(let table, _, _, _, _): [table]
-            case .streamJoin(let join): [join.stream]
-            case .branch(let branches, let defaultBranch): branches.flatMap { mergedNames($0.steps) } + mergedNames(defaultBranch ?? [])
-            default: []
-            }
-        }
     }
 
     /// What compiling one file needs: the builder, the streams compiled so far, the problems found.

@@ -2,10 +2,7 @@ extension TopologyDefinition {
     /// Every step of every pipeline, branches' steps included, in file order.
     public var allSteps: [StepDefinition] {
         func flatten(_ steps: [StepDefinition]) -> [StepDefinition] {
-            steps.flatMap { step -> [StepDefinition] in
-                guard case .branch(let branches, let defaultBranch) = step.kind else { return [step] }
-                return [step] + branches.flatMap { flatten($0.steps) } + flatten(defaultBranch ?? [])
-            }
+            steps.flatMap { [$0] + flatten($0.kind.childSteps) }
         }
         return flatten(pipelines.flatMap(\.steps))
     }

@@ -133,8 +133,7 @@ extension TopologyDefinition {
             case .to(let topic, _, _): [topic.value]
             case .salesforce(let sink): [sink.topic(application: applicationID.value)]
             case .http(let sink): [sink.topic(application: applicationID.value)]
-            case .branch(let branches, let defaultBranch): branches.flatMap { writtenTopics(in: $0.steps) } + writtenTopics(in: defaultBranch ?? [])
-            default: []
+            default: writtenTopics(in: step.kind.childSteps)
             }
         }
     }

@@ -62,16 +62,22 @@ public enum TopologyParser {
         }
         // Carries the file's diagnostics, and the step names seen so far, through every section.
         var parser = StepParser(diagnostics: DiagnosticCollector())
-        let definition = topology(root, file: file, &parser)
+        var sections: [Located<String>] = []
+        let definition = topology(root, file: file, &parser, sections: &sections)
         guard let definition, parser.diagnostics.isEmpty else {
-            throw TopologyDiagnostics(parser.diagnostics.diagnostics)
+            var diagnostics = parser.diagnostics.diagnostics
+            if let definition {
+                diagnostics += StructuralCheck.diagnostics(of: definition, apartFrom: diagnostics, sections: sections)
+            }
+            throw TopologyDiagnostics(diagnostics.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         }
         return definition
     }
 
     // MARK: Sections
 
-    private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser) -> TopologyDefinition? {
+    /// The file's model; `sections` receives the name of each source and pipeline, where it starts.
+    private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser, sections: inout [Located<String>]) -> TopologyDefinition? {
         let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "processing-guarantee", "sources", "topics"]
         guard let fields = YAMLFields(root, of: "the topology", at: root.location, allowed: allowed, &parser.diagnostics) else { return nil }
 
@@ -102,6 +108,7 @@ public enum TopologyParser {
             for entry in entries {
                 guard let sourceName = entry.key.string("a source name", for: "'sources'", &parser.diagnostics) else { continue }
                 sourceNames.append(sourceName)
+                sections.append(sourceName)
                 if let source = source(named: sourceName, entry.value, &parser) { sources.append(source) }
             }
         }
@@ -118,6 +125,7 @@ public enum TopologyParser {
            let entries = nonEmptyMapping(node, key: key, field: "pipelines", noun: "pipeline", &parser.diagnostics) {
             for entry in entries {
                 guard let pipelineName = entry.key.string("a pipeline name", for: "'pipelines'", &parser.diagnostics) else { continue }
+                sections.append(pipelineName)
                 if let pipeline = pipeline(named: pipelineName, entry.value, &parser) { pipelines.append(pipeline) }
             }
         }

@@ -89,23 +89,7 @@ enum ReferenceValidator {
 
     /// The `from` names of a pipeline and the `merge` and `join` names anywhere in its steps, in written order.
     private static func references(of pipeline: PipelineDefinition) -> [Reference] {
-        func merges(in steps: [StepDefinition]) -> [Reference] {
-            steps.flatMap { step -> [Reference] in
-                switch step.kind {
-                case .merge(let names):
-                    return names.map { Reference(field: "merge", name: $0) }
-                case .join(let table, _, _, _, _):
-                    return [Reference(field: "join", name: table)]
-                case .streamJoin(let join):
-                    return [Reference(field: "join", name: join.stream)]
-                case .branch(let branches, let defaultBranch):
-                    return branches.flatMap { merges(in: $0.steps) } + merges(in: defaultBranch ?? [])
-                default:
-                    return []
-                }
-            }
-        }
-        return pipeline.from.map { Reference(field: "from", name: $0) } + merges(in: pipeline.steps)
+        pipeline.streamsRead.map { Reference(field: $0.field, name: $0.name) }
     }
 
     /// Tarjan's algorithm over pipelines by index.
