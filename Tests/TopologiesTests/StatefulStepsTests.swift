@@ -389,6 +389,94 @@ struct StatefulStepsTests {
         #expect(driver.advanceWallClock(to: 2_000_000).isEmpty, "a timer fires once")
     }
 
+    @Test func anEveryPipelineEmitsItsStoreOnTheWallClockEvenWithoutRecords() throws {
+        let yaml = """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              latest:
+                from: in
+                steps:
+                  - to-table: { store: latest }
+              snapshot:
+                every: 1m
+                store: latest
+                clock: wall-clock
+                steps:
+                  - map-values: "{v: value.v, at: timestamp}"
+                  - to: snapshots
+            """
+        let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("every-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
+        defer { driver.close() }
+        func values(_ records: [ProducerRecord]) -> [String] {
+            records.map { "\(String(decoding: $0.key ?? [], as: UTF8.self))=\(String(decoding: $0.value ?? [], as: UTF8.self))" }
+        }
+        #expect(driver.advanceWallClock(to: 90_000).isEmpty, "the first time seen starts the schedule at 60000")
+        _ = driver.pipe(topic: "in", key: Array("a".utf8), value: Array(#"{"v":1}"#.utf8), timestamp: 0)
+        _ = driver.pipe(topic: "in", key: Array("b".utf8), value: Array(#"{"v":2}"#.utf8), timestamp: 0)
+        #expect(driver.advanceWallClock(to: 119_999).isEmpty)
+        #expect(values(driver.advanceWallClock(to: 120_000)) == [#"a={"v":1,"at":120000}"#, #"b={"v":2,"at":120000}"#])
+        _ = driver.pipe(topic: "in", key: Array("a".utf8), value: Array(#"{"v":3}"#.utf8), timestamp: 0)
+        #expect(values(driver.advanceWallClock(to: 599_000)) == [#"a={"v":3,"at":540000}"#, #"b={"v":2,"at":540000}"#], "one punctuation for the minutes skipped, at the last")
+        #expect(driver.advanceWallClock(to: 599_999).isEmpty)
+    }
+
+    @Test func everyPipelinesWrittenWronglyAreReportedWhereTheyAre() {
+        #expect(parseErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              both:
+                from: in
+                every: 1m
+                store: s
+                steps: [{ to: x }]
+              neither:
+                store: s
+                steps: [{ to: x }]
+              no-store:
+                every: soon
+                clock: sometimes
+                steps: [{ to: x }]
+            """) == [
+            "t.yml:6:5: pipeline 'both' has both 'from' and 'every'; a pipeline reads streams or emits a store on a schedule",
+            "t.yml:10:3: missing required field 'from' in pipeline 'neither'",
+            "t.yml:11:5: 'store' belongs to a pipeline that runs 'every'; this one reads 'from'",
+            "t.yml:13:3: missing required field 'store' in pipeline 'no-store'",
+            "t.yml:14:12: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'every', got 'soon'",
+            "t.yml:15:12: unknown clock 'sometimes'; expected one of: stream-time, wall-clock",
+        ])
+        #expect(compileErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              counts:
+                from: in
+                steps:
+                  - group-by-key: {}
+                  - window: { tumbling: 1m }
+                  - count: { store: per-minute }
+                  - to: x
+              windows:
+                every: 1m
+                store: per-minute
+                steps: [{ to: y }]
+              missing:
+                every: 1m
+                store: per-hour
+                steps: [{ to: z }]
+            """) == [
+            "t.yml:14:12: 'every' emits the entries of a key-value store (an aggregation over all time, a table); 'per-minute' holds windows, timers or a join's records",
+            "t.yml:18:12: no step of this topology keeps a store 'per-hour'; stores: per-minute",
+        ])
+    }
+
     @Test func joiningInputsThatAreNotCoPartitionedIsRefusedNamingBoth() {
         let yaml = """
             application-id: app

@@ -43,7 +43,7 @@ extension RecordProcessor {
     }
 
     /// Fires the wall-clock timers of every timer step in `state` that are due by `now` (epoch
-    /// milliseconds): what the stream thread calls between polls. Returns the records to write; a
+    /// milliseconds), and the wall-clock punctuations due: what the stream thread calls between polls. Returns the records to write; a
     /// failure leaves the timers pending and is returned for the caller to report.
     public func punctuate(_ state: TaskState, now: Int64, task: TaskID) -> Result<[ProducerRecord], ProcessingError> {
         var outputs: [ProducerRecord] = []
@@ -54,6 +54,7 @@ extension RecordProcessor {
                 guard case .timers(let schedule) = node.operation, schedule.clock == .wallClock, state.stores[schedule.store] != nil else { continue }
                 try fireTimers(dueBy: now, schedule, at: node, origin: origin, state: state, into: &outputs)
             }
+            try punctuateOnWallClock(now: now, state: state, origin: origin, into: &outputs)
             state.endRecord()
             return .success(outputs)
         } catch {

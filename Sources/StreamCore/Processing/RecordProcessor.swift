@@ -25,13 +25,15 @@ public final class RecordProcessor {
     public var maximumRecordBytes = DeadLetter.maximumRecordBytes
     /// The time wall-clock timers are set by, in epoch milliseconds (replaceable in tests).
     public var wallClock: @Sendable () -> Int64 = RecordProcessor.systemWallClock
-    /// Whether some timer step runs on the wall clock, so the stream thread must punctuate.
-    public var hasWallClockTimers: Bool {
-        topology.nodes.contains { node in
+    /// Whether some timer step or punctuation runs on the wall clock, so the stream thread must punctuate.
+    public var punctuatesOnWallClock: Bool {
+        !punctuationNodes(on: .wallClock).isEmpty || topology.nodes.contains { node in
             if case .timers(let schedule) = node.operation { return schedule.clock == .wallClock }
             return false
         }
     }
+    /// The punctuations on stream time, which every input of a task that holds their store may set off.
+    private(set) var streamTimePunctuations: [(node: TopologyNode, punctuation: Punctuation)] = []
 
     public init(topology: Topology) {
         self.topology = topology
@@ -45,6 +47,7 @@ public final class RecordProcessor {
             }
             return NodeStatistics(application: topology.applicationID, node: node.name, countsLateRecords: isWindowed)
         }
+        streamTimePunctuations = punctuationNodes(on: .streamTime)
     }
 
     /// Processes one record read from one of the topology's source topics, against `state` (the stores
@@ -61,6 +64,7 @@ public final class RecordProcessor {
             let record = try decode(input, at: topology.nodes[sourceID], origin: origin)
             statistics[sourceID].recordReceived()
             try forward(record, from: sourceID, state: state, into: &outputs)
+            if !streamTimePunctuations.isEmpty { try punctuateOnStreamTime(after: record, state: state, into: &outputs) }
             if let oversized = outputs.first(where: { $0.payloadSize > maximumRecordBytes }) {
                 throw ProcessingError(
                     kind: .outputTooLarge, message: "an output to \(oversized.topic) is \(oversized.payloadSize) bytes; the producer sends at most \(maximumRecordBytes)",
@@ -173,7 +177,7 @@ public final class RecordProcessor {
             } else {
                 statistics[id].recordDropped()
             }
-        case .merge, .branchArm:
+        case .merge, .branchArm, .punctuation:
             try forward(record, from: id, state: state, into: &outputs)
         case .peek(let action):
             action(record)

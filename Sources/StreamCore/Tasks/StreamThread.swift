@@ -49,7 +49,7 @@ final class StreamThread: ConsumerRebalanceListener {
         self.logger = logger
         processor = RecordProcessor(topology: topology)
         metrics = StreamThreadMetrics(application: topology.applicationID)
-        punctuates = processor.hasWallClockTimers
+        punctuates = processor.punctuatesOnWallClock
         backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedRecords: $0.bufferedRecordsPerTask) }
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }

@@ -45,6 +45,22 @@ public final class TopologyBuilder {
         return KStream(builder: self, node: node)
     }
 
+    /// A stream of the entries of `punctuation.store`, emitted on its schedule; the store must be written
+    /// by a step of this topology.
+    public func punctuation(_ name: String, _ punctuation: Punctuation) -> KStream {
+        KStream(builder: self, node: add(name, .punctuation(punctuation), parents: []))
+    }
+
+    /// What the node writing the state store `store` does, if a node writes it.
+    public func writer(ofStore store: String) -> TopologyNode.Operation? {
+        nodes.first { $0.operation.storeName == store }?.operation
+    }
+
+    /// The state stores the nodes so far write, sorted.
+    public var storeNames: [String] {
+        Set(nodes.compactMap(\.operation.storeName)).sorted()
+    }
+
     /// The finished topology.
     ///
     /// - Throws: ``BuildError`` for duplicate node names or a topic read twice.

@@ -15,6 +15,9 @@ extension Topology {
         for subtopology in subtopologies {
             lines.append("  Sub-topology \(subtopology.id) (one task per partition of \(subtopology.sourceTopics.joined(separator: ", "))):")
             for topic in subtopology.sourceTopics { visit(sourceNodeByTopic[topic]!, depth: 0) }
+            for node in nodes {
+                if case .punctuation(let punctuation) = node.operation, subtopology.stores.contains(punctuation.store) { visit(node.id, depth: 0) }
+            }
             for store in subtopology.stores { lines.append("    store \(store), changelog \(changelogTopic(of: store))") }
         }
         lines.append("  Topics read: \(sourceTopics.joined(separator: ", "))")
@@ -70,6 +73,8 @@ extension Topology {
             "\(node.operation.kind): tables \(join.leftStore) and \(join.rightStore)"
         case .globalTableJoin(let join):
             "\(node.operation.kind): global table store \(join.store)"
+        case .punctuation(let punctuation):
+            "punctuation: every \(punctuation.interval) ms of \(punctuation.clock == .wallClock ? "wall-clock time" : "stream time"), each entry of store \(punctuation.store)"
         case .deduplicate(let deduplication):
             "deduplicate: store \(deduplication.store), ids remembered \(deduplication.within) ms of event time"
         case .timers(let schedule):

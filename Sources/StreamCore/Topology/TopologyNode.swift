@@ -52,6 +52,8 @@ public struct TopologyNode: Sendable {
         case timers(TimerSchedule)
         /// Passes the first copy of each id and drops the copies that follow while the id is remembered.
         case deduplicate(Deduplication)
+        /// Emits a store's entries on a schedule (a root, like a source, in the task of the store's writer).
+        case punctuation(Punctuation)
         /// One side of a windowed stream-stream join: stores this side's records and joins them with
         /// the other side's.
         case streamStreamJoin(StreamStreamJoin, side: StreamStreamJoin.Side)
@@ -82,6 +84,7 @@ public struct TopologyNode: Sendable {
             case .streamTableJoin(let join): "stream-table-\(join.kind.rawValue)-join"
             case .timers: "timers"
             case .deduplicate: "deduplicate"
+            case .punctuation: "punctuation"
             case .globalTableJoin(let join): "global-table-\(join.kind.rawValue)-join"
             case .tableTableJoin(let join, let side): "table-table-\(join.kind.rawValue)-join-\(side.rawValue)"
             case .streamStreamJoin(let join, let side): "stream-stream-\(join.kind.rawValue)-join-\(side.rawValue)"
@@ -115,6 +118,7 @@ extension TopologyNode.Operation {
         case .streamTableJoin(let join): [join.store]
         case .timers(let schedule): [schedule.store]
         case .deduplicate(let deduplication): [deduplication.store]
+        case .punctuation(let punctuation): [punctuation.store]
         case .streamStreamJoin(let join, _): [join.store(of: .left), join.store(of: .right)]
         case .tableTableJoin(let join, _): [join.leftStore, join.rightStore]
         case .foreignKeySubscription(let join): [join.subscriptionStore, join.rightStore]

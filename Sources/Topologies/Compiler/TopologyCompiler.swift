@@ -52,7 +52,8 @@ public enum TopologyCompiler {
             ordered.append(pipeline)
         }
         definition.pipelines.forEach(visit)
-        return ordered
+        // A pipeline that runs `every` reads a store, which the others must have created first.
+        return ordered.filter { $0.every == nil } + ordered.filter { $0.every != nil }
     }
 
     /// What compiling one file needs: the builder, the streams compiled so far, the problems found.
@@ -92,6 +93,10 @@ public enum TopologyCompiler {
         }
 
         mutating func compile(_ pipeline: PipelineDefinition) {
+            if let every = pipeline.every {
+                streams[pipeline.name.value] = compilePunctuation(pipeline, every).flatMap { compile(pipeline.steps, on: $0) }
+                return
+            }
             let inputs = pipeline.from.compactMap { stream(named: $0) }
             guard let first = inputs.first else {
                 streams[pipeline.name.value] = .some(nil)

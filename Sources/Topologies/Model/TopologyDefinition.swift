@@ -86,14 +86,33 @@ public struct TopicDeclaration: Sendable {
 /// A named chain of steps reading from sources or other pipelines.
 public struct PipelineDefinition: Sendable {
     public var name: Located<String>
-    /// Source or pipeline names; several are merged.
+    /// Source or pipeline names; several are merged. Empty for a pipeline that runs `every`.
     public var from: [Located<String>]
+    /// `every: 5m` with `store:` (and `clock:`) instead of `from`: the store's entries, on a schedule.
+    public var every: PunctuationDefinition?
     public var steps: [StepDefinition]
 
-    public init(name: Located<String>, from: [Located<String>], steps: [StepDefinition]) {
+    public init(name: Located<String>, from: [Located<String>], every: PunctuationDefinition? = nil, steps: [StepDefinition]) {
         self.name = name
         self.from = from
+        self.every = every
         self.steps = steps
+    }
+}
+
+/// A pipeline's `every: INTERVAL`, `store: NAME` and `clock:`: each entry of a key-value store emitted
+/// every INTERVAL of stream time or of the wall clock.
+public struct PunctuationDefinition: Sendable {
+    /// Milliseconds between punctuations.
+    public var interval: Located<Int64>
+    /// The store whose entries are emitted: an aggregation's over all time, or a table's.
+    public var store: Located<String>
+    public var clock: TimerSchedule.Clock
+
+    public init(interval: Located<Int64>, store: Located<String>, clock: TimerSchedule.Clock) {
+        self.interval = interval
+        self.store = store
+        self.clock = clock
     }
 }
 

@@ -134,10 +134,10 @@ extension StepParser {
         let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
         var isComplete = true
         let emit = optionalField(fields["emit"], &isComplete) { node, diagnostics in
-            choice(node, for: "emit", of: EmitMode.allCases, &diagnostics)
+            node.choice(for: "emit", of: EmitMode.allCases, &diagnostics)
         }
         let late = optionalField(fields["late"], &isComplete) { node, diagnostics in
-            choice(node, for: "late", of: LateRecordPolicy.allCases, &diagnostics)
+            node.choice(for: "late", of: LateRecordPolicy.allCases, &diagnostics)
         }
         let timeToLive = optionalField(fields["ttl"], &isComplete) { node, diagnostics in
             node.duration(for: "'ttl'", &diagnostics).map { Located($0, at: node.location) }
@@ -168,7 +168,7 @@ extension StepParser {
             }
             let name = table.string("a source or pipeline name", for: "'table'", &diagnostics)
             let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
-                choice(node, for: "kind", of: TableTableJoin.Kind.allCases, &diagnostics)
+                node.choice(for: "kind", of: TableTableJoin.Kind.allCases, &diagnostics)
             }
             if fields["key"] != nil, let keys = fields.key("keys") {
                 diagnostics.report("a join looks up either one 'key' or several 'keys', not both", at: keys.location)
@@ -199,7 +199,7 @@ extension StepParser {
         let stream = fields["stream"]!.string("a source or pipeline name", for: "'stream'", &diagnostics)
         let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
         let kind = optionalField(fields["kind"], &isComplete) { node, diagnostics in
-            choice(node, for: "kind", of: StreamStreamJoin.Kind.allCases, &diagnostics)
+            node.choice(for: "kind", of: StreamStreamJoin.Kind.allCases, &diagnostics)
         }
         let window = fields.required("window", &diagnostics).flatMap { joinWindow($0) }
         guard isComplete, let stream, let store, let window, let template else { return nil }
@@ -240,7 +240,7 @@ extension StepParser {
         let cancelsWhen = optionalField(fields["cancel-when"], &isComplete) { $0.expression(for: "cancel-when", roots: Self.recordRoots, &$1) }
         let identifier = optionalField(fields["id"], &isComplete) { $0.expression(for: "id", roots: Self.recordRoots, &$1) }
         let clock = optionalField(fields["clock"], &isComplete) { node, diagnostics in
-            choice(node, for: "clock", of: TimerSchedule.Clock.allCases, &diagnostics)
+            node.choice(for: "clock", of: TimerSchedule.Clock.allCases, &diagnostics)
         }
         guard isComplete, let store, let delay, let startsWhen, let template else { return nil }
         return .timer(TimerDefinition(
@@ -277,15 +277,6 @@ extension StepParser {
     }
 }
 
-/// One of the raw values of `cases`, or a diagnostic listing them.
-private func choice<Choice: RawRepresentable<String>>(_ node: YAMLNode, for field: String, of cases: [Choice], _ diagnostics: inout DiagnosticCollector) -> Choice? {
-    guard let text = node.string("a value", for: "'\(field)'", &diagnostics) else { return nil }
-    guard let value = Choice(rawValue: text.value) else {
-        diagnostics.report("unknown \(field) '\(text.value)'; expected one of: \(cases.map(\.rawValue).joined(separator: ", "))", at: text.location)
-        return nil
-    }
-    return value
-}
 
 extension WindowDefinition {
     /// The shortest retention that keeps a window until it closes.

@@ -230,18 +230,38 @@ public enum TopologyParser {
     /// A pipeline whose `from` or some steps have problems is still returned, with what could be read,
     /// so that ``ReferenceValidator`` sees its references.
     private static func pipeline(named name: Located<String>, _ node: YAMLNode, _ parser: inout StepParser) -> PipelineDefinition? {
-        guard let fields = YAMLFields(node, of: "pipeline '\(name.value)'", at: name.location, allowed: ["from", "steps"], &parser.diagnostics) else {
+        let allowed = ["clock", "every", "from", "steps", "store"]
+        guard let fields = YAMLFields(node, of: "pipeline '\(name.value)'", at: name.location, allowed: allowed, &parser.diagnostics) else {
             return nil
         }
         var from: [Located<String>] = []
-        if let fromNode = fields.required("from", &parser.diagnostics), let key = fields.key("from") {
-            from = parser.streamNames(fromNode, key: key, for: "from") ?? []
+        var every: PunctuationDefinition?
+        if let everyNode = fields["every"] {
+            if let fromKey = fields.key("from") {
+                parser.diagnostics.report("pipeline '\(name.value)' has both 'from' and 'every'; a pipeline reads streams or emits a store on a schedule", at: fromKey.location)
+            }
+            let interval = everyNode.duration(for: "'every'", &parser.diagnostics).map { Located($0, at: everyNode.location) }
+            let store = fields.required("store", &parser.diagnostics).flatMap { $0.string("a store name", for: "'store'", &parser.diagnostics) }
+            var clock = TimerSchedule.Clock.streamTime
+            if let clockNode = fields["clock"] {
+                clock = clockNode.choice(for: "clock", of: TimerSchedule.Clock.allCases, &parser.diagnostics) ?? clock
+            }
+            if let interval, let store { every = PunctuationDefinition(interval: interval, store: store, clock: clock) }
+        } else {
+            for field in ["store", "clock"] {
+                if let key = fields.key(field) {
+                    parser.diagnostics.report("'\(field)' belongs to a pipeline that runs 'every'; this one reads 'from'", at: key.location)
+                }
+            }
+            if let fromNode = fields.required("from", &parser.diagnostics), let key = fields.key("from") {
+                from = parser.streamNames(fromNode, key: key, for: "from") ?? []
+            }
         }
         var steps: [StepDefinition] = []
         if let stepsNode = fields.required("steps", &parser.diagnostics), let key = fields.key("steps") {
             let list = StepParser.StepList(pipeline: name.value, namePrefix: name.value, owner: "pipeline '\(name.value)'")
             steps = parser.steps(stepsNode, key: key, in: list)
         }
-        return PipelineDefinition(name: name, from: from, steps: steps)
+        return PipelineDefinition(name: name, from: from, every: every, steps: steps)
     }
 }

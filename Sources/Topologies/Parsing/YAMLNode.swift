@@ -101,6 +101,16 @@ struct YAMLNode {
         return Located(text, at: location)
     }
 
+    /// One of the raw values of `cases`, or a diagnostic listing them.
+    func choice<Choice: RawRepresentable<String>>(for field: String, of cases: [Choice], _ diagnostics: inout DiagnosticCollector) -> Choice? {
+        guard let text = string("a value", for: "'\(field)'", &diagnostics) else { return nil }
+        guard let value = Choice(rawValue: text.value) else {
+            diagnostics.report("unknown \(field) '\(text.value)'; expected one of: \(cases.map(\.rawValue).joined(separator: ", "))", at: text.location)
+            return nil
+        }
+        return value
+    }
+
     /// A positive decimal integer; reports `expected a positive integer for SUBJECT, got …` otherwise.
     func positiveInteger(for subject: String, _ diagnostics: inout DiagnosticCollector) -> Int? {
         guard let text, let integer = Int(text), integer > 0 else {

@@ -31,6 +31,9 @@ enum StructuralCheck {
             checkable.pipelines.removeAll { pipeline in pipeline.streamsRead.contains { !known.contains($0.name.value) } }
             if checkable.pipelines.count == before { break }
         }
+        if checkable.pipelines.count < definition.pipelines.count {
+            checkable.pipelines.removeAll { $0.every != nil }  // the store it emits may be one left out
+        }
         guard !checkable.pipelines.isEmpty else { return [] }
         if checkable.pipelines.count < definition.pipelines.count {
             checkable.dashboard = nil  // its panels may show the stores of pipelines left out
