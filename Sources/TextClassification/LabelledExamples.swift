@@ -10,8 +10,14 @@ public enum LabelledExamples {
     /// The examples of `path`: each line's `textFields` joined by a space (absent fields skipped), and
     /// its `labelField`.
     public static func read(_ path: String, textFields: [String], labelField: String) throws -> [(text: String, label: String)] {
-        let content = try String(contentsOfFile: path, encoding: .utf8)
-        return try content.split(separator: "\n").enumerated().compactMap { index, line in
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(description: "\(path): no such file, or it cannot be read")
+        }
+        guard let content = String(validating: data, as: UTF8.self) else {
+            throw ReadError(description: "\(path): not UTF-8 text")
+        }
+        // Blank lines are skipped but counted, so reported line numbers are the file's.
+        return try content.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw ReadError(description: "\(path):\(index + 1): not a JSON object")

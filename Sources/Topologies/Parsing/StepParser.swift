@@ -425,6 +425,10 @@ extension StepParser {
         func strings(_ node: YAMLNode?, _ field: String, _ diagnostics: inout DiagnosticCollector) -> [Located<String>]? {
             guard let node else { return nil }
             let items = node.elements ?? [node]
+            guard !items.isEmpty else {
+                diagnostics.report("'\(field)' needs at least one \(field == "data" ? "file" : "field")", at: node.location)
+                return nil
+            }
             let values = items.compactMap { $0.string("a name", for: "'\(field)'", &diagnostics) }
             return values.count == items.count && !values.isEmpty ? values : nil
         }

@@ -24,9 +24,15 @@ extension TopologyCompiler.Context {
                 do {
                     examples += try LabelledExamples.read(resolve(file.value), textFields: textFields, labelField: labelField)
                 } catch {
-                    diagnostics.append(TopologyDiagnostic("cannot read the training data '\(resolve(file.value))': \(error)", at: file.location))
+                    diagnostics.append(TopologyDiagnostic("cannot read the training data: \(error)", at: file.location))
                     return nil
                 }
+            }
+            guard Set(examples.map(\.label)).count >= 2 else {
+                diagnostics.append(TopologyDiagnostic(
+                    "the training data holds \(examples.isEmpty ? "no labelled examples" : "examples of one label only"); a classifier needs examples of at least two labels",
+                    at: data[0].location))
+                return nil
             }
             classifier = TextClassifier(training: examples)
         }
