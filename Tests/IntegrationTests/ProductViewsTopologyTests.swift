@@ -133,6 +133,48 @@ struct ProductViewsTopologyTests {
         #expect(third.stop() == 0)
     }
 
+    /// Records that once stopped or poisoned processing, produced amid ordinary traffic: each is
+    /// dead-lettered with its reason, the runner keeps running, and every other view counts exactly as
+    /// without them.
+    @Test func hostileRecordsAmidTrafficAreDeadLetteredAndEveryOtherViewCounts() async throws {
+        let events = GeneratedView.events(count: 2000, seed: 13)
+        let reference = ProductViewsReference(events, partitions: 4)
+        func view(_ user: String, timestamp: String, extra: String = "") -> GeneratedView {
+            let json = #"{"type":"track","event":"Product Viewed","userId":"\#(user)","timestamp":\#(timestamp),"properties":{"product_id":"P1"\#(extra)}}"#
+            return GeneratedView(user: user, event: "Product Viewed", product: "P1", time: 0, json: json)
+        }
+        let hostile: [(view: GeneratedView, kind: String, reason: String)] = [
+            (view("far-future", timestamp: #""9999-12-31T23:59:59.999Z""#), "invalid-event-time", "ahead of the wall clock"),
+            (view("huge-number", timestamp: "1e30"), "invalid-event-time", "event-time"),
+            (view("year-one", timestamp: #""0001-01-01T00:00:00.000Z""#), "invalid-event-time", "before 1970-01-01"),
+            (view("negative", timestamp: "-1"), "invalid-event-time", "before 1970-01-01"),
+            (view("offset", timestamp: #""2026-11-27T10:10:00+99:00""#), "invalid-event-time", "event-time"),
+            // Just small enough to be produced; its repartition record would be too large to produce.
+            (view("huge-value", timestamp: "\(events[1699].time)", extra: #","note":"\#(String(repeating: "x", count: 998_900))""#), "output-too-large", "bytes"),
+        ]
+        var traffic = events[...].map { $0 }
+        for (index, record) in hostile.enumerated() { traffic.insert(record.view, at: 200 + index * 300) }
+
+        let broker = try startBroker()
+        try await Self.produce(traffic[...], to: broker.bootstrapServers)
+        let port = TestPorts.next()
+        let runner = try runner(broker, state: TemporaryStateDirectory(), port: port)
+        let (results, conflicting) = try await Self.finalResults(broker, expecting: reference)
+        #expect(conflicting.isEmpty)
+        #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")
+
+        let letters = try await TopicReader.read(["product-views-dlq"], bootstrapServers: broker.bootstrapServers, linger: .seconds(2)) {
+            $0["product-views-dlq", default: []].count >= hostile.count
+        }["product-views-dlq", default: []].compactMap(DeadLetterRecord.init)
+        for record in hostile {
+            let letter = letters.first { String(decoding: $0.key ?? [], as: UTF8.self) == record.view.user }
+            #expect(letter?.kind == record.kind && letter?.reason.contains(record.reason) == true, "\(record.view.user): \(letter.map { "\($0.kind): \($0.reason)" } ?? "no dead letter")")
+        }
+        #expect(letters.count == hostile.count, "only the hostile records are dead-lettered: \(letters.map { "\($0.kind): \($0.reason.prefix(120))" })")
+        #expect(runner.waitForExit(timeout: .zero) == nil, "the runner kept running")
+        #expect(runner.stop() == 0)
+    }
+
     /// The query endpoints' shapes and errors: window fetches by ISO or epoch bounds, 404 and 400 with
     /// a JSON error naming what was wrong.
     private func checkQueryAnswers(port: Int, reference: ProductViewsReference) async throws {

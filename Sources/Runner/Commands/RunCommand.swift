@@ -38,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a task reading several partitions (joins, merged inputs) waits for one without data before processing the others in timestamp order.")
     var maxTaskIdleMs: Int = 0
 
+    @Option(help: "Dead-letter (invalid-event-time) a record whose event time is more than this many hours ahead of the machine's clock, instead of letting it move its task's stream time into the future; 0 accepts any time.")
+    var maxEventTimeSkewHours: Int = 168
+
     @Option(help: "Keep warm copies of each stateful task's stores on this many other instances, so a failover restores little.")
     var standbyReplicas: Int = 0
 
@@ -84,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("no broker given: pass --bootstrap-servers HOST:PORT to run against a Kafka cluster, or --dev to start an embedded development broker")
         }
         guard memoryBudgetMb >= 0 else { throw ValidationError("--memory-budget-mb must be 0 (no budget) or a number of MiB") }
+        guard (0...24 * 36_500).contains(maxEventTimeSkewHours) else { throw ValidationError("--max-event-time-skew-hours must be 0 (any time) or a number of hours up to 100 years") }
         if bootstrapServers != nil && (dev || demo) {
             throw ValidationError("--bootstrap-servers and --dev/--demo exclude each other: choose a real cluster or the embedded broker")
         }
@@ -150,6 +154,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.commitInterval = .milliseconds(commitIntervalMs)
         configuration.stateDirectory = stateDir
         configuration.maxTaskIdle = .milliseconds(maxTaskIdleMs)
+        configuration.maxEventTimeSkew = maxEventTimeSkewHours > 0 ? .seconds(maxEventTimeSkewHours * 3600) : nil
         configuration.queryableStores = stores
         configuration.kafkaProperties = kafkaProperties
         configuration.offsetOutOfRange = offsetOutOfRange.policy

@@ -249,7 +249,3 @@ private final class PartitionRevocations: ConsumerRebalanceListener {
         return revoked
     }
 }
-
-extension Duration {
-    fileprivate var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -52,11 +52,3 @@ public struct KafkaProducerConfiguration: Sendable {
         return properties
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, rounded down: the unit librdkafka takes.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

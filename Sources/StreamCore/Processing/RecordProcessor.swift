@@ -23,6 +23,9 @@ public final class RecordProcessor {
     /// (1,000,000) less room for the record's framing. A larger output would fail the producer and stop
     /// the stream thread on every restart; the input is dead-lettered instead.
     public var maximumRecordBytes = DeadLetter.maximumRecordBytes
+    /// How far, in milliseconds, a record's event time may be ahead of ``wallClock``; further ahead, the
+    /// record is dead-lettered. `nil` (the default, and in tests, whose clock is their own) accepts any.
+    public var maximumEventTimeSkew: Int64?
     /// The time wall-clock timers are set by, in epoch milliseconds (replaceable in tests).
     public var wallClock: @Sendable () -> Int64 = RecordProcessor.systemWallClock
     /// Whether some timer step or punctuation runs on the wall clock, so the stream thread must punctuate.
@@ -133,7 +136,29 @@ public final class RecordProcessor {
         if let eventTime {
             record.timestamp = try run(source, origin: origin, defaultKind: .invalidEventTime) { try eventTime(record) }
         }
+        if case .source = source.operation { try checkEventTime(of: record, at: source) }
         return record
+    }
+
+    /// Refuses an event time a task must not take as its stream time: before the Unix epoch (Kafka
+    /// Streams' default timestamp extractor refuses negative times too), or further ahead of the wall
+    /// clock than ``maximumEventTimeSkew`` — one such record would close every window of its task and make
+    /// all later records late.
+    private func checkEventTime(of record: StreamRecord, at source: TopologyNode) throws(ProcessingError) {
+        if record.timestamp < 0 {
+            throw ProcessingError(
+                kind: .invalidEventTime, message: "event time \(EventTimestamp.formatISO8601(record.timestamp)) is before 1970-01-01 (the Unix epoch)",
+                node: source.name, origin: record.origin)
+        }
+        if let skew = maximumEventTimeSkew {
+            let now = wallClock()
+            if record.timestamp > now + skew {
+                throw ProcessingError(
+                    kind: .invalidEventTime,
+                    message: "event time \(EventTimestamp.formatISO8601(record.timestamp)) is more than \(skew / 1000) s ahead of the wall clock (\(EventTimestamp.formatISO8601(now))); runner run --max-event-time-skew-hours sets how far ahead is accepted",
+                    node: source.name, origin: record.origin)
+            }
+        }
     }
 
     func forward(_ record: StreamRecord, from parent: TopologyNode.ID, state: TaskState, into outputs: inout [ProducerRecord]) throws(ProcessingError) {

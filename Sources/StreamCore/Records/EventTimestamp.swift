@@ -88,9 +88,10 @@ public enum EventTimestamp {
 
     /// `YYYY-MM-DDTHH:mm:ss.SSSZ` (UTC) for epoch milliseconds: how Tributary writes times.
     public static func formatISO8601(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        let days = Int(seconds / 86_400)
-        let secondOfDay = Int(seconds % 86_400)
+        // Floor division: a time before the epoch is the day before's, not a negative time of day.
+        let (seconds, millisecond) = floorDivision(milliseconds, 1000)
+        let (days64, secondOfDay64) = floorDivision(seconds, 86_400)
+        let (days, secondOfDay) = (Int(days64), Int(secondOfDay64))
         // Civil date from days since the epoch (Howard Hinnant's algorithm).
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -105,6 +106,12 @@ public enum EventTimestamp {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(millisecond), 3))Z"
+    }
+
+    /// The quotient rounded towards minus infinity, and the remainder that goes with it (never negative).
+    private static func floorDivision(_ dividend: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let remainder = (dividend % divisor + divisor) % divisor
+        return ((dividend - remainder) / divisor, remainder)
     }
 }

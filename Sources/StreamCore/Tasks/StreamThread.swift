@@ -48,6 +48,7 @@ final class StreamThread: ConsumerRebalanceListener {
         self.configuration = configuration
         self.logger = logger
         processor = RecordProcessor(topology: topology)
+        processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
         metrics = StreamThreadMetrics(application: topology.applicationID)
         punctuates = processor.punctuatesOnWallClock
         backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedRecords: $0.bufferedRecordsPerTask) }

@@ -24,6 +24,10 @@ public struct StreamsConfiguration: Sendable {
     /// before processing the others' (in timestamp order) without it. Longer makes joins and timers
     /// less dependent on fetch timing; zero never waits.
     public var maxTaskIdle: Duration = .zero
+    /// How far ahead of the wall clock a record's event time may be; a record further ahead is
+    /// dead-lettered (`invalid-event-time`) instead of moving its task's stream time into the future,
+    /// where it would close every window and make every later record late. `nil` accepts any time.
+    public var maxEventTimeSkew: Duration? = .seconds(7 * 86_400)
     /// How many records one poll hands to processing at most.
     public var maxPollRecords: Int = 1000
     /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.

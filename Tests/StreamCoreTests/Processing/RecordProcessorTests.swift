@@ -183,6 +183,28 @@ struct RecordProcessorTests {
         #expect(written.first?.timestamp == 1_795_788_000_250)
     }
 
+    /// A time a task must not take as its stream time is the record's failure, not the task's: before
+    /// the epoch (Kafka Streams' extractor refuses negative times), or further ahead of the wall clock
+    /// than the skew allows (one such record would close every window of its task).
+    @Test func eventTimesBeforeTheEpochOrTooFarAheadAreDeadLettered() throws {
+        let builder = TopologyBuilder(applicationID: "app")
+        builder.stream("src", topic: "in", keyFormat: .string, valueFormat: .json) { $0.value["ts"]?.int64Value ?? 0 }.to("out", topic: "out")
+        let processor = RecordProcessor(topology: try builder.build())
+        processor.wallClock = { 1_000_000 }
+        func kind(_ ts: Int64) -> String {
+            switch processor.process(input(value: #"{"ts":\#(ts)}"#)) {
+            case .outputs: "ok"
+            case .deadLetter(_, let error): "\(error.kind): \(error.message)"
+            }
+        }
+        #expect(kind(-1) == "invalid-event-time: event time 1969-12-31T23:59:59.999Z is before 1970-01-01 (the Unix epoch)")
+        #expect(kind(0) == "ok")
+        #expect(kind(999_999_999_999) == "ok", "without a skew any later time is accepted (runner test, the driver)")
+        processor.maximumEventTimeSkew = 60_000
+        #expect(kind(1_060_000) == "ok", "exactly the skew ahead")
+        #expect(kind(1_060_001).hasPrefix("invalid-event-time: event time 1970-01-01T00:17:40.001Z is more than 60 s ahead of the wall clock (1970-01-01T00:16:40.000Z)"))
+    }
+
     @Test func aTopicReadByTwoSourcesIsRefused() {
         let builder = TopologyBuilder(applicationID: "app")
         _ = builder.stream("a", topic: "in", keyFormat: .string, valueFormat: .json)
