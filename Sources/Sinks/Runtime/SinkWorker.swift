@@ -12,7 +12,7 @@ import StreamCore
 /// worker pauses its partitions (lag grows instead of records piling up in memory) and retries with
 /// backoff; when its allowance is exhausted, it probes rarely. A crash at any point replays from the
 /// last commit, which never passes an unsettled record.
-public struct SinkWorker: Service {
+public struct SinkWorker: Service, CustomStringConvertible {
     private let configuration: SinkWorkerConfiguration
     private let destination: any SinkDestination
     private let logger: Logger
@@ -24,6 +24,10 @@ public struct SinkWorker: Service {
         logger[metadataKey: "sink"] = "\(configuration.name)"
         self.logger = logger
     }
+
+    /// What the service group logs for this service: its name and topic, never its settings (which hold
+    /// credentials, Kafka properties and URLs).
+    public var description: String { "SinkWorker(\(configuration.name), topic \(configuration.topic))" }
 
     /// Reads, delivers and commits until graceful shutdown; then sends what waits (for at most the
     /// drain timeout), commits, and leaves the group.

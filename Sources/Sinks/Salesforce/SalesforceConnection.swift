@@ -1,5 +1,6 @@
 import Foundation
 import _CryptoExtras
+import StreamCore
 
 /// How a Salesforce sink signs in: the org's login URL, the connected app, and one OAuth flow.
 ///
@@ -60,8 +61,8 @@ public struct SalesforceConnection: Sendable, CustomStringConvertible {
 
     public var description: String {
         switch flow {
-        case .jwtBearer(let username, _): "Salesforce at \(loginURL.absoluteString), app \(clientID), JWT bearer for \(username)"
-        case .clientCredentials: "Salesforce at \(loginURL.absoluteString), app \(clientID), client credentials"
+        case .jwtBearer(let username, _): "Salesforce at \(Redaction.redacted(url: loginURL.absoluteString)), app \(clientID), JWT bearer for \(username)"
+        case .clientCredentials: "Salesforce at \(Redaction.redacted(url: loginURL.absoluteString)), app \(clientID), client credentials"
         }
     }
 }
