@@ -13,7 +13,7 @@ public struct WebhookDestination: SinkDestination {
     }
 
     /// Where, how, and with which fixed headers (already read from the environment).
-    public struct Endpoint: Sendable {
+    public struct Endpoint: Sendable, CustomStringConvertible {
         public var url: URL
         public var method: Method
         public var headers: [String: String]
@@ -25,6 +25,12 @@ public struct WebhookDestination: SinkDestination {
             self.method = method
             self.headers = headers
             self.sendsArrays = sendsArrays
+        }
+
+        /// The endpoint as logs may show it: credentials in its URL and headers masked.
+        public var description: String {
+            let shownHeaders = headers.sorted { $0.key < $1.key }.map { "\($0.key): \(Redaction.redacted(header: $0.key, value: $0.value))" }
+            return "\(method.rawValue) \(Redaction.redacted(url: url.absoluteString))" + (shownHeaders.isEmpty ? "" : " [\(shownHeaders.joined(separator: ", "))]")
         }
     }
 

@@ -23,13 +23,6 @@ public enum Redaction {
             .contains { name.contains($0) }
     }
 
-    /// `properties` with every secret value masked.
-    public static func redacted(properties: [String: String]) -> [String: String] {
-        properties.reduce(into: [:]) { result, property in
-            result[property.key] = isSecret(property: property.key) ? mask : property.value
-        }
-    }
-
     /// `url` with the password of its user info and the values of query parameters named like
     /// credentials masked: `https://user:***@host/path?api_key=***&page=2`. Text that is no URL is
     /// masked whole, since there is no telling where a secret in it starts.

@@ -45,7 +45,7 @@ final class RDKafkaClient: @unchecked Sendable {
             if rd_kafka_conf_set(conf, name, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
                 // Never echo what may be a secret (sasl.password, ssl.key.password, tokens) into an error.
-                let shown = ["password", "secret", "token", "key", "jaas"].contains { name.lowercased().contains($0) } ? "(redacted)" : value
+                let shown = Redaction.isSecret(property: name) ? Redaction.mask : value
                 throw KafkaError(code: .invalidConfiguration, message: "\(name)=\(shown): \(errorText.nulTerminatedString)")
             }
         }
