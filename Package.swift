@@ -48,6 +48,7 @@ let package = Package(
             name: "HTTPServing",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -104,6 +105,10 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "StreamCore", "Topologies", "Sinks", "HTTPServing", "Runner",
+                // Raw connections to the HTTP server, to send what no well-behaved client would.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // Signs the JWT-bearer assertions the dev-salesforce tests send.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

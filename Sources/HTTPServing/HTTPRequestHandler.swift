@@ -21,24 +21,37 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case responding
     }
 
+    /// What a request may be; checked on its head, before its body is read.
+    struct Limits {
+        var maximumBodySize: Int
+        var allowedMethods: Set<HTTPRequest.Method>?
+    }
+
     private let handler: HTTPServer.Handler
-    private let maximumBodySize: Int
+    private let limits: Limits
     private var state = State.idle
 
-    init(handler: @escaping HTTPServer.Handler, maximumBodySize: Int) {
+    init(handler: @escaping HTTPServer.Handler, limits: Limits) {
         self.handler = handler
-        self.maximumBodySize = maximumBodySize
+        self.limits = limits
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            context.triggerUserOutboundEvent(ConnectionTimeouts.Event.headReceived, promise: nil)
+            if let refusal = refusal(of: head) {
+                // Answered before the body is read; the connection closes, so the body never is.
+                state = .responding
+                write(refusal, answering: head, context: context, thenClose: true)
+                return
+            }
             state = .collecting(head, [])
         case .body(let buffer):
             guard case .collecting(let head, var body) = state else { return }
             // Released first so that appending does not copy the bytes collected so far.
             state = .idle
-            if body.count + buffer.readableBytes > maximumBodySize {
+            if body.count + buffer.readableBytes > limits.maximumBodySize {
                 state = .discardingOversizedBody(head)
             } else {
                 body.append(contentsOf: buffer.readableBytesView)
@@ -51,11 +64,25 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 respond(to: head, body: body, context: context)
             case .discardingOversizedBody(let head):
                 state = .responding
-                write(HTTPResponse(status: 413, text: "request body larger than \(maximumBodySize) bytes\n"), answering: head, context: context)
+                write(HTTPResponse(status: 413, text: "request body larger than \(limits.maximumBodySize) bytes\n"), answering: head, context: context)
             case .idle, .responding:
                 break
             }
         }
+    }
+
+    /// The answer to a request refused on its head alone: a method the server does not answer (405), or a
+    /// declared body larger than it accepts (413).
+    private func refusal(of head: HTTPRequestHead) -> HTTPResponse? {
+        if let allowed = limits.allowedMethods, !allowed.contains(HTTPRequest.Method(rawValue: head.method.rawValue)) {
+            var response = HTTPResponse(status: 405, text: "method \(head.method.rawValue) not allowed\n")
+            response.headers.append((name: "Allow", value: allowed.map(\.rawValue).sorted().joined(separator: ", ")))
+            return response
+        }
+        if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > limits.maximumBodySize {
+            return HTTPResponse(status: 413, text: "request body of \(declared) bytes; at most \(limits.maximumBodySize) are accepted\n")
+        }
+        return nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -73,10 +100,11 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             .whenSuccess { response in self.write(response, answering: head, context: context) }
     }
 
-    private func write(_ response: HTTPResponse, answering request: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func write(_ response: HTTPResponse, answering request: HTTPRequestHead, context: ChannelHandlerContext, thenClose: Bool = false) {
+        let keepsAlive = request.isKeepAlive && !thenClose
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        headers.replaceOrAdd(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+        headers.replaceOrAdd(name: "Connection", value: keepsAlive ? "keep-alive" : "close")
         state = .idle
         let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -84,7 +112,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
         }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !request.isKeepAlive {
+        if keepsAlive {
+            context.triggerUserOutboundEvent(ConnectionTimeouts.Event.responseSent, promise: nil)
+        } else {
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }

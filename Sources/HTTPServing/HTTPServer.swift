@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -20,8 +21,20 @@ public final class HTTPServer: Service, Sendable {
         public var host = "127.0.0.1"
         /// The port to listen on; 0 picks a free one (see ``HTTPServer/port``).
         public var port = 0
-        /// Larger request bodies are answered 413 without calling the handler.
+        /// Larger request bodies are answered 413 without calling the handler: at once, without reading
+        /// the body, when the request's `Content-Length` says so.
         public var maximumBodySize = 16 * 1024 * 1024
+        /// The methods the handler answers; others get 405 (with `Allow`) at once, their body unread.
+        /// `nil` hands every method to the handler.
+        public var allowedMethods: Set<HTTPRequest.Method>?
+        /// How long a connection may wait between requests (from when it opens, and from each
+        /// response) before a new request starts; then it is closed.
+        public var idleTimeout: Duration = .seconds(60)
+        /// How long a request's head (request line and headers) may take to arrive once it has started;
+        /// a client trickling headers is cut off.
+        public var headerTimeout: Duration = .seconds(10)
+        /// Connections open at once; one more is closed as soon as it is accepted.
+        public var maximumConnections = 256
 
         public init(host: String = "127.0.0.1", port: Int = 0) {
             self.host = host
@@ -47,13 +60,27 @@ public final class HTTPServer: Service, Sendable {
     ///
     /// - Throws: NIO's `IOError` when the address cannot be bound (port in use, unknown host).
     public static func bind(configuration: Configuration, logger: Logger, handler: @escaping Handler) async throws -> HTTPServer {
-        let maximumBodySize = configuration.maximumBodySize
+        let limits = HTTPRequestHandler.Limits(maximumBodySize: configuration.maximumBodySize, allowedMethods: configuration.allowedMethods)
+        let timeouts = (idle: TimeAmount(configuration.idleTimeout), header: TimeAmount(configuration.headerTimeout))
+        let open = NIOLockedValueBox(0)
+        let maximumConnections = configuration.maximumConnections
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let admitted = open.withLockedValue { count in
+                    guard count < maximumConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.warning("HTTP connection refused: \(maximumConnections) are open already")
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ConnectionTimeouts(idle: timeouts.idle, header: timeouts.header))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(handler: handler, maximumBodySize: maximumBodySize))
+                    try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(handler: handler, limits: limits))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
@@ -69,5 +96,13 @@ public final class HTTPServer: Service, Sendable {
         try? await gracefulShutdown()
         logger.debug("HTTP server closing", metadata: ["port": "\(port)"])
         try await channel.close()
+    }
+}
+
+extension TimeAmount {
+    /// The same span, to the nanosecond.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

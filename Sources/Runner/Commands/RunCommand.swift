@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServing
 import Logging
 import Metrics
 import Prometheus
@@ -65,6 +66,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the HTTP endpoint listens on.")
     var httpHost: String = "127.0.0.1"
 
+    @Option(help: "HTTP connections open at once; one more is closed as soon as it is accepted.")
+    var httpMaxConnections: Int = 256
+
+    @Option(help: "Seconds an HTTP connection may wait for its next request before it is closed.")
+    var httpIdleTimeoutSeconds: Int = 60
+
+    @Option(help: "Seconds a started HTTP request may take to send its request line and headers.")
+    var httpHeaderTimeoutSeconds: Int = 10
+
     @Option(help: "The URL other instances of the application forward key queries to (default: http://HTTP-HOST:HTTP-PORT, the machine's host name for 0.0.0.0).")
     var advertisedHTTPEndpoint: String?
 
@@ -85,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
         guard !topologies.isEmpty else { throw ValidationError("give at least one --topology FILE") }
         if bootstrapServers == nil && !dev && !demo {
             throw ValidationError("no broker given: pass --bootstrap-servers HOST:PORT to run against a Kafka cluster, or --dev to start an embedded development broker")
+        }
+        guard httpMaxConnections > 0, httpIdleTimeoutSeconds > 0, httpHeaderTimeoutSeconds > 0 else {
+            throw ValidationError("--http-max-connections, --http-idle-timeout-seconds and --http-header-timeout-seconds must be positive")
         }
         guard memoryBudgetMb >= 0 else { throw ValidationError("--memory-budget-mb must be 0 (no budget) or a number of MiB") }
         guard (0...24 * 36_500).contains(maxEventTimeSkewHours) else { throw ValidationError("--max-event-time-skew-hours must be 0 (any time) or a number of hours up to 100 years") }
@@ -138,9 +151,12 @@ struct RunCommand: AsyncParsableCommand {
         services.append(directory)
         if !noHTTP {
             let dashboards = loaded.compactMap { topology in topology.definition.dashboard.map { Dashboard($0, application: topology.topology.applicationID) } }
+            var http = HTTPServer.Configuration(host: httpHost, port: httpPort)
+            http.maximumConnections = httpMaxConnections
+            http.idleTimeout = .seconds(httpIdleTimeoutSeconds)
+            http.headerTimeout = .seconds(httpHeaderTimeoutSeconds)
             let server = try await OperationsHTTPServer.bind(
-                host: httpHost, port: httpPort, registry: registry, stores: stores, dashboards: dashboards, accessToken: try httpAccessToken(),
-                directory: directory, logger: logger)
+                http, registry: registry, stores: stores, dashboards: dashboards, accessToken: try httpAccessToken(), directory: directory, logger: logger)
             directory.serve(at: advertisedHTTPEndpoint ?? "http://\(httpHost == "0.0.0.0" ? ProcessInfo.processInfo.hostName : httpHost):\(server.port)")
             // First in the group, so the last to stop.
             services.insert(server, at: 0)

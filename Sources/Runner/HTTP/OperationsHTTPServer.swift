@@ -18,13 +18,18 @@ struct OperationsHTTPServer: Sendable {
     private let accessToken: HTTPAccessToken?
     private let directory: InstanceDirectory
 
-    /// Binds `host:port` and returns the server, to run in the runner's service group.
+    /// Binds the address `configuration` names and returns the server, to run in the runner's service
+    /// group. The API is GET only and takes no bodies: anything else is answered on its head (405, 413),
+    /// before a body is read or the token checked.
     static func bind(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard],
+        _ configuration: HTTPServer.Configuration, registry: PrometheusCollectorRegistry, stores: QueryableStores, dashboards: [Dashboard],
         accessToken: HTTPAccessToken?, directory: InstanceDirectory, logger: Logger
     ) async throws -> HTTPServer {
         let routes = OperationsHTTPServer(registry: registry, stores: stores, dashboards: dashboards, accessToken: accessToken, directory: directory)
-        let server = try await HTTPServer.bind(configuration: .init(host: host, port: port), logger: logger) { request in
+        var configuration = configuration
+        configuration.allowedMethods = [.get]
+        configuration.maximumBodySize = 0
+        let server = try await HTTPServer.bind(configuration: configuration, logger: logger) { request in
             await routes.authorizedResponse(to: request)
         }
         logger.notice("serving GET /stores, /metadata, /metrics and /health", metadata: [
