@@ -41,6 +41,20 @@ struct RunnerCommandTests {
         #expect(result.errors.contains("--bootstrap-servers") && result.errors.contains("--dev"))
     }
 
+    /// A state directory that cannot hold the stores stops the runner before it joins its group (where
+    /// the first task's store would fail), naming the directory and the reason; as root, a path through
+    /// a file is what no permission bits can make writable.
+    @Test func anUnusableStateDirectoryStopsTheRunnerBeforeItJoinsItsGroup() throws {
+        let broker = try TestDevBroker(topics: ["customer-interactions:1"], topologies: [repositoryRoot + "/topologies/examples/product-views.yml"])
+        let result = try runRunner([
+            "run", "--topology", repositoryRoot + "/topologies/examples/product-views.yml", "--bootstrap-servers", broker.bootstrapServers,
+            "--state-dir", "/dev/null/state", "--no-http", "--log-level", "info",
+        ])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("state directory '/dev/null/state/product-views' cannot be used: a part of the path is a file, not a directory"), "\(result.errors)")
+        #expect(!result.errors.contains("partitions assigned"), "it never joined the group")
+    }
+
     @Test func anUnknownProcessingGuaranteeIsRefusedNamingTheAcceptedOnes() throws {
         let result = try runRunner(["run", "--topology", repositoryRoot + "/topologies/interactions.yml", "--dev", "--processing-guarantee", "exactly_once"])
         #expect(result.status != 0)

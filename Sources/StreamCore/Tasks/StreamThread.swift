@@ -61,6 +61,7 @@ final class StreamThread: ConsumerRebalanceListener {
     ///   ``StateStoreError`` when a store cannot be restored or flushed; nothing processed after the last
     ///   successful commit is committed then.
     func run(until shouldStop: () -> Bool) throws {
+        try StateDirectory.checkWritable(topology.applicationID, under: configuration.stateDirectory)
         configuration.queryableStores.declare(topology)
         producer = try makeProducer()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
