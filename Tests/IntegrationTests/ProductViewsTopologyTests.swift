@@ -33,9 +33,10 @@ struct ProductViewsTopologyTests {
         try producer.close()
     }
 
+    /// A runner with the default limit on event times ahead of the clock (a week).
     private func runner(_ broker: TestDevBroker, state: TemporaryStateDirectory, port: Int) throws -> TestRunnerProcess {
         try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
-            "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",
+            "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--max-event-time-skew-hours", "168",
         ])
     }
 

@@ -5,14 +5,18 @@ final class TestRunnerProcess: Sendable {
     private let child: ChildProcess
 
     /// Without an `--http-port` in `extraArguments`, the endpoint listens on a free port, so that
-    /// tests running side by side do not compete for the default one.
+    /// tests running side by side do not compete for the default one; without a
+    /// `--max-event-time-skew-hours`, event times are not limited.
     /// `environment` adds to (or overrides) the test's own environment.
     init(topology: String, bootstrapServers: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let http = extraArguments.contains("--http-port") ? [] : ["--http-port", "0"]
         let logLevel = extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]
+        // Tests simulate event time from fixed dates, some of them weeks after today: no skew limit unless
+        // a test asks for one.
+        let skew = extraArguments.contains("--max-event-time-skew-hours") ? [] : ["--max-event-time-skew-hours", "0"]
         child = try ChildProcess(RunnerExecutable.path, [
             "run", "--topology", topology, "--bootstrap-servers", bootstrapServers,
-        ] + logLevel + http + extraArguments, environment: environment)
+        ] + logLevel + http + skew + extraArguments, environment: environment)
     }
 
     /// Sends `signal` and returns the exit status (or the signal number for a kill).
