@@ -61,7 +61,7 @@ public final class KafkaAdminClient: Sendable {
         let responses: [RDKafkaClient.TopicCreationResponse]
         do {
             responses = try client.createTopics(topics.map { ($0.name, $0.partitions, $0.replicationFactor, $0.configs) }, timeout: timeout)
-        } catch let error where error.message.contains("_TIMED_OUT") {
+        } catch let error where error.protocolCode == .timedOut {
             let reason = "the broker did not answer CreateTopics within \(timeout) (no Admin API, or no controller): \(error.message)"
             return Dictionary(uniqueKeysWithValues: topics.map { ($0.name, TopicCreationOutcome.notServedByBroker(reason: reason)) })
         }

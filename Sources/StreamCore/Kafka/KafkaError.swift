@@ -44,17 +44,21 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public var topicPartition: TopicPartition?
     /// The offset concerned, when there is one.
     public var offset: Int64?
+    /// librdkafka's (or the broker's) error code behind the failure, when there is one: what callers
+    /// decide on, never the message's text.
+    public var protocolCode: KafkaProtocolErrorCode?
 
-    public init(code: Code, message: String, topicPartition: TopicPartition? = nil, offset: Int64? = nil) {
+    public init(code: Code, message: String, topicPartition: TopicPartition? = nil, offset: Int64? = nil, protocolCode: KafkaProtocolErrorCode? = nil) {
         self.code = code
         self.message = message
         self.topicPartition = topicPartition
         self.offset = offset
+        self.protocolCode = protocolCode
     }
 
     /// Whether a commit failed only because the group is rebalancing (or moved on without this member).
     var isRebalanceInterruption: Bool {
-        code == .commitFailed && ["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "_ASSIGNMENT_LOST"].contains { message.contains($0) }
+        code == .commitFailed && [.rebalanceInProgress, .illegalGeneration, .unknownMemberID, .assignmentLost].contains(protocolCode)
     }
 
     /// Whether a commit failed only because the group coordinator could not be reached or did not answer
@@ -62,9 +66,9 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// `session.timeout.ms` with `_WAIT_COORD`): nothing is wrong with the offsets themselves.
     var isCoordinatorUnavailable: Bool {
         code == .commitFailed && [
-            "_WAIT_COORD", "_TIMED_OUT", "REQUEST_TIMED_OUT", "_TRANSPORT", "COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR",
-            "COORDINATOR_LOAD_IN_PROGRESS", "NETWORK_EXCEPTION",
-        ].contains { message.contains($0) }
+            .waitingForCoordinator, .timedOut, .requestTimedOut, .transport, .coordinatorNotAvailable, .notCoordinator,
+            .coordinatorLoadInProgress, .networkException,
+        ].contains(protocolCode)
     }
 
     public var description: String {

@@ -56,7 +56,7 @@ public final class KafkaProducer: Sendable {
             do {
                 try enqueue(record, completion: completion)
                 return waited
-            } catch where error.message.contains("QUEUE_FULL") {
+            } catch where error.protocolCode == .queueFull {
                 waited = true
                 try? client.flush(timeout: .milliseconds(100))
             }

@@ -407,7 +407,7 @@ final class RDKafkaClient: @unchecked Sendable {
         rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, options, queue)
         // The request's own timeout answers first; the extra second only guards against a lost event.
         guard let event = rd_kafka_queue_poll(queue, Int32(timeout.milliseconds) + 1000) else {
-            throw KafkaError(code: .adminFailed, message: "CreateTopics: no answer within \(timeout)")
+            throw KafkaError(code: .adminFailed, message: "CreateTopics: no answer within \(timeout)", protocolCode: .timedOut)
         }
         defer { rd_kafka_event_destroy(event) }
         let eventError = rd_kafka_event_error(event)

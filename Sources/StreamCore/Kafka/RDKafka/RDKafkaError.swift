@@ -5,7 +5,9 @@ extension KafkaError {
     init(code: Code, responseError: rd_kafka_resp_err_t, context: String, topicPartition: TopicPartition? = nil, offset: Int64? = nil) {
         let name = String(cString: rd_kafka_err2name(responseError))
         let text = String(cString: rd_kafka_err2str(responseError))
-        self.init(code: code, message: "\(context): \(name): \(text)", topicPartition: topicPartition, offset: offset)
+        self.init(
+            code: code, message: "\(context): \(name): \(text)", topicPartition: topicPartition, offset: offset,
+            protocolCode: KafkaProtocolErrorCode(rawValue: responseError.rawValue))
     }
 
     /// Takes (and destroys) a librdkafka error object.
@@ -14,7 +16,8 @@ extension KafkaError {
         let name = String(cString: rd_kafka_error_name(error))
         let text = String(cString: rd_kafka_error_string(error))
         let fatal = rd_kafka_error_is_fatal(error) != 0
-        return KafkaError(code: fatal ? .fatal : code, message: "\(context): \(name): \(text)")
+        return KafkaError(
+            code: fatal ? .fatal : code, message: "\(context): \(name): \(text)", protocolCode: KafkaProtocolErrorCode(rawValue: rd_kafka_error_code(error).rawValue))
     }
 }
 
