@@ -78,6 +78,13 @@ public final class TopologyTestDriver {
         return written
     }
 
+    /// How far ahead of the driver's wall clock an event time may be before its record is dead-lettered,
+    /// as under `runner run`; `nil` (the default) accepts any, since a test's times are its own.
+    public var maximumEventTimeSkew: Int64? {
+        get { processor.maximumEventTimeSkew }
+        set { processor.maximumEventTimeSkew = newValue }
+    }
+
     /// Sets the wall clock that wall-clock timers see (epoch milliseconds) and fires those now due;
     /// returns what they write. Until first called, the driver uses the machine's clock.
     public func advanceWallClock(to now: Int64) -> [ProducerRecord] {
