@@ -35,8 +35,14 @@ public struct SinkWorker: Service, CustomStringConvertible {
     /// - Throws: ``SinkError`` when the destination refuses to work (bad credentials), `KafkaError`
     ///   when Kafka does.
     public func run() async throws {
-        let session = try SinkSession(configuration: configuration, destination: destination, logger: logger)
-        try await session.run()
+        // Polling, committing and closing block in librdkafka: on a thread of the sink's own.
+        let executor = DedicatedThreadExecutor(name: "tributary-sink-\(configuration.name)")
+        defer { executor.shutDown() }
+        let (configuration, destination, logger) = (configuration, destination, logger)
+        try await withTaskExecutorPreference(executor) {
+            let session = try SinkSession(configuration: configuration, destination: destination, logger: logger)
+            try await session.run()
+        }
     }
 }
 
@@ -79,9 +85,10 @@ private final class SinkSession {
         try consumer.subscribe([configuration.topic])
         logger.info("sink started", metadata: ["topic": "\(configuration.topic)", "group": "\(configuration.groupID)"])
         do {
+            var didWork = true
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let didWork = try await step()
-                if !didWork { try? await Task.sleep(for: .milliseconds(20)) }
+                // Idle, the poll itself waits for records (up to the next due batch), on the sink's thread.
+                didWork = try await step(waitingUpTo: didWork ? .zero : idleWait(now: .now))
             }
             try await drain()
         } catch {
@@ -96,9 +103,10 @@ private final class SinkSession {
         logger.info("sink stopped")
     }
 
-    /// Reads what arrived, sends a batch if one is due, commits; says whether anything happened.
-    private func step() async throws -> Bool {
-        let records = try consumer.poll(maxRecords: 1000, timeout: .zero)
+    /// Reads what arrived (waiting up to `wait` for it), sends a batch if one is due, commits; says
+    /// whether anything happened.
+    private func step(waitingUpTo wait: Duration) async throws -> Bool {
+        let records = try consumer.poll(maxRecords: 1000, timeout: wait)
         let revoked = revocations.take()
         if !revoked.isEmpty { buffer.forget(revoked) }
         let now = ContinuousClock.now
@@ -123,6 +131,14 @@ private final class SinkSession {
         }
         let key = configuration.coalescesByKey ? record.key.map { String(decoding: $0, as: UTF8.self) } : nil
         buffer.add(SinkRecord(coalescingKey: key, body: body, source: record), now: now)
+    }
+
+    /// How long an idle session may wait for records: until the next batch is due (a hold ends, a batch
+    /// has lingered), at most 100 ms, so that a graceful shutdown is noticed soon.
+    private func idleWait(now: ContinuousClock.Instant) -> Duration {
+        guard buffer.waitingCount > 0, let waitingSince = buffer.waitingSince else { return .milliseconds(100) }
+        let due = max(holdUntil, waitingSince + configuration.linger)
+        return min(max(due - now, .zero), .milliseconds(100))
     }
 
     /// The size of the batch to send now, if one is due: a full batch, one that lingered long enough,
@@ -198,7 +214,8 @@ private final class SinkSession {
             if let size = dueBatchSize(now: .now, draining: true) {
                 try await send(limit: size)
             } else {
-                try? await Task.sleep(for: .milliseconds(20))
+                // Only a hold (backoff, pacing) keeps a batch back while draining: wait for its end.
+                try? await Task.sleep(until: min(holdUntil, deadline))
             }
         }
         if buffer.waitingCount > 0 {
