@@ -108,7 +108,7 @@ struct SinkSetup {
     private static func workerConfiguration(
         _ application: String, _ name: String, _ topic: String, _ bootstrapServers: String, _ kafkaProperties: [String: String], retry: (initial: Int64, maximum: Int64)
     ) -> SinkWorkerConfiguration {
-        var configuration = SinkWorkerConfiguration(name: name, bootstrapServers: bootstrapServers, topic: topic, groupID: "\(application)-\(name)-sink", deadLetterTopic: "\(application)-dlq")
+        var configuration = SinkWorkerConfiguration(name: name, bootstrapServers: bootstrapServers, topic: topic, groupID: InternalTopics.sink(name, in: application), deadLetterTopic: InternalTopics.deadLetters(of: application))
         configuration.kafkaProperties = kafkaProperties
         configuration.backoff = BackoffPolicy(initial: .milliseconds(retry.initial), maximum: .milliseconds(retry.maximum))
         return configuration

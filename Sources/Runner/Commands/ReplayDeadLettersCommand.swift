@@ -45,8 +45,8 @@ struct ReplayDeadLettersCommand: ParsableCommand {
         let logger = logging.makeLogger(label: "tributary.replay-dlq")
         guard let loaded = try TopologyLoader.loadAll([topology], logger: logger).first else { return }
         let application = loaded.definition.applicationID.value
-        let deadLetterTopic = "\(application)-dlq"
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group ?? "\(application)-dlq-replay")
+        let deadLetterTopic = InternalTopics.deadLetters(of: application)
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group ?? InternalTopics.deadLetterReplayGroup(of: application))
         configuration.initialPosition = .earliest
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         defer { try? consumer.close() }

@@ -47,7 +47,10 @@ public struct StreamStreamJoin: Sendable {
     }
 
     /// The store holding `side`'s records.
-    public func store(of side: Side) -> String { "\(name)-\(side.rawValue)" }
+    public func store(of side: Side) -> String { Self.store(named: name, of: side) }
+
+    /// The store of `side` of the join named `name`: `<name>-left`, `<name>-right`.
+    public static func store(named name: String, of side: Side) -> String { "\(name)-\(side.rawValue)" }
 
     /// Whether an unmatched record of `side` is emitted when its window closes.
     func emitsUnmatched(_ side: Side) -> Bool {

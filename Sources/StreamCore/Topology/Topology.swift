@@ -47,11 +47,11 @@ public struct Topology: Sendable {
     public var topicsCarryingOrigin: Set<String> { Set(repartitionTopics).union(feedbackTopics) }
 
     /// Where records that cannot be processed go, with the reason in headers.
-    public var deadLetterTopic: String { "\(applicationID)-dlq" }
+    public var deadLetterTopic: String { InternalTopics.deadLetters(of: applicationID) }
 
     /// Where the runner instances of an application advertise their HTTP endpoints and partitions
     /// (one partition: every instance reads all of it).
-    public static func instancesTopic(of applicationID: String) -> String { "\(applicationID)-instances" }
+    public static func instancesTopic(of applicationID: String) -> String { InternalTopics.instances(of: applicationID) }
 
     /// The configuration the topics this topology owns need on a real cluster, as Kafka Streams sets
     /// them: changelogs compacted (a store is rebuilt from one record per key, however old), those of
@@ -70,7 +70,7 @@ public struct Topology: Sendable {
     }
 
     /// The changelog topic of a state store: `<application-id>-<store>-changelog`.
-    public func changelogTopic(of store: String) -> String { "\(applicationID)-\(store)-changelog" }
+    public func changelogTopic(of store: String) -> String { InternalTopics.changelog(of: store, in: applicationID) }
 
     /// The sub-topology that reads `topic`.
     public func subtopology(reading topic: String) -> Subtopology? {

@@ -1,3 +1,4 @@
+import StreamCore
 /// `http:` — sends each record's body to an HTTP endpoint, through the sink topic
 /// `<application-id>-NAME-sink` and a sink worker that retries, pauses and dead-letters.
 public struct HTTPSinkDefinition: Sendable {
@@ -51,5 +52,5 @@ public struct HTTPSinkDefinition: Sendable {
     }
 
     /// `<application-id>-NAME-sink`.
-    public func topic(application: String) -> String { "\(application)-\(name.value)-sink" }
+    public func topic(application: String) -> String { InternalTopics.sink(name.value, in: application) }
 }

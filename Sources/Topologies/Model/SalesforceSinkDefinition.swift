@@ -1,3 +1,4 @@
+import StreamCore
 /// `salesforce:` — writes each record to Salesforce as an sObject, through the sink topic
 /// `<application-id>-NAME-sink` and a sink worker that batches, retries and dead-letters.
 public struct SalesforceSinkDefinition: Sendable {
@@ -76,5 +77,5 @@ public struct SalesforceSinkDefinition: Sendable {
     }
 
     /// `<application-id>-NAME-sink`.
-    public func topic(application: String) -> String { "\(application)-\(name.value)-sink" }
+    public func topic(application: String) -> String { InternalTopics.sink(name.value, in: application) }
 }

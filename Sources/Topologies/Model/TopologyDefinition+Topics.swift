@@ -7,7 +7,7 @@ extension TopologyDefinition {
 
     /// The internal topic a `group-by` named `name` re-keys through.
     public static func repartitionTopic(application: String, name: String) -> String {
-        "\(application)-\(name)-repartition"
+        InternalTopics.repartition(name, in: application)
     }
 
     /// The internal names of the foreign-key join at step `step`: the repartition names (within the
@@ -18,7 +18,7 @@ extension TopologyDefinition {
 
     /// The changelog topic of store `store`.
     public static func changelogTopic(application: String, store: String) -> String {
-        "\(application)-\(store)-changelog"
+        InternalTopics.changelog(of: store, in: application)
     }
 
     /// Every topic this topology reads or writes, with the partition count the file declares (under
@@ -28,7 +28,7 @@ extension TopologyDefinition {
     public var topicPartitions: [String: Int] {
         var counts: [String: Int] = [:]
         for topic in writtenTopics(in: pipelines.flatMap(\.steps)) { counts[topic] = Self.defaultPartitions }
-        counts["\(applicationID.value)-dlq"] = Self.defaultPartitions
+        counts[InternalTopics.deadLetters(of: applicationID.value)] = Self.defaultPartitions
         counts[Topology.instancesTopic(of: applicationID.value)] = 1
         for source in sources { counts[source.topic.value] = source.partitions ?? Self.defaultPartitions }
         for declaration in topics { counts[declaration.name.value] = declaration.partitions }
@@ -87,8 +87,9 @@ extension TopologyDefinition {
                 case .count(let options), .reduce(_, _, let options), .aggregate(_, _, _, _, let options):
                     found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
                 case .streamJoin(let join):
-                    for side in ["left", "right"] {
-                        found.append((Located(Self.changelogTopic(application: application, store: "\(join.store.value)-\(side)"), at: join.store.location), partitions))
+                    for side in [StreamStreamJoin.Side.left, .right] {
+                        let store = StreamStreamJoin.store(named: join.store.value, of: side)
+                        found.append((Located(Self.changelogTopic(application: application, store: store), at: join.store.location), partitions))
                     }
                 case .timer(let timer):
                     found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
