@@ -99,6 +99,13 @@ public final class KafkaConsumer {
         return lag
     }
 
+    /// Whether `partition` may hold records not yet handed out: its high watermark as last fetched is past
+    /// the next offset to hand out, or no fetch has told it yet.
+    public func mayHaveMore(_ partition: TopicPartition) -> Bool {
+        guard let high = client.cachedHighWatermark(of: partition), let position = positions[partition] ?? committed[partition] else { return true }
+        return high > position
+    }
+
     /// Waits up to `timeout` for records and returns at most `maxRecords` of them, in order per partition.
     /// An empty result means none arrived in time. Rebalances are handled inside.
     ///

@@ -34,6 +34,12 @@ struct PartitionGroup {
     /// The next record to process, or `nil` when there is none or the task should wait for a partition
     /// without data (for at most `maxIdle` from when it began waiting, measured with `now`).
     mutating func next(now: ContinuousClock.Instant, maxIdle: Duration) -> ConsumerRecord? {
+        guard peek(now: now, maxIdle: maxIdle) != nil else { return nil }
+        return take()
+    }
+
+    /// The timestamp of the record ``next(now:maxIdle:)`` would hand out, without handing it out.
+    mutating func peek(now: ContinuousClock.Instant, maxIdle: Duration) -> Int64? {
         let ready = partitions.filter { count(in: $0) > 0 }
         guard !ready.isEmpty else {
             waitingSince = nil
@@ -46,11 +52,14 @@ struct PartitionGroup {
         } else {
             waitingSince = nil
         }
-        // Ties go to the partition that sorts first, so the choice is deterministic.
-        let chosen = ready.min { lhs, rhs in
-            let (left, right) = (head(of: lhs).timestamp, head(of: rhs).timestamp)
-            return left != right ? left < right : (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
-        }!
+        return head(of: chosen(among: ready)).timestamp
+    }
+
+    /// Hands out the record the last ``peek(now:maxIdle:)`` named.
+    ///
+    /// - Precondition: that peek returned a timestamp, and nothing was added or assigned since.
+    mutating func take() -> ConsumerRecord {
+        let chosen = chosen(among: partitions.filter { count(in: $0) > 0 })
         let record = head(of: chosen).record
         heads[chosen, default: 0] += 1
         if heads[chosen] == queues[chosen]?.count {
@@ -58,6 +67,18 @@ struct PartitionGroup {
             heads[chosen] = 0
         }
         return record
+    }
+
+    /// The partitions assigned here with nothing buffered.
+    var emptyPartitions: [TopicPartition] { partitions.filter { count(in: $0) == 0 } }
+
+    /// The partition whose head has the smallest timestamp; ties go to the partition that sorts first,
+    /// so the choice is deterministic.
+    private func chosen(among ready: Set<TopicPartition>) -> TopicPartition {
+        ready.min { lhs, rhs in
+            let (left, right) = (head(of: lhs).timestamp, head(of: rhs).timestamp)
+            return left != right ? left < right : (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
+        }!
     }
 
     /// Changes the assigned partitions; buffered records of partitions no longer assigned are dropped

@@ -31,6 +31,10 @@ final class StreamThread: ConsumerRebalanceListener {
     private var globalTables: [GlobalTableUpdater] = []
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup] = [:]
+    /// Since when each sub-topology has waited for a lagging partition's records (``processBuffered()``).
+    private var orderingWaitSince: [Int: ContinuousClock.Instant] = [:]
+    /// Input partitions whose fetching stopped for good (their lag must not hold the others back).
+    private var stoppedPartitions: Set<TopicPartition> = []
     /// Tasks paused because their buffer, or the producer's queue, is full; `nil` without a memory budget.
     private var backPressure: BackPressure?
     private var metrics: StreamThreadMetrics
@@ -127,25 +131,64 @@ final class StreamThread: ConsumerRebalanceListener {
         logSummary()
     }
 
-    /// Adds a fetched record to its task's partition group; tasks reading one partition need no ordering.
+    /// Adds a fetched record to its task's partition group, with the event time it will be processed at.
     private func buffer(_ record: ConsumerRecord) throws {
         let id = try taskID(of: record.topicPartition)
         if buffered[id] == nil {
             buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskID(of: $0) == id }))
         }
-        let ordersByTime = buffered[id]!.partitions.count > 1
-        buffered[id]!.add(record, timestamp: ordersByTime ? processor.eventTime(of: record) : record.timestamp)
+        buffered[id]!.add(record, timestamp: processor.eventTime(of: record))
     }
 
-    /// Processes every buffered record each task may process now, smallest timestamp first per task.
+    /// Processes the buffered records, sub-topology by sub-topology, in event-time order across the
+    /// sub-topology's tasks (within a task, its partition group's order): the smallest timestamp among
+    /// the tasks' next records goes first.
+    ///
+    /// Tasks of one sub-topology feed the same repartition partitions, whose downstream tasks take the
+    /// largest event time seen as their stream time. Processed in fetch order, a backlog (a restart, a
+    /// replay, a runner that is behind) would hand one input partition's hours before another's minutes,
+    /// and the later ones would be late downstream. So while a partition of the sub-topology has nothing
+    /// buffered but may have records not yet handed out (known lag, or no fetch has told yet; as Kafka
+    /// Streams' KIP-695 task idling asks),
+    /// the sub-topology waits for them, at most ``maximumOrderingWait`` (a partition whose fetches stall
+    /// must not stop the others for good).
     private func processBuffered() throws {
-        for id in buffered.keys.sorted() {
-            while let record = buffered[id]?.next(now: .now, maxIdle: configuration.maxTaskIdle) {
+        let now = ContinuousClock.now
+        func isLagging(_ partition: TopicPartition) -> Bool { !stoppedPartitions.contains(partition) && consumer.mayHaveMore(partition) }
+        // Every assigned input partition counts, also one of a task that has buffered nothing yet.
+        var assigned: [Int: [TopicPartition]] = [:]
+        for partition in consumer.assignment { assigned[try taskID(of: partition).subtopology, default: []].append(partition) }
+        for subtopology in Set(buffered.keys.map(\.subtopology)).sorted() {
+            let ids = buffered.keys.filter { $0.subtopology == subtopology }.sorted()
+            let empty = Set(ids.flatMap { buffered[$0]!.emptyPartitions })
+            let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskID(of: $0)] == nil }
+            let lagging = unbuffered.filter(isLagging)
+            if !lagging.isEmpty {
+                let since = orderingWaitSince[subtopology] ?? now
+                orderingWaitSince[subtopology] = since
+                if now - since < Self.maximumOrderingWait { continue }
+                logger.debug("input partitions without buffered records still lag; processing without them", metadata: ["partitions": "\(lagging.sorted())"])
+            } else {
+                orderingWaitSince[subtopology] = nil
+            }
+            while true {
+                var next: (id: TaskID, timestamp: Int64)?
+                for id in ids {
+                    guard let timestamp = buffered[id]?.peek(now: now, maxIdle: configuration.maxTaskIdle) else { continue }
+                    if next == nil || timestamp < next!.timestamp { next = (id, timestamp) }
+                }
+                guard let next, let record = buffered[next.id]?.take() else { break }
                 try process(record)
                 consumer.markProcessed(record)
+                // A partition just emptied with more to come: wait for it before going on.
+                if lagging.isEmpty, buffered[next.id]!.emptyPartitions.contains(where: isLagging) { break }
             }
         }
     }
+
+    /// How long a sub-topology waits for a lagging input partition's records before it goes on without
+    /// them (see ``processBuffered()``).
+    static let maximumOrderingWait: Duration = .seconds(10)
 
     /// Pauses the partitions of tasks whose buffer is over the budget's bound, or of every task while the
     /// producer's queue is full, and resumes them once drained: librdkafka then stops prefetching for
@@ -459,6 +502,7 @@ final class StreamThread: ConsumerRebalanceListener {
     }
 
     func partitionStopped(_ partition: TopicPartition, error: KafkaError) {
+        stoppedPartitions.insert(partition)
         logger.critical("input partition stopped; the rest keep running: \(error)")
     }
 

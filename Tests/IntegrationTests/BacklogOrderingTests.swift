@@ -1,0 +1,56 @@
+import Foundation
+import StreamCore
+import Testing
+
+/// A backlog on four input partitions, re-keyed and counted in windows with a two-minute grace
+/// (`topologies/examples/product-views.yml`), with the runner killed (`kill -9`) twice on the way.
+///
+/// The input's event times only ever increase, so no view is late. Processed in fetch order, one input
+/// partition's hours would reach the repartition topic before another's minutes and most views would
+/// come out late; processed in event-time order across the input partitions (as the stream thread
+/// does, waiting for a partition that has records still to fetch), every view counts, after every
+/// crash as without one. The reference is computed without StreamCore.
+@Suite("A backlog on several partitions, in event-time order", .serialized)
+struct BacklogOrderingTests {
+    static let topology = repositoryRoot + "/topologies/examples/product-views.yml"
+    static let output = "product-views-per-minute"
+
+    @Test func everyViewOfABacklogCountsThroughTwoKills() async throws {
+        var random = SeededRandom(seed: 19)
+        var time: Int64 = 1_795_773_600_000
+        let events = (0..<6_000).map { _ in
+            time += Int64.random(in: 1...2_000, using: &random)
+            let user = "C\(Int.random(in: 0..<200, using: &random))"
+            let product = "P\(Int.random(in: 1...30, using: &random))"
+            let isView = Int.random(in: 0..<10, using: &random) < 7
+            let event = isView ? "Product Viewed" : "Cart Viewed"
+            let json = #"{"type":"track","event":"\#(event)","userId":"\#(user)","timestamp":"\#(EventTimestamp.formatISO8601(time))","properties":{"product_id":"\#(product)"}}"#
+            return GeneratedView(user: user, event: event, product: product, time: time, json: json)
+        }
+        let reference = ProductViewsReference(events, partitions: 4)
+        #expect(reference.late == 0 && reference.finalResults.count > 1_000)
+
+        let broker = try TestDevBroker(topics: ["customer-interactions:4"], topologies: [Self.topology])
+        let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
+        try producer.sendAll("customer-interactions", events.map { ($0.user, $0.json) })
+        try producer.close()
+        let state = TemporaryStateDirectory()
+        func start() throws -> TestRunnerProcess {
+            try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
+                "--state-dir", state.path, "--commit-interval-ms", "200",
+            ])
+        }
+        for outputs in [100, 500] {
+            let runner = try start()
+            _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(120)) {
+                $0[Self.output, default: []].count >= outputs
+            }
+            runner.stop(signal: SIGKILL)
+        }
+        let last = try start()
+        let (results, conflicting) = try await ProductViewsTopologyTests.finalResults(broker, expecting: reference, timeout: .seconds(180))
+        #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
+        #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).count), e.g. \(reference.finalResults.subtracting(results.values).sorted().prefix(3)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(3))")
+        #expect(last.stop() == 0)
+    }
+}
