@@ -31,14 +31,9 @@ struct PartitionGroup {
         queues[record.topicPartition, default: []].append(Buffered(record: record, timestamp: timestamp))
     }
 
-    /// The next record to process, or `nil` when there is none or the task should wait for a partition
-    /// without data (for at most `maxIdle` from when it began waiting, measured with `now`).
-    mutating func next(now: ContinuousClock.Instant, maxIdle: Duration) -> ConsumerRecord? {
-        guard peek(now: now, maxIdle: maxIdle) != nil else { return nil }
-        return take()
-    }
-
-    /// The timestamp of the record ``next(now:maxIdle:)`` would hand out, without handing it out.
+    /// The timestamp of the next record to process, without handing it out (``take()`` does); `nil` when
+    /// there is none or the task should wait for a partition without data (for at most `maxIdle` from
+    /// when it began waiting, measured with `now`).
     mutating func peek(now: ContinuousClock.Instant, maxIdle: Duration) -> Int64? {
         let ready = partitions.filter { count(in: $0) > 0 }
         guard !ready.isEmpty else {

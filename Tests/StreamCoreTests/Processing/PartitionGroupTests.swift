@@ -59,3 +59,11 @@ struct PartitionGroupTests {
         #expect(group.isEmpty)
     }
 }
+
+extension PartitionGroup {
+    /// The next record to process, as the stream thread takes it: peek, then take.
+    mutating func next(now: ContinuousClock.Instant, maxIdle: Duration) -> ConsumerRecord? {
+        guard peek(now: now, maxIdle: maxIdle) != nil else { return nil }
+        return take()
+    }
+}
