@@ -63,19 +63,26 @@ struct HTTPServerLimitsTests {
     }
 
     @Test func connectionsOverTheCapAreClosedAtOnce() async throws {
-        let (server, _) = try await server { $0.maximumConnections = 2 }
+        let (server, _) = try await server { configuration in
+            configuration.maximumConnections = 2
+            configuration.idleTimeout = .seconds(600)  // the idle ones must stay for the whole test
+        }
         let first = try await RawConnection.open(port: server.port)
         let second = try await RawConnection.open(port: server.port)
         let third = try await RawConnection.open(port: server.port)
-        try await waitUntil(timeout: .seconds(10)) { third.isClosed }
+        // Generous timeouts: the test suite runs in parallel on two cores, and a starved test task
+        // sees its deadlines pass while the server (on NIO's threads) has long done its part.
+        try await waitUntil(timeout: .seconds(30)) { third.isClosed }
         #expect(!first.isClosed && !second.isClosed)
         first.close()
-        try await waitUntil(timeout: .seconds(10)) { first.isClosed }
-        // The slot is free again once the server has seen the first one go.
-        try await waitUntil(timeout: .seconds(10)) {
+        try await waitUntil(timeout: .seconds(30)) { first.isClosed }
+        // The slot is free again once the server has seen the first one go; until then a new
+        // connection is refused, and the next attempt follows.
+        try await waitUntil(timeout: .seconds(60)) {
             guard let fourth = try? await RawConnection.open(port: server.port) else { return false }
-            try await fourth.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            try await waitUntil(timeout: .seconds(5)) { fourth.isClosed || fourth.text.contains("ok\n") }
+            defer { fourth.close() }
+            try? await fourth.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await waitUntil(timeout: .seconds(30)) { fourth.isClosed || fourth.text.contains("ok\n") }
             return fourth.text.contains("ok\n")
         }
     }
