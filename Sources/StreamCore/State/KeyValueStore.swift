@@ -195,7 +195,7 @@ public final class KeyValueStore {
         do {
             try database.write(batch)
         } catch {
-            throw StateStoreError(store: name, changelog: changelog, message: "local write failed: \(error)")
+            throw StateStoreError(store: name, changelog: changelog, message: "local write failed: \(error)", localFailure: error)
         }
         cache.removeAll(keepingCapacity: true)
         flushedCheckpoint = pending.checkpoint

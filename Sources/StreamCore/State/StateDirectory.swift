@@ -40,6 +40,38 @@ public enum StateDirectory {
         guard write(descriptor, page, page.count) == page.count, fsync(descriptor) == 0 else { throw fail() }
     }
 
+    /// The space on the file system holding `path` (or its nearest existing parent): the bytes an
+    /// unprivileged process may still write, and the file system's size; `nil` when the system cannot say.
+    public static func space(at path: String) -> (availableBytes: Int64, totalBytes: Int64)? {
+        var existing = URL(fileURLWithPath: path)
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" { existing.deleteLastPathComponent() }
+        var stats = statvfs()
+        guard statvfs(existing.path, &stats) == 0 else { return nil }
+        return (Int64(stats.f_bavail) * Int64(stats.f_frsize), Int64(stats.f_blocks) * Int64(stats.f_frsize))
+    }
+
+    /// Whether an application whose state directory refused a write may resume: the directory is
+    /// writable again (``checkWritable(_:under:)``) and its file system has room — at least
+    /// `minimumFreeBytes` or a twentieth of the file system, whichever is less — so that the few
+    /// kilobytes RocksDB's own clean-up frees on a full disk do not start tasks that fail at once.
+    public static func hasRoomToResume(_ application: String, under stateDirectory: String, minimumFreeBytes: Int64) -> Bool {
+        guard (try? checkWritable(application, under: stateDirectory)) != nil else { return false }
+        guard let space = space(at: path(of: application, under: stateDirectory)) else { return true }
+        return space.availableBytes >= min(minimumFreeBytes, space.totalBytes / 20)
+    }
+
+    /// The local write that `error` reports a store failed to make (its RocksDB refusal), or the
+    /// state directory found unusable; `nil` for any other failure. These, and only these, are
+    /// failures of the state directory rather than of the application or its cluster.
+    public static func writeFailure(in error: any Error) -> (any Error)? {
+        switch error {
+        case let error as StateStoreError: error.localFailure
+        case let error as RocksDBError where error.code == .writeFailed: error
+        case let error as Unusable: error
+        default: nil
+        }
+    }
+
     /// What an error number means for a state directory.
     static func explanation(of code: Int32) -> String {
         switch code {

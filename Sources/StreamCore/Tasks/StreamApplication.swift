@@ -20,7 +20,8 @@ public final class StreamApplication: Service, Sendable {
     }
 
     /// Processes on a dedicated thread (polling blocks; it must not occupy the cooperative pool) until
-    /// graceful shutdown, then returns once everything processed is committed.
+    /// graceful shutdown, then returns once everything processed is committed. A state directory that
+    /// refuses a write pauses processing until it has room again (``StreamThreadSupervisor``).
     ///
     /// Cancellation (a `ServiceGroup` escalates to it when graceful shutdown outlasts its
     /// `maximumGracefulShutdownDuration`) stops waiting at once: the thread is asked to stop but may be
@@ -37,9 +38,9 @@ public final class StreamApplication: Service, Sendable {
                 await withCheckedContinuation { continuation in
                     completion.await(continuation)
                     let thread = Thread {
-                        let streamThread = StreamThread(topology: topology, configuration: configuration, logger: logger)
+                        let supervisor = StreamThreadSupervisor(topology: topology, configuration: configuration, logger: logger)
                         completion.finish(Result { () throws in
-                            try streamThread.run { stopRequested.isSet }
+                            try supervisor.run { stopRequested.isSet }
                         })
                     }
                     thread.name = "tributary-\(topology.applicationID)"

@@ -28,6 +28,9 @@ public struct StreamsConfiguration: Sendable {
     /// dead-lettered (`invalid-event-time`) instead of moving its task's stream time into the future,
     /// where it would close every window and make every later record late. `nil` accepts any time.
     public var maxEventTimeSkew: Duration? = .seconds(7 * 86_400)
+    /// The free space a state directory that refused a write (a full disk) needs before processing
+    /// resumes — or a twentieth of its file system, if that is less.
+    public var stateDirectoryRoomToResume: Int64 = 64 * 1024 * 1024
     /// How many records one poll hands to processing at most.
     public var maxPollRecords: Int = 1000
     /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.

@@ -55,6 +55,7 @@ public final class RocksDBDatabase: Sendable {
         let dbOptions = rocksdb_options_create()!
         rocksdb_options_set_create_if_missing(dbOptions, options.createIfMissing ? 1 : 0)
         rocksdb_options_set_create_missing_column_families(dbOptions, 1)
+        rocksdb_options_set_info_log_level(dbOptions, options.infoLogLevel.rawValue)
         if let bytes = options.databaseWriteBufferSizeBytes { rocksdb_options_set_db_write_buffer_size(dbOptions, bytes) }
         Self.applyColumnFamilyOptions(options, to: dbOptions)
         let cfOptions = rocksdb_options_create()!

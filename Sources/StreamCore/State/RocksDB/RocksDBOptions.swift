@@ -17,5 +17,16 @@ public struct RocksDBOptions: Sendable {
     /// changelogs, so a lost tail of the WAL after a machine crash costs a restore, never correctness.
     public var syncWrites: Bool = false
 
+    /// The least severe message RocksDB writes to its own `LOG` file in the database directory.
+    /// `fatal` by default (Kafka Streams keeps `ERROR`): that file lives on the state disk, and on a
+    /// full disk RocksDB 7.8.3 aborts the process when it writes a `LOG` line after one that failed —
+    /// error paths log several. At `fatal` only the options header is written, when a database opens.
+    public var infoLogLevel: InfoLogLevel = .fatal
+
+    /// RocksDB's `InfoLogLevel`.
+    public enum InfoLogLevel: Int32, Sendable {
+        case debug = 0, info, warning, error, fatal
+    }
+
     public init() {}
 }
