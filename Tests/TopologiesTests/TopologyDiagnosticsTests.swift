@@ -187,6 +187,10 @@ private let invalidFixtures: [InvalidFixture] = [
         "bad-log-level.yml:10:9: expected at least one of 'key' and 'value' in 'map'",
         "bad-log-level.yml:11:13: topic name 'customer interactions' \(topicCharacters)"
     ),
+    InvalidFixture(
+        "store-kept-twice.yml",
+        "store-kept-twice.yml:15:64: store 'counts' is already kept by the step at 9:25; give each step its own store"
+    ),
 ]
 
 @Suite("Topology diagnostics")

@@ -84,19 +84,6 @@ extension TopologyDefinition {
                 case .groupBy(_, _, let name, let declared), .repartition(_, let name, let declared):
                     partitions = declared ?? partitions
                     found.append((Located(Self.repartitionTopic(application: application, name: name.value), at: name.location), partitions))
-                case .count(let options), .reduce(_, _, let options), .aggregate(_, _, _, _, let options):
-                    found.append((Located(Self.changelogTopic(application: application, store: options.store.value), at: options.store.location), partitions))
-                case .streamJoin(let join):
-                    for side in [StreamStreamJoin.Side.left, .right] {
-                        let store = StreamStreamJoin.store(named: join.store.value, of: side)
-                        found.append((Located(Self.changelogTopic(application: application, store: store), at: join.store.location), partitions))
-                    }
-                case .timer(let timer):
-                    found.append((Located(Self.changelogTopic(application: application, store: timer.store.value), at: timer.store.location), partitions))
-                case .deduplicate(let deduplicate):
-                    found.append((Located(Self.changelogTopic(application: application, store: deduplicate.store.value), at: deduplicate.store.location), partitions))
-                case .toTable(let store):
-                    found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
                 case .join(let table, _, _, .foreignKey, _):
                     // Subscriptions live with the right table's partitions, answers go back to the left's.
                     let names = Self.foreignKeyJoinNames(step: step.name)
@@ -104,11 +91,15 @@ extension TopologyDefinition {
                     found.append((Located(Self.repartitionTopic(application: application, name: names.subscription), at: step.location), rightPartitions))
                     found.append((Located(Self.changelogTopic(application: application, store: names.store), at: step.location), rightPartitions))
                     found.append((Located(Self.repartitionTopic(application: application, name: names.response), at: step.location), partitions))
+                    continue
                 case .branch(let branches, let defaultBranch):
                     for branch in branches { _ = walk(branch.steps, partitions: partitions) }
                     _ = walk(defaultBranch ?? [], partitions: partitions)
                 default:
                     break
+                }
+                for store in step.kind.storesCreated(step: step.name, at: step.location) {
+                    found.append((Located(Self.changelogTopic(application: application, store: store.value), at: store.location), partitions))
                 }
             }
             return partitions
@@ -129,13 +120,8 @@ extension TopologyDefinition {
     }
 
     private func writtenTopics(in steps: [StepDefinition]) -> [String] {
-        steps.flatMap { step -> [String] in
-            switch step.kind {
-            case .to(let topic, _, _): [topic.value]
-            case .salesforce(let sink): [sink.topic(application: applicationID.value)]
-            case .http(let sink): [sink.topic(application: applicationID.value)]
-            default: writtenTopics(in: step.kind.childSteps)
-            }
+        steps.flatMap { step in
+            step.kind.topicsWritten(application: applicationID.value, step: step.name) + writtenTopics(in: step.kind.childSteps)
         }
     }
 }

@@ -45,6 +45,20 @@ enum ReferenceValidator {
         for topic in topics where !topicNames.insert(topic.name.value).inserted {
             report("duplicate topic '\(topic.name.value)' in 'topics'", at: topic.name.location)
         }
+        var storeLocations: [String: SourceLocation] = [:]
+        func checkStores(in steps: [StepDefinition]) {
+            for step in steps {
+                for store in step.kind.storesCreated(step: step.name, at: step.location) {
+                    if let first = storeLocations[store.value] {
+                        report("store '\(store.value)' is already kept by the step at \(first.line):\(first.column); give each step its own store", at: store.location)
+                    } else {
+                        storeLocations[store.value] = store.location
+                    }
+                }
+                checkStores(in: step.kind.childSteps)
+            }
+        }
+        for pipeline in pipelines { checkStores(in: pipeline.steps) }
 
         // References.
         var knownNames: [String] = []
