@@ -96,15 +96,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore"]),
-        .testTarget(name: "TextClassificationTests", dependencies: ["TextClassification"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore"], exclude: ["Fixtures"]),
+        // What every test target shares: temporary directories, waiting for a condition, TestFailure.
+        .target(name: "TributaryTestSupport", path: "Tests/TributaryTestSupport"),
+        .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore", "TributaryTestSupport"]),
+        .testTarget(name: "TextClassificationTests", dependencies: ["TextClassification", "TributaryTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", "TributaryTestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore", "TributaryTestSupport"], exclude: ["Fixtures"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "StreamCore", "Topologies", "Sinks", "HTTPServing", "Runner",
+                "StreamCore", "Topologies", "Sinks", "HTTPServing", "Runner", "TributaryTestSupport",
                 // Raw connections to the HTTP server, to send what no well-behaved client would.
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner run` on `topologies/examples/abandoned-carts.yml`: timers started by one runner process
 /// fire in the next one, after a restart; an order cancels its shopper's timers.
@@ -20,7 +21,7 @@ struct AbandonedCartsTopologyTests {
         func added(_ user: String, _ product: String, at time: String) async throws {
             try await send("customer-interactions", user, #"{"event":"Product Added","userId":"\#(user)","timestamp":"\#(time)","properties":{"product_id":"\#(product)"}}"#)
         }
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
 
         try await added("C1", "P1", at: "2026-11-27T10:00:00.000Z")
         try await added("C2", "P3", at: "2026-11-27T10:05:00.000Z")

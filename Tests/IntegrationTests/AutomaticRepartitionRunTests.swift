@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// A topology that re-keys and then counts, run by `runner run` on a 6-partition dev broker: the
 /// repartition topic inserted before `group-by-key` brings each page's clicks to one task, so every
@@ -8,9 +9,8 @@ import Testing
 @Suite("Automatic repartitioning on a dev broker")
 struct AutomaticRepartitionRunTests {
     @Test func reKeyedCountsOnSixPartitionsEqualAnIndependentCount() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("rekey")
+        let directory = temporary.path
         let topology = directory + "/rekey-count.yml"
         try """
             application-id: rekey-count
@@ -44,7 +44,7 @@ struct AutomaticRepartitionRunTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("rekey-clicks", clicks)
         try producer.close()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let runner = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path])
 
         let expected = reference

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// A backlog on four input partitions, re-keyed and counted in windows with a two-minute grace
 /// (`topologies/examples/product-views.yml`), with the runner killed (`kill -9`) twice on the way.
@@ -34,7 +35,7 @@ struct BacklogOrderingTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("customer-interactions", events.map { ($0.user, $0.json) })
         try producer.close()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         func start() throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
                 "--state-dir", state.path, "--commit-interval-ms", "200",

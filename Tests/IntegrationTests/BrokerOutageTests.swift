@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner run` on `topologies/examples/product-views.yml` against a 3-broker dev broker whose faults
 /// are scripted over its control port while input keeps arriving: the group coordinator down, the
@@ -28,7 +29,7 @@ struct BrokerOutageTests {
         for (topic, partition) in Self.partitions {
             try await broker.control("/topics/\(topic)/partitions/\(partition)/leader?broker=1")
         }
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let runner = try TestRunnerProcess(topology: ProductViewsTopologyTests.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--commit-interval-ms", "200",
         ])

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// topologies/dashboard.yml run by `runner run` on a dev broker over generated interactions, orders and
 /// support outcomes: every window in its stores, and every closed window on its topics, equals a

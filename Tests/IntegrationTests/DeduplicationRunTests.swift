@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `topologies/examples/unique-tracking-events.yml` on a 4-partition dev broker, fed the generator's
 /// events with retransmissions: 10% of the events are sent again up to 30 minutes of event time after
@@ -45,7 +46,7 @@ struct DeduplicationRunTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("tracking-events", arrivals.map { ($0.key, $0.value) })
         try producer.close()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let runner = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path])
 
         let expected = ids.count

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// README's first command, `runner run --topology topologies/ --demo`: the whole shop in one process —
 /// embedded broker, dev-salesforce, generator, warehouse, payment gateway, every shop topology — prints
@@ -9,7 +10,7 @@ import Testing
 @Suite("The whole shop in one command")
 struct DemoShopTests {
     @Test func theDemoRunsEveryShopTopologyAndServesTheDashboard() async throws {
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let shop = try ChildProcess(RunnerExecutable.path, [
             "run", "--topology", repositoryRoot + "/topologies/", "--demo", "--http-port", String(port), "--state-dir", state.path, "--log-level", "warning",

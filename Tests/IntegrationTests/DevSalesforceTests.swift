@@ -2,6 +2,7 @@ import Foundation
 import StreamCore
 import Testing
 import _CryptoExtras
+import TributaryTestSupport
 
 /// `runner dev-salesforce` over real HTTP: the Salesforce wire format the sink is written against,
 /// errors and scripted faults included.
@@ -37,9 +38,9 @@ struct DevSalesforceTests {
 
     @Test func jwtBearerGrantChecksSignatureSubjectAndExpiry() async throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("dev-salesforce-\(UUID()).pem")
+        let temporary = TemporaryDirectory("dev-salesforce")
+        let keyFile = URL(fileURLWithPath: temporary.appending("public-key.pem"))
         try key.publicKey.pemRepresentation.write(to: keyFile, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: keyFile) }
         let salesforce = try TestDevSalesforce(["--public-key-file", keyFile.path])
         let now = Int64(Date().timeIntervalSince1970)
         func grant(_ assertion: String) async throws -> TestDevSalesforce.Response {
@@ -417,9 +418,9 @@ struct DevSalesforceTests {
     }
 
     @Test func faultScriptsComeFromAFileAndBadOnesAreRefused() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dev-salesforce-faults-\(UUID()).json")
+        let temporary = TemporaryDirectory("dev-salesforce-faults")
+        let file = URL(fileURLWithPath: temporary.appending("faults.json"))
         try #"{"faults":[{"kind":"request-limit","count":1}]}"#.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
         let salesforce = try TestDevSalesforce(["--faults", file.path])
         let token = try await salesforce.token()
         #expect(try await salesforce.upsert([["Customer_Id__c": "C1"]], token: token).status == 403)

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// A state directory whose disk fills up while the runner processes: the stream thread stops at the
 /// store write RocksDB refuses, processing pauses (the process and its HTTP endpoint stay up) until the

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import StreamCore
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// `processing-guarantee: exactly_once_v2` on product-views.yml, run in-process against a dev broker so
 /// that every transactional call of the stream thread's producers can be read back
@@ -35,7 +36,7 @@ struct ExactlyOnceTests {
         logger.logLevel = .warning
         let definition = try Self.exactlyOnceDefinition()
         var configuration = StreamsConfiguration(bootstrapServers: broker.bootstrapServers)
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         configuration.stateDirectory = state.path
         configuration.commitInterval = .milliseconds(200)
         configuration.processingGuarantee = try #require(definition.processingGuarantee)
@@ -139,7 +140,7 @@ struct ExactlyOnceTests {
         let reference = ProductViewsReference(events, partitions: 4)
         let broker = try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
         try await ProductViewsTopologyTests.produce(events[...], to: broker.bootstrapServers)
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--processing-guarantee", "exactly_once_v2",
@@ -166,7 +167,7 @@ struct ExactlyOnceTests {
                      "product-views.yml's topics exist already on \(bootstrap); use a fresh cluster")
         let events = GeneratedView.events(count: 3000, seed: 34)
         let reference = ProductViewsReference(events, partitions: 4)
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let arguments = ["--state-dir", state.path, "--commit-interval-ms", "200", "--processing-guarantee", "exactly_once_v2"]
         // The first runner creates the topics; a kill mid-stream leaves a transaction open, which the
         // cluster aborts (transaction.timeout.ms) and read_committed readers never see.

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// A global table under `runner run`: read in full before processing, followed afterwards, looked up
 /// by a field from every task although its topic has another partition count than the stream's, and
@@ -11,7 +12,8 @@ import Testing
 @Suite("Global tables end to end")
 struct GlobalTableTests {
     @Test func everyTaskLooksUpTheWholeTableAndSeesItsUpdates() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString).yml").path
+        let temporary = TemporaryDirectory("global")
+        let file = temporary.appending("global.yml")
         try """
             application-id: pricing
             sources:
@@ -28,7 +30,7 @@ struct GlobalTableTests {
         let broker = try TestDevBroker(topologies: [file])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         for product in 1...30 { try await producer.send("products", key: "P\(product)", value: #"{"price":\#(product)}"#) }
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: file, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         for order in 1...30 { try await producer.send("orders", key: "O\(order)", value: #"{"product_id":"P\#(order)"}"#) }

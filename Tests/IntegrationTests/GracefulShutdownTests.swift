@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TributaryTestSupport
 
 /// `runner run --shutdown-timeout-seconds`: a graceful shutdown that cannot finish (the broker hangs,
 /// so nothing can be committed or flushed) is given up after the timeout, with exit status 1 and a
@@ -10,9 +11,10 @@ struct GracefulShutdownTests {
 
     @Test func aShutdownThatCannotFinishIsGivenUpAfterTheTimeout() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
+        let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
-            "--state-dir", state.path, "--shutdown-timeout-seconds", "3",
+            "--state-dir", state.path, "--shutdown-timeout-seconds", "3", "--http-port", String(port),
         ])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         let views = (0..<200).map { index in
@@ -20,8 +22,9 @@ struct GracefulShutdownTests {
         }
         try producer.sendAll("customer-interactions", views)
         try producer.close()
-        // Past the group join (3 s on the dev broker): the runner is processing and committing.
-        try await Task.sleep(for: .seconds(6))
+        // Past the group join: the runner holds its eight input partitions (four of the input, four of
+        // the repartition topic) and is processing and committing.
+        try await waitForPartitions(port: port, count: 8)
         #expect(runner.waitForExit(timeout: .zero) == nil, "the runner runs")
 
         broker.pause()

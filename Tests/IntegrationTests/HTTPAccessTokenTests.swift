@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TributaryTestSupport
 
 /// `runner run` with a bearer token: every endpoint but `/health` (and the dashboard page, which
 /// holds no data) answers 401 without it or with a wrong one, and as usual with it.

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
+import TributaryTestSupport
 
 /// The HTTP server's limits against clients that misbehave, over raw connections: what it refuses on a
 /// request's head (before reading a body), how long it waits for a head or a next request, and how

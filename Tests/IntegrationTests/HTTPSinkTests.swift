@@ -4,6 +4,7 @@ import Logging
 import StreamCore
 import Synchronization
 import Testing
+import TributaryTestSupport
 
 /// An `http` step run by `runner run` against a dev broker and an endpoint served in the test: an
 /// endpoint that fails at first is retried until it answers, a record it refuses goes to the
@@ -45,7 +46,7 @@ struct HTTPSinkTests {
     }
 
     @Test func anEndpointThatFailsAtFirstGetsEveryRecordAndRefusedOnesAreDeadLettered() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let topology = directory.path + "/notify.yml"
         try """

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// The records that once stopped event-time topologies, produced to `tracking-events` amid ordinary
 /// traffic and carried through the shop as in production: the router (`topologies/interactions.yml`)
@@ -46,7 +47,7 @@ struct HostileTrackingEventsTests {
         try producer.close()
         func start(_ topology: String) throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
-                "--state-dir", TemporaryStateDirectory().path, "--commit-interval-ms", "200", "--max-event-time-skew-hours", "168",
+                "--state-dir", TemporaryDirectory("tributary-state").path, "--commit-interval-ms", "200", "--max-event-time-skew-hours", "168",
             ])
         }
         // The router first, through all of it: product-views then meets a backlog on four partitions,

@@ -3,6 +3,7 @@ import Logging
 import StreamCore
 import Synchronization
 import Testing
+import TributaryTestSupport
 
 /// The Kafka edge against a real Kafka-protocol broker (`runner dev-broker`, in its own process).
 @Suite("Kafka edge against runner dev-broker")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// State stores with changelogs against a real Kafka-protocol broker: flush, checkpoint, restore.
 @Suite("Key-value store and changelog restore")
@@ -18,7 +19,7 @@ struct KeyValueStoreTests {
     @Test func aHotKeyCostsOneChangelogRecordPerFlush() async throws {
         let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
         for count in 1...100 { store.put(bytes("P7"), bytes(String(count))) }
         store.put(bytes("P8"), bytes("1"))
@@ -45,7 +46,7 @@ struct KeyValueStoreTests {
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
         var expected: [String: String] = [:]
         do {
-            let directory = TemporaryStateDirectory()
+            let directory = TemporaryDirectory("tributary-state")
             let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
             for round in 0..<3 {
                 for key in 0..<50 where (key + round) % 3 != 0 {
@@ -60,7 +61,7 @@ struct KeyValueStoreTests {
         }
         try producer.close()
 
-        let fresh = TemporaryStateDirectory()
+        let fresh = TemporaryDirectory("tributary-state")
         let rebuilt = try KeyValueStore(name: "counts", directory: fresh.path, changelog: changelog)
         #expect(try rebuilt.changelogOffset == nil)
         let applied = try ChangelogRestorer.restore(rebuilt, bootstrapServers: broker.bootstrapServers, logger: logger)
@@ -73,7 +74,7 @@ struct KeyValueStoreTests {
     @Test func aReopenedStoreAppliesOnlyTheChangelogTailAfterItsCheckpoint() async throws {
         let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         do {
             let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
             store.put(bytes("a"), bytes("1"))
@@ -98,7 +99,7 @@ struct KeyValueStoreTests {
     }
 
     @Test func localStateAheadOfItsChangelogIsDiscardedAndRebuilt() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         do {
             let first = try TestDevBroker(topics: ["app-counts-changelog:2"])
             let producer = try KafkaProducer(configuration: .init(bootstrapServers: first.bootstrapServers), logger: logger)
@@ -129,7 +130,7 @@ struct KeyValueStoreTests {
             try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes("k\(index)"), value: value)) { _ in }
         }
         try producer.close()
-        let fresh = TemporaryStateDirectory()
+        let fresh = TemporaryDirectory("tributary-state")
         let store = try KeyValueStore(name: "counts", directory: fresh.path, changelog: changelog)
         #expect {
             try ChangelogRestorer.restore(store, bootstrapServers: broker.bootstrapServers, logger: logger)
@@ -137,10 +138,4 @@ struct KeyValueStoreTests {
             "\(error)".contains("retention removed records")
         }
     }
-}
-
-/// A state directory removed when the test lets go of it.
-final class TemporaryStateDirectory {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-state-\(UUID().uuidString)").path
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

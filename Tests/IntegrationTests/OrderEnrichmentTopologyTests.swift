@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner run` on `topologies/examples/order-enrichment.yml`: orders re-keyed by customer through a
 /// repartition topic and left-joined with the identifies table; outputs compared with the expected
@@ -23,7 +24,7 @@ struct OrderEnrichmentTopologyTests {
             try await send("identifies", customer, #"{"type":"identify","userId":"\#(customer)","traits":{"email":"old@example.com","firstName":"Old"}}"#)
             try await send("identifies", customer, #"{"type":"identify","userId":"\#(customer)","traits":{"email":"\#(customer.lowercased())@example.com","firstName":"Ann","lastName":"\#(customer)"}}"#)
         }
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         // Orders go in once the table holds every identify: joins see the table as of processing time.

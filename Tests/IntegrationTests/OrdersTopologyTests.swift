@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// topologies/orders.yml run by three `runner run` instances of one application against a dev broker,
 /// with the test playing the payment gateway (its `http` sink posts authorisation requests to the
@@ -29,14 +30,15 @@ struct OrdersTopologyTests {
         try producer.sendAll("inventory", traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, #"{"product_id":"\#($0.key)","available":\#($0.value)}"#) } + [("PZ", #"{"product_id":"PZ","available":1000}"#)])
         let gateway = try await TestPaymentGateway(bootstrapServers: broker.bootstrapServers) { orderID in plan[orderID].flatMap(traffic.paymentEvent) }
 
-        let states = (0..<3).map { _ in TemporaryStateDirectory() }
+        let states = (0..<3).map { _ in TemporaryDirectory("tributary-state") }
         let ports = (0..<3).map { _ in TestPorts.next() }
         func start(_ instance: Int) throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", states[instance].path, "--http-port", String(ports[instance])],
                                   environment: ["PAYMENT_GATEWAY_URL": gateway.url])
         }
         var runners = try (0..<3).map(start)
-        try await Task.sleep(for: .seconds(5))  // the group forms before traffic starts
+        // The group forms before traffic starts: six input topics of four partitions, shared by the three.
+        try await waitForGroup(ports: ports, partitions: 24)
 
         // Event time runs at one minute per second of wall-clock time, so a payment's round trip
         // (reservation, http sink, gateway, webhook) is well inside the 15 minutes of event time an

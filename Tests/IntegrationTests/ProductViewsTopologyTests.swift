@@ -5,6 +5,7 @@ import FoundationNetworking
 import Logging
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner run` on `topologies/examples/product-views.yml` against a dev broker: final per-minute counts
 /// and the live store compared with an independent computation, across restarts, a lost state
@@ -34,7 +35,7 @@ struct ProductViewsTopologyTests {
     }
 
     /// A runner with the default limit on event times ahead of the clock (a week).
-    private func runner(_ broker: TestDevBroker, state: TemporaryStateDirectory, port: Int) throws -> TestRunnerProcess {
+    private func runner(_ broker: TestDevBroker, state: TemporaryDirectory, port: Int) throws -> TestRunnerProcess {
         try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--max-event-time-skew-hours", "168",
         ])
@@ -78,7 +79,7 @@ struct ProductViewsTopologyTests {
         #expect(reference.late > 20 && reference.finalResults.count > 200, "the input exercises late records and many windows")
         let broker = try startBroker()
         try await Self.produce(events[...], to: broker.bootstrapServers)
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let runner = try runner(broker, state: state, port: port)
 
@@ -104,7 +105,7 @@ struct ProductViewsTopologyTests {
         let events = GeneratedView.events(count: 3000, seed: 9)
         let reference = ProductViewsReference(events, partitions: 4)
         let broker = try startBroker()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
 
         // kill -9 mid-stream: both sub-topologies (upstream and downstream of the repartition topic) are
         // busy; outputs, repartition records and changelog records after the last commit are repeated.
@@ -159,7 +160,7 @@ struct ProductViewsTopologyTests {
         let broker = try startBroker()
         try await Self.produce(traffic[...], to: broker.bootstrapServers)
         let port = TestPorts.next()
-        let runner = try runner(broker, state: TemporaryStateDirectory(), port: port)
+        let runner = try runner(broker, state: TemporaryDirectory("tributary-state"), port: port)
         let (results, conflicting) = try await Self.finalResults(broker, expecting: reference)
         #expect(conflicting.isEmpty)
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")

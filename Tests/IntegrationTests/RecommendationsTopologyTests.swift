@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// topologies/recommendations.yml run by `runner run` on a dev broker, over shopping sessions in which
 /// shoppers view, add and buy products of their taste. The co-occurrence state equals a computation

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner reset` on `topologies/examples/product-views.yml`: refused while an instance runs; after it,
 /// the next run processes the input again from the start into empty state — every final result is
@@ -18,7 +19,7 @@ struct ResetCommandTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("customer-interactions", events.map { (key: $0.user, value: $0.json) })
         try producer.close()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         func startRunner(port: Int = 0) throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
                 "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// The `runner` commands as operators type them: exit statuses and what they print.
 @Suite("runner commands")
@@ -67,7 +68,8 @@ struct RunnerCommandTests {
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("no.such.property=1"), "librdkafka refused the property by name: \(unknown.errors)")
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-\(UUID().uuidString).properties").path
+        let temporary = TemporaryDirectory("kafka")
+        let file = temporary.appending("kafka.properties")
         try "# SASL\nsecurity.protocol=PLAINTEXT\nsasl.password hunter2\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let malformed = try runRunner(["run", "--topology", topology, "--bootstrap-servers", "127.0.0.1:9", "--no-http", "--kafka-properties-file", file])
@@ -120,7 +122,8 @@ struct RunnerTopicCheckTests {
 @Suite("runner dev-broker")
 struct DevBrokerCommandTests {
     @Test func devBrokerCreatesEveryTopicATopologyUsesWithItsDeclaredPartitions() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dev-broker-\(UUID().uuidString).yml").path
+        let temporary = TemporaryDirectory("dev-broker")
+        let file = temporary.appending("dev-broker.yml")
         try """
             application-id: counting
             sources:

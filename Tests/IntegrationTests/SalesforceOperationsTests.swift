@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// The `salesforce` step's `insert` and `update` operations run by `runner run` against a dev broker
 /// and `runner dev-salesforce` over real HTTP: every inserted record becomes its own Case, and updates
@@ -17,7 +18,7 @@ struct SalesforceOperationsTests {
 
     /// Writes a topology reading `topic` into one `salesforce` step with `step`'s settings (one per
     /// line, unindented), short retries and batches, so that the test runs in seconds.
-    static func topology(in directory: TemporaryStateDirectory, application: String, topic: String, step: String) throws -> String {
+    static func topology(in directory: TemporaryDirectory, application: String, topic: String, step: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let file = directory.path + "/\(application).yml"
         let text = """
@@ -41,7 +42,7 @@ struct SalesforceOperationsTests {
     }
 
     @Test func everyInsertedRecordBecomesItsOwnCaseNoneCoalescedAway() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         let topology = try Self.topology(in: directory, application: "cases-to-salesforce", topic: "inquiries", step: """
             name: cases
             sobject: Case
@@ -78,7 +79,7 @@ struct SalesforceOperationsTests {
     }
 
     @Test func updatesByIdMergeIntoExistingContactsAndAnUnknownIdIsDeadLettered() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         let application = "contact-updates-to-salesforce"
         let topology = try Self.topology(in: directory, application: application, topic: "email-changes", step: """
             name: contact-emails

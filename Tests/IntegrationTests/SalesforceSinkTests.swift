@@ -2,6 +2,7 @@ import Foundation
 import StreamCore
 import Testing
 import _CryptoExtras
+import TributaryTestSupport
 
 /// contacts-to-salesforce.yml run by `runner run` against a dev broker and `runner dev-salesforce`
 /// over real HTTP: batching and coalescing, every scripted fault in one run, a kill -9 while calls
@@ -26,7 +27,7 @@ struct SalesforceSinkTests {
 
     @Test func tenThousandRecordsAreUpsertedInBatchesOfAtMost200WithTheLatestValues() async throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        let keys = TemporaryStateDirectory()
+        let keys = TemporaryDirectory("tributary-state")
         let privateKeyFile = keys.path + "/app.key", publicKeyFile = keys.path + "/app.pub"
         try FileManager.default.createDirectory(atPath: keys.path, withIntermediateDirectories: true)
         try key.pemRepresentation.write(toFile: privateKeyFile, atomically: true, encoding: .utf8)
@@ -70,7 +71,7 @@ struct SalesforceSinkTests {
 
     /// A copy of the example that retries quickly and probes a used-up daily limit every 3 s, so the
     /// faults play out in a test's time.
-    static func quickRetryingCopy(in directory: TemporaryStateDirectory) throws -> String {
+    static func quickRetryingCopy(in directory: TemporaryDirectory) throws -> String {
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let file = directory.path + "/contacts-to-salesforce.yml"
         let text = try String(contentsOfFile: example, encoding: .utf8).replacingOccurrences(of: "          name: contacts\n", with: """
@@ -85,7 +86,7 @@ struct SalesforceSinkTests {
     }
 
     @Test func everyRecordEndsInSalesforceOrTheDeadLetterTopicThroughEveryFault() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         let topology = try Self.quickRetryingCopy(in: directory)
         let secret = "s3cr3t-\(UUID().uuidString)"
         let broker = try TestDevBroker(topologies: [topology])
@@ -169,7 +170,7 @@ struct SalesforceSinkTests {
     }
 
     @Test func aRunnerKilledWhileCallsFailLosesNothingAfterItsRestart() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         let topology = try Self.quickRetryingCopy(in: directory)
         let broker = try TestDevBroker(topologies: [topology])
         let salesforce = try TestDevSalesforce()
@@ -239,7 +240,7 @@ struct SalesforceSinkTests {
     }
 
     @Test func theSinkSlowsItselfDownBeforeTheDailyLimitIsReached() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let topology = directory.path + "/contacts-to-salesforce.yml"
         try String(contentsOfFile: Self.example, encoding: .utf8).replacingOccurrences(of: "          name: contacts\n", with: """

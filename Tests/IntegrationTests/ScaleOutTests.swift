@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// Three `runner run` instances of `topologies/examples/product-views.yml` share a 12-partition input
 /// while 50,000 events flow: one is killed with SIGKILL mid-stream and restarted a little later,
@@ -53,7 +54,7 @@ struct ScaleOutTests {
         let reference = Set(expected.map { "\($0.key)|\($0.value)" })
 
         let broker = try TestDevBroker(topics: ["\(Self.input):12"], topologies: [Self.topology])
-        let states = (0..<3).map { _ in TemporaryStateDirectory() }
+        let states = (0..<3).map { _ in TemporaryDirectory("tributary-state") }
         func start(_ index: Int) throws -> (runner: TestRunnerProcess, port: Int) {
             let port = TestPorts.next()
             let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// Secrets planted in every place a runner takes them — librdkafka properties on the command line and
 /// in a properties file, an HTTP sink's header and URL query, a Salesforce login URL's user info —
@@ -9,7 +10,7 @@ import Testing
 @Suite("Secrets stay out of logs")
 struct SecretRedactionTests {
     @Test func plantedSecretsAppearInNoLogLine() async throws {
-        let directory = TemporaryStateDirectory()
+        let directory = TemporaryDirectory("tributary-state")
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let topology = directory.path + "/secrets.yml"
         try """

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TributaryTestSupport
 
 /// A runner started on a topology its stored state no longer matches refuses to run, names the store
 /// and what changed — from local state, and from the changelog alone on a machine without it — and
@@ -16,7 +17,7 @@ struct StoreEvolutionTests {
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("customer-interactions", GeneratedView.events(count: 300, seed: 3).map { (key: $0.user, value: $0.json) })
         try producer.close()
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let original = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200",
@@ -28,12 +29,12 @@ struct StoreEvolutionTests {
         #expect(original.stop() == 0)
 
         // The same application, counting in two-minute windows: another store layout.
-        let changed = TemporaryStateDirectory()
+        let changed = TemporaryDirectory("tributary-state")
         let changedTopology = changed.path + "/product-views.yml"
         try FileManager.default.createDirectory(atPath: changed.path, withIntermediateDirectories: true)
         try String(contentsOfFile: Self.topology, encoding: .utf8).replacingOccurrences(of: "tumbling: 1m", with: "tumbling: 2m")
             .write(toFile: changedTopology, atomically: true, encoding: .utf8)
-        let elsewhere = TemporaryStateDirectory()
+        let elsewhere = TemporaryDirectory("tributary-state")
         for (stateDirectory, from) in [(state.path, "local state"), (elsewhere.path, "the changelog alone")] {
             let refused = try TestRunnerProcess(topology: changedTopology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", stateDirectory])
             let status = refused.waitForExit(timeout: .seconds(60))

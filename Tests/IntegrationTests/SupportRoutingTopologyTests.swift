@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// topologies/support-routing.yml run by `runner run` against a dev broker and `runner dev-salesforce`,
 /// on the 135 held-out inquiries (which the classifiers never trained on): every inquiry gets exactly

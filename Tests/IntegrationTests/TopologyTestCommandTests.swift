@@ -5,6 +5,7 @@ import FoundationNetworking
 import StreamCore
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// `runner test`: the examples' test cases pass in-process, a wrong expectation fails with its
 /// location and both records, and the in-process driver agrees with a real run on a dev broker.
@@ -39,9 +40,8 @@ struct TopologyTestCommandTests {
     }
 
     @Test func aWrongExpectationFailsNamingWhereAndWhatDiffers() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runner-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("runner-test")
+        let directory = temporary.path
         let topology = directory + "/product-views.yml"
         try FileManager.default.copyItem(atPath: Self.examples[0], toPath: topology)
         let tests = try String(contentsOfFile: TopologyTestParser.testFile(for: Self.examples[0]), encoding: .utf8)
@@ -108,7 +108,7 @@ struct TopologyTestCommandTests {
             }
         }
         try await produce(testCase.inputRecords.filter(beforeStart))
-        let state = TemporaryStateDirectory()
+        let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: topologyFile, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)] + runnerArguments)
         try await settle(port)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TextClassification
+import TributaryTestSupport
 
 /// The classifier on examples small enough to reason about by hand, and the shipped support models on
 /// the held-out inquiries (written and committed before any training data).
@@ -38,8 +39,8 @@ struct TextClassifierTests {
 
     @Test func aSavedModelClassifiesAsTheTrainedOne() throws {
         let classifier = NaiveBayesClassifier(training: [("cancel my order", "cancellation"), ("size of the shoe", "product_question")])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let temporary = TemporaryDirectory("model")
+        let path = temporary.appending("model.json")
         try TextClassifier.naiveBayes(classifier).save(to: path)
         let loaded = try TextClassifier.load(from: path)
         #expect(loaded.classify("please cancel it") == classifier.classify("please cancel it"))

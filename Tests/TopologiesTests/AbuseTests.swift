@@ -3,6 +3,7 @@ import Logging
 import StreamCore
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// Hostile input in its fast form, for CI: mutated topology files, random expressions and random
 /// records. Nothing may crash, hang or pass a mutation silently; every failure must be a diagnostic or
@@ -77,8 +78,8 @@ struct AbuseTests {
     @Test func hostileRecordsBecomeDeadLettersAndTheStreamGoesOn() throws {
         let file = Self.topologyFiles.first { $0.hasSuffix("examples/product-views.yml") }!
         let topology = try TopologyCompiler.compile(TopologyParser.parse(fileAt: file), logger: Logger(label: "abuse"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("abuse-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("abuse")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory, partitions: 2)
         defer { driver.close() }
         // As under `runner run`: a week's skew on a clock at 2026-11-27T17:20Z.

@@ -2,15 +2,15 @@ import Foundation
 import Logging
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// `classify` with `training:` — the data is read and a classifier trained when the file is compiled,
 /// and every way the data can be unusable is a diagnostic at the step, never a step silently left out.
 @Suite("classify step")
 struct ClassifyStepTests {
     private func problems(training: String, files: [String: String] = [:]) throws -> [String] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("classify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = TemporaryDirectory("classify")
+        let directory = URL(fileURLWithPath: temporary.path)
         for (name, content) in files { try content.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let file = directory.appendingPathComponent("t.yml").path
         try """

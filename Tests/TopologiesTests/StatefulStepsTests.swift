@@ -3,6 +3,7 @@ import Logging
 import StreamCore
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// Stateful steps from YAML to results: parse, compile, and process records against real RocksDB
 /// stores; and the diagnostics for stateful steps written wrongly.
@@ -10,7 +11,8 @@ import Topologies
 struct StatefulStepsTests {
     /// A compiled file with every store its topology writes opened in a temporary directory.
     final class Compiled {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stateful-\(UUID().uuidString)").path
+        private let temporary = TemporaryDirectory("stateful")
+        var directory: String { temporary.path }
         let processor: RecordProcessor
         let state: TaskState
         private var offset: Int64 = 0
@@ -20,12 +22,10 @@ struct StatefulStepsTests {
             processor = RecordProcessor(topology: topology)
             var stores: [String: KeyValueStore] = [:]
             for name in topology.subtopologies.flatMap(\.stores) {
-                stores[name] = try KeyValueStore(name: name, directory: "\(directory)/\(name)", changelog: TopicPartition(topology.changelogTopic(of: name), 0))
+                stores[name] = try KeyValueStore(name: name, directory: temporary.appending(name), changelog: TopicPartition(topology.changelogTopic(of: name), 0))
             }
             state = TaskState(stores: stores)
         }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
 
         /// Outputs of one input as `topic key=value`.
         func send(_ key: String, _ value: String?, topic: String = "in") -> [String] {
@@ -78,8 +78,8 @@ struct StatefulStepsTests {
                   - set-time: value.at
                   - to: out
             """, file: "t.yml"), logger: Logger(label: "test"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("set-time-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("set-time")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
         defer { driver.close() }
         let iso = driver.pipe(topic: "in", key: Array("k".utf8), value: Array(#"{"at":"2026-11-27T10:00:00.000Z"}"#.utf8), timestamp: 5)
@@ -304,8 +304,8 @@ struct StatefulStepsTests {
                   - to: priced-orders
             """
         let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("global")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
         defer { driver.close() }
         func send(_ topic: String, _ key: String, _ value: String?) -> [String] {
@@ -343,8 +343,8 @@ struct StatefulStepsTests {
                   - to: priced-carts
             """
         let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("global-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("global")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
         defer { driver.close() }
         func send(_ topic: String, _ key: String, _ value: String) -> [String] {
@@ -373,8 +373,8 @@ struct StatefulStepsTests {
                   - to: payment-timeouts
             """
         let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wall-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("wall")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
         defer { driver.close() }
         func send(_ key: String, _ status: String) -> Int {
@@ -408,8 +408,8 @@ struct StatefulStepsTests {
                   - to: snapshots
             """
         let topology = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("every-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = TemporaryDirectory("every")
+        let directory = temporary.path
         let driver = try TopologyTestDriver(topology: topology, stateDirectory: directory)
         defer { driver.close() }
         func values(_ records: [ProducerRecord]) -> [String] {

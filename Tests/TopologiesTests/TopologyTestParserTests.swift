@@ -3,6 +3,7 @@ import Logging
 import StreamCore
 import Testing
 import Topologies
+import TributaryTestSupport
 
 /// The results of the test file `tests` run against the topology `topology`, both YAML.
 private func runCases(_ tests: String, of topology: String, partitions: Int? = nil) throws -> [TopologyTestResult] {
@@ -215,9 +216,8 @@ struct TopologyTestParserTests {
     }
 
     @Test func envLoadsTheTopologyAgainWithTheCasesVariables() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("env-case-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = TemporaryDirectory("env-case")
+        let directory = URL(fileURLWithPath: temporary.path)
         let file = directory.appendingPathComponent("t.yml").path
         try """
             application-id: app

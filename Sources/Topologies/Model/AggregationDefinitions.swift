@@ -117,3 +117,16 @@ public struct StreamJoinDefinition: Sendable {
         self.value = value
     }
 }
+
+extension WindowDefinition {
+    /// The engine's form of the window: what runs it, and the one answer to how long a store must keep
+    /// it (``WindowSpecification/minimumRetention``).
+    var specification: WindowSpecification {
+        switch kind {
+        case .tumbling(let size): .time(.tumbling(size: size, grace: grace))
+        case .hopping(let size, let advance): .time(.hopping(size: size, advance: advance, grace: grace))
+        case .session(let gap): .session(SessionWindows(gap: gap, grace: grace))
+        case .sliding(let size): .sliding(SlidingWindows(size: size, grace: grace))
+        }
+    }
+}

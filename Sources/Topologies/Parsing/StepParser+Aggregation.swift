@@ -85,8 +85,8 @@ extension StepParser {
             return nil
         }
         let definition = WindowDefinition(kind: kind, grace: grace, retention: retention, location: step.keywordLocation)
-        if let retention, retention < definition.minimumRetention {
-            diagnostics.report("'retention' must be at least the window's length plus its grace (\(definition.minimumRetention) ms), or windows would vanish before they close", at: fields["retention"]!.location)
+        if let retention, retention < definition.specification.minimumRetention {
+            diagnostics.report("'retention' must be at least the window's length plus its grace (\(definition.specification.minimumRetention) ms), or windows would vanish before they close", at: fields["retention"]!.location)
             return nil
         }
         return .window(definition)
@@ -277,14 +277,3 @@ extension StepParser {
     }
 }
 
-
-extension WindowDefinition {
-    /// The shortest retention that keeps a window until it closes.
-    var minimumRetention: Int64 {
-        switch kind {
-        case .tumbling(let size), .hopping(let size, _): size + grace
-        case .session(let gap): gap + grace
-        case .sliding(let size): size + grace + 1
-        }
-    }
-}

@@ -9,21 +9,3 @@ func onOwnThread<Result: Sendable>(_ body: @escaping @Sendable () throws -> Resu
         }.start()
     }
 }
-
-/// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func waitUntil(timeout: Duration = .seconds(30), _ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now > deadline { throw TestFailure("condition not met within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
-/// Polls `condition`, which may ask a runner over HTTP, every 200 ms until it holds or `timeout` passes.
-func waitUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        if ContinuousClock.now > deadline { throw TestFailure("condition not met within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(200))
-    }
-}

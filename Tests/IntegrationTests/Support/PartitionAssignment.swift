@@ -1,14 +1,29 @@
 import StreamCore
 import Testing
+import TributaryTestSupport
 
-/// Waits until the runner serving on `port` holds `count` input partitions (`GET /metadata`), so a
-/// test's input starts with every partition being processed rather than some starting seconds late.
+/// The input partitions the runner serving on `port` holds (`GET /metadata`); none when it does not answer.
+private func partitionsHeld(port: Int) async -> [String] {
+    let metadata = try? JSONValue(parsing: try await httpGet(port: port, "/metadata"))
+    return metadata?["applications"]?[0]?["partitions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+}
+
+/// Waits until the runner serving on `port` holds `count` input partitions, so a test's input starts
+/// with every partition being processed rather than some starting seconds late.
 func waitForPartitions(port: Int, count: Int) async throws {
-    var assigned = 0
-    for _ in 0..<150 where assigned < count {
-        let metadata = try? JSONValue(parsing: try await httpGet(port: port, "/metadata"))
-        assigned = metadata?["applications"]?[0]?["partitions"]?.arrayValue?.count ?? 0
-        try await Task.sleep(for: .milliseconds(200))
+    try await waitUntil(timeout: .seconds(30)) { await partitionsHeld(port: port).count == count }
+}
+
+/// Waits until the runners serving on `ports`, members of one group, hold the application's `count`
+/// input partitions between them — each partition once, each runner some: the group has formed.
+func waitForGroup(ports: [Int], partitions count: Int) async throws {
+    try await waitUntil(timeout: .seconds(60)) {
+        var held: [String] = []
+        for port in ports {
+            let partitions = await partitionsHeld(port: port)
+            guard !partitions.isEmpty else { return false }
+            held += partitions
+        }
+        return held.count == count && Set(held).count == count
     }
-    #expect(assigned == count, "the runner was assigned its \(count) input partitions")
 }

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TributaryTestSupport
 #endif
 
 /// `runner dev-broker` in its own process, as users run it: a real Kafka-protocol cluster on loopback.
@@ -55,9 +56,4 @@ final class TestDevBroker: Sendable {
     /// Stops the broker with SIGTERM and returns its exit status.
     @discardableResult
     func stop() -> Int32 { child.stop() }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -2,6 +2,7 @@ import Foundation
 import StreamCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TributaryTestSupport
 #endif
 
 /// `runner dev-salesforce` in its own process, as the Salesforce sink's tests and developers run it,

@@ -1,23 +1,23 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TributaryTestSupport
 #endif
 
 /// A tmpfs of a chosen size mounted on a fresh directory: a disk that really fills up, for tests of
 /// what a full disk does. Mounting needs root (CAP_SYS_ADMIN), which CI's machine has; ``isAvailable``
 /// says whether this one does.
 final class TmpfsMount: Sendable {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-tmpfs-\(UUID().uuidString)").path
+    /// Where it is mounted: removed (after the unmount in `deinit`) with the mount point.
+    private let mountPoint = TemporaryDirectory("tributary-tmpfs")
+    var path: String { mountPoint.path }
 
     /// Whether tmpfs file systems can be mounted here.
     static let isAvailable: Bool = (try? TmpfsMount(kilobytes: 64)) != nil
 
     init(kilobytes: Int) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        guard mount("tmpfs", path, "tmpfs", 0, "size=\(kilobytes)k") == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: path)
-            throw TestFailure("cannot mount a tmpfs on \(path): \(reason)")
+        guard mount("tmpfs", mountPoint.path, "tmpfs", 0, "size=\(kilobytes)k") == 0 else {
+            throw TestFailure("cannot mount a tmpfs on \(mountPoint.path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -28,8 +28,5 @@ final class TmpfsMount: Sendable {
         }
     }
 
-    deinit {
-        umount2(path, Int32(MNT_DETACH))
-        try? FileManager.default.removeItem(atPath: path)
-    }
+    deinit { umount2(mountPoint.path, Int32(MNT_DETACH)) }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import StreamCore
+import TributaryTestSupport
 
 /// State with a time to live through the record processor against a real RocksDB store: an
 /// aggregation's `timeToLive` and `deduplicate`'s remembered ids. Expected results follow the rules

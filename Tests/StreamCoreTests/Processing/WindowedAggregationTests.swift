@@ -1,5 +1,6 @@
 import Testing
 @testable import StreamCore
+import TributaryTestSupport
 
 /// Aggregations through the record processor against a real RocksDB store: which windows a record
 /// updates, when a window closes and emits, what is late. Expected results are written out by hand

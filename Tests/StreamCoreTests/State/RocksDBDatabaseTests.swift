@@ -1,5 +1,6 @@
 import Testing
 @testable import StreamCore
+import TributaryTestSupport
 
 @Suite("RocksDB edge")
 struct RocksDBDatabaseTests {

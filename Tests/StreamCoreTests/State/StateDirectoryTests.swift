@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StreamCore
+import TributaryTestSupport
 
 /// Which failures are the state directory's (and pause processing instead of ending it), and when a
 /// directory has room to resume.

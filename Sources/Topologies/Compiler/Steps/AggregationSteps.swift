@@ -101,15 +101,3 @@ extension TopologyCompiler.Context {
         return result
     }
 }
-
-extension WindowDefinition {
-    /// The engine's form of the window.
-    var specification: WindowSpecification {
-        switch kind {
-        case .tumbling(let size): .time(.tumbling(size: size, grace: grace))
-        case .hopping(let size, let advance): .time(.hopping(size: size, advance: advance, grace: grace))
-        case .session(let gap): .session(SessionWindows(gap: gap, grace: grace))
-        case .sliding(let size): .sliding(SlidingWindows(size: size, grace: grace))
-        }
-    }
-}
