@@ -53,11 +53,6 @@ struct AbandonedCartsTopologyTests {
     /// Polls the runner's metrics until the timer step has received `count` records.
     private func waitForTimerStep(toHaveReceived count: Int, port: Int) async throws {
         let wanted = #"tributary_node_records_total{application="abandoned-carts",node="abandoned.0.timer"} \#(count)"#
-        var metrics = ""
-        for _ in 0..<200 where !metrics.contains(wanted) {
-            if let (body, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) { metrics = String(decoding: body, as: UTF8.self) }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(metrics.contains(wanted), "the timer step received \(count) records")
+        try await waitUntil(timeout: .seconds(40)) { (try? await httpGet(port: port, "/metrics"))?.contains(wanted) == true }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// topologies/churn-risk.yml run by `runner run` on a dev broker and `runner dev-salesforce`: a year of
 /// generated orders from customers who shop for a while and then go silent, with steady traffic in
@@ -87,12 +88,11 @@ struct ChurnRiskTopologyTests {
             let order = JavaMurmur2.key(prefix: "warm-up-\(partition)-", landingIn: partition)
             try await producer.send("order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"\#(pulse)","timestamp":"\#(EventTimestamp.formatISO8601(Self.start - Self.day))","properties":{"order_id":"\#(order)","total":1}}"#)
         }
-        var warm: Set<String> = []
-        for _ in 0..<300 where warm.count < pulses.count {
-            for pulse in pulses where (try? await httpGet(port: port, "/stores/churn-risk/keys/\(pulse)"))?.contains("\"score\"") == true { warm.insert(pulse) }
-            try await Task.sleep(for: .milliseconds(200))
+        // Every partition scored its warm-up order.
+        try await waitUntil(timeout: .seconds(60)) {
+            for pulse in pulses where (try? await httpGet(port: port, "/stores/churn-risk/keys/\(pulse)"))?.contains("\"score\"") != true { return false }
+            return true
         }
-        #expect(warm.count == pulses.count, "every partition scored its warm-up order")
         // A day of event time per 200 ms: partitions run at most a few days apart, inside the 30 days of
         // grace, and a customer's next order (at most 15 days on) reaches their task before the silence
         // check its previous one set, even when a loaded machine stalls a partition for 3 seconds.

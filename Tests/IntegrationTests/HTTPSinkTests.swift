@@ -81,10 +81,7 @@ struct HTTPSinkTests {
             "NOTIFY_URL": "http://127.0.0.1:\(server.port)", "NOTIFY_TOKEN": "t0ken",
         ])
         let accepted = Set(orders).subtracting(endpoint.refused)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, !accepted.isSubset(of: endpoint.received.withLock({ Set($0.keys) })) {
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        try await waitUntil(timeout: .seconds(60)) { accepted.isSubset(of: endpoint.received.withLock({ Set($0.keys) })) }
         let dlq = try await TopicReader.read(["notify-dlq"], bootstrapServers: broker.bootstrapServers) { $0["notify-dlq", default: []].count >= 2 }["notify-dlq", default: []]
         #expect(runner.stop() == 0)
 

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner run` on the real `topologies/interactions.yml`, with generated shop events in and every
 /// output topic checked against an independent reference of the routing rules.
@@ -40,13 +41,10 @@ struct InteractionsTopologyTests {
             #"tributary_node_dropped_total{application="shop-interactions",node="by-kind"} \#(expected.dropped)"#,
             #"tributary_dead_letters_total{application="shop-interactions"} \#(expected.deadLettered.count)"#,
         ]
-        var metrics = ""
-        for _ in 0..<50 where !wanted.allSatisfy(metrics.contains) {
-            let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-            metrics = String(decoding: body, as: UTF8.self)
-            try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil(timeout: .seconds(10)) {
+            let metrics = try await httpGet(port: port, "/metrics")
+            return wanted.allSatisfy(metrics.contains)
         }
-        #expect(wanted.allSatisfy(metrics.contains), "\(metrics)")
         #expect(runner.stop() == 0, "SIGTERM ends the runner cleanly")
         try expected.verify(outputs, allowingRepeats: false)
         #expect(input.count == expected.routedCount + expected.dropped + expected.deadLettered.count)

@@ -185,12 +185,8 @@ struct SalesforceSinkTests {
         try producer.close()
 
         let first = try TestRunnerProcess(topology: topology, bootstrapServers: broker.bootstrapServers, environment: environment)
-        var failedCalls = 0
-        for _ in 0..<120 where failedCalls < 3 {
-            try await Task.sleep(for: .milliseconds(500))
-            failedCalls = try await salesforce.collectionsCalls().filter { $0["status"] == 503 }.count
-        }
-        #expect(failedCalls >= 3, "the sink kept retrying while Salesforce answered 503")
+        // The sink keeps retrying while Salesforce answers 503.
+        try await waitUntil(timeout: .seconds(60)) { try await salesforce.collectionsCalls().filter { $0["status"] == 503 }.count >= 3 }
         first.stop(signal: SIGKILL)
 
         #expect(try await salesforce.send("DELETE", "/dev/faults").status == 200)

@@ -604,6 +604,28 @@ struct StatefulStepsTests {
         ])
     }
 
+    @Test func aRetractionNeedsEventTimeAndACancel() {
+        #expect(parseErrors("""
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              a:
+                from: in
+                steps:
+                  - timer: { store: s1, after: 1h, clock: wall-clock, start-when: true, cancel-when: false, value: value, retraction: value }
+                  - to: x
+              b:
+                from: in
+                steps:
+                  - timer: { store: s2, after: 1h, start-when: true, value: value, retraction: value }
+                  - to: y
+            """) == [
+            "t.yml:8:123: 'retraction' needs the stream-time clock: a wall-clock timer has no event time to be late against",
+            "t.yml:13:84: 'retraction' needs 'cancel-when': it is what a cancel arriving after its timer fired sends",
+        ])
+    }
+
     private func compileErrors(_ yaml: String) -> [String] {
         do {
             _ = try TopologyCompiler.compile(TopologyParser.parse(yaml: yaml, file: "t.yml"), logger: Logger(label: "test"))

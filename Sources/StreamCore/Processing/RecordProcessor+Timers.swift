@@ -10,14 +10,28 @@ extension RecordProcessor {
         let now = max(previous ?? record.timestamp, record.timestamp)
         state.checkpoint.streamTimes[node.name] = now
 
+        let retracts = schedule.retraction != nil && schedule.clock == .streamTime
+
         // Cancelling first: a cancelling record at exactly the due time still counts as in time.
         if let cancelsWhen = schedule.cancelsWhen, try run(node, origin: record.origin, { try cancelsWhen(record) }) {
             for entry in try entries(of: store, in: .prefix(TimerStoreLayout.byKeyPrefix(key)), node: node, origin: record.origin) {
                 let id = Array(entry.key.dropFirst(TimerStoreLayout.byKeyPrefix(key).count))
-                store.delete(TimerStoreLayout.dueKey(due: WindowStoreLayout.readTime(entry.value, at: 0), key: key, id: id))
+                let due = WindowStoreLayout.readTime(entry.value, at: 0)
+                // With retractions, cancelling follows event time: a timer started after this record, or
+                // due before it (it fires below), is not this record's to cancel.
+                if retracts, !(due - schedule.delay...due).contains(record.timestamp) { continue }
+                store.delete(TimerStoreLayout.dueKey(due: due, key: key, id: id))
                 store.delete(entry.key)
             }
+            if retracts {
+                try retractFiredTimers(of: key, cancelledAt: record.timestamp, schedule, at: node, origin: record.origin, state: state, into: &outputs)
+                remember(TimerStoreLayout.cancelTag, key: key, suffix: WindowStoreLayout.timeBytes(record.timestamp), until: record.timestamp + schedule.delay, in: store)
+            }
         } else if try run(node, origin: record.origin, { try schedule.startsWhen(record) }) {
+            // A start older than a cancel already seen within its delay was cancelled in event time.
+            if retracts, try cancelSeen(for: key, within: record.timestamp...(record.timestamp + schedule.delay), in: store, node: node, origin: record.origin) {
+                return try fireAndForget(dueBy: now, schedule, at: node, origin: record.origin, state: state, into: &outputs)
+            }
             var id: [UInt8] = []
             if let identifier = schedule.identifier {
                 id = StoreKeyCodec.encode(try run(node, origin: record.origin) { try identifier(record) })
@@ -37,9 +51,62 @@ extension RecordProcessor {
             }
         }
 
-        if schedule.clock == .streamTime {
-            try fireTimers(dueBy: now, schedule, at: node, origin: record.origin, state: state, into: &outputs)
+        try fireAndForget(dueBy: now, schedule, at: node, origin: record.origin, state: state, into: &outputs)
+    }
+
+    /// On stream time: fires the timers due by `now`, and forgets the fired timers and cancels that
+    /// are older than one delay.
+    private func fireAndForget(
+        dueBy now: Int64, _ schedule: TimerSchedule, at node: TopologyNode, origin: RecordOrigin, state: TaskState, into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        guard schedule.clock == .streamTime else { return }
+        try fireTimers(dueBy: now, schedule, at: node, origin: origin, state: state, into: &outputs)
+        guard schedule.retraction != nil else { return }
+        let store = state.store(schedule.store)
+        for (indexTag, tag) in [(TimerStoreLayout.firedExpiryTag, TimerStoreLayout.firedTag), (TimerStoreLayout.cancelExpiryTag, TimerStoreLayout.cancelTag)] {
+            for entry in try entries(of: store, in: TimerStoreLayout.expiredRange(indexTag, by: now), node: node, origin: origin) {
+                let (_, key, suffix) = TimerStoreLayout.decodeExpiryKey(entry.key)
+                store.delete(entry.key)
+                store.delete(TimerStoreLayout.rememberedKey(tag, key: key, suffix: suffix))
+            }
         }
+    }
+
+    /// Sends the retraction of each fired timer of `key` that a cancel at `time` would have cancelled
+    /// in time (started at or before it, due at or after it), and forgets those timers.
+    private func retractFiredTimers(
+        of key: [UInt8], cancelledAt time: Int64, _ schedule: TimerSchedule, at node: TopologyNode, origin: RecordOrigin, state: TaskState,
+        into outputs: inout [ProducerRecord]
+    ) throws(ProcessingError) {
+        guard let retraction = schedule.retraction else { return }
+        let store = state.store(schedule.store)
+        let prefix = TimerStoreLayout.rememberedPrefix(TimerStoreLayout.firedTag, key: key)
+        for entry in try entries(of: store, in: .prefix(prefix), node: node, origin: origin) {
+            let stored = try decodeStored(entry.value, node: node, origin: origin)
+            guard let due = stored.timestamp, due - schedule.delay <= time, time <= due else { continue }
+            let id = Array(entry.key.dropFirst(prefix.count))
+            store.delete(entry.key)
+            store.delete(TimerStoreLayout.expiryKey(TimerStoreLayout.firedExpiryTag, expiry: due + schedule.delay, key: key, suffix: id))
+            let fired = StreamRecord(key: stored.key(from: key), value: stored.value, timestamp: time, origin: origin)
+            var retracted = StreamRecord(key: fired.key, value: try run(node, origin: origin) { try retraction(fired) }, timestamp: time, origin: origin)
+            retracted.resultID = "\(schedule.store)/retraction/\(String(decoding: key, as: UTF8.self))/\(String(decoding: id, as: UTF8.self))/\(due)"
+            try forward(retracted, from: node.id, state: state, into: &outputs)
+        }
+    }
+
+    /// Whether a cancel of `key` at a time in `range` was seen (and is still remembered).
+    private func cancelSeen(for key: [UInt8], within range: ClosedRange<Int64>, in store: KeyValueStore, node: TopologyNode, origin: RecordOrigin) throws(ProcessingError) -> Bool {
+        let prefix = TimerStoreLayout.rememberedPrefix(TimerStoreLayout.cancelTag, key: key)
+        return try entries(of: store, in: .prefix(prefix), node: node, origin: origin).contains { entry in
+            range.contains(WindowStoreLayout.readTime(entry.key, at: prefix.count))
+        }
+    }
+
+    /// Keeps an entry under `tag` for `key` until stream time passes `expiry`.
+    private func remember(_ tag: UInt8, key: [UInt8], suffix: [UInt8], value: [UInt8] = [], until expiry: Int64, in store: KeyValueStore) {
+        store.put(TimerStoreLayout.rememberedKey(tag, key: key, suffix: suffix), value)
+        let indexTag = tag == TimerStoreLayout.firedTag ? TimerStoreLayout.firedExpiryTag : TimerStoreLayout.cancelExpiryTag
+        store.put(TimerStoreLayout.expiryKey(indexTag, expiry: expiry, key: key, suffix: suffix), [])
     }
 
     /// Fires the wall-clock timers of every timer step in `state` that are due by `now` (epoch
@@ -72,6 +139,9 @@ extension RecordProcessor {
             store.delete(entry.key)
             store.delete(TimerStoreLayout.byKey(key: timerKey, id: id))
             let stored = try decodeStored(entry.value, node: node, origin: origin)
+            if schedule.retraction != nil, schedule.clock == .streamTime {
+                remember(TimerStoreLayout.firedTag, key: timerKey, suffix: id, value: entry.value, until: due + schedule.delay, in: store)
+            }
             var fired = StreamRecord(key: stored.key(from: timerKey), value: stored.value, timestamp: due, origin: origin)
             fired.resultID = "\(schedule.store)/\(String(decoding: timerKey, as: UTF8.self))/\(String(decoding: id, as: UTF8.self))/\(due)"
             try forward(fired, from: node.id, state: state, into: &outputs)

@@ -30,10 +30,17 @@ public struct TimerSchedule: Sendable {
     /// `nil`: one timer per key.
     public var identifier: Identifier?
     public var payload: Payload
+    /// On stream time, what a fired timer sends when a cancelling record that reaches it later was in
+    /// time (its event time between the timer's start and its due time), computed from a record whose
+    /// value is the fired timer's value; cancellation then follows event time both ways (a cancelling
+    /// record does not cancel a timer started after it, and a start older than a cancel already seen
+    /// is cancelled at once). Fired timers and cancels are remembered for `delay` of stream time.
+    /// `nil`: a late cancel changes nothing.
+    public var retraction: Payload?
 
     public init(
         store: String, clock: Clock = .streamTime, delay: Int64, startsWhen: @escaping Predicate, cancelsWhen: Predicate?, identifier: Identifier?,
-        payload: @escaping Payload
+        payload: @escaping Payload, retraction: Payload? = nil
     ) {
         self.store = store
         self.clock = clock
@@ -42,5 +49,6 @@ public struct TimerSchedule: Sendable {
         self.cancelsWhen = cancelsWhen
         self.identifier = identifier
         self.payload = payload
+        self.retraction = retraction
     }
 }

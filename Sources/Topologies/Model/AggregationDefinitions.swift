@@ -77,10 +77,13 @@ public struct TimerDefinition: Sendable {
     /// `id:` — several timers per key, one per id; without it, one per key.
     public var identifier: ExpressionText?
     public var value: ValueTemplate
+    /// `retraction:` — what a fired timer sends when a cancelling record that arrives after it fired
+    /// was in time, built with `value` the fired timer's value (stream time only).
+    public var retraction: ValueTemplate?
 
     public init(
         store: Located<String>, delay: Int64, clock: TimerSchedule.Clock = .streamTime, startsWhen: ExpressionText, cancelsWhen: ExpressionText?,
-        identifier: ExpressionText?, value: ValueTemplate
+        identifier: ExpressionText?, value: ValueTemplate, retraction: ValueTemplate? = nil
     ) {
         self.store = store
         self.delay = delay
@@ -89,6 +92,7 @@ public struct TimerDefinition: Sendable {
         self.cancelsWhen = cancelsWhen
         self.identifier = identifier
         self.value = value
+        self.retraction = retraction
     }
 }
 

@@ -228,9 +228,9 @@ extension StepParser {
         return (within ?? before ?? 0, within ?? after ?? 0, grace)
     }
 
-    /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE }`
+    /// `timer: { store: NAME, after: DURATION, start-when: EXPR, cancel-when: EXPR, id: EXPR, value: TEMPLATE, retraction: TEMPLATE }`
     mutating func timer(_ value: YAMLNode, _ step: StepPosition) -> StepKind? {
-        let allowed = ["after", "cancel-when", "clock", "id", "start-when", "store", "value"]
+        let allowed = ["after", "cancel-when", "clock", "id", "retraction", "start-when", "store", "value"]
         guard let fields = YAMLFields(value, of: "'timer'", at: step.keywordLocation, allowed: allowed, &diagnostics) else { return nil }
         let store = fields.required("store", &diagnostics).flatMap { internalName($0, for: "store") }
         let delay = fields.required("after", &diagnostics)?.duration(for: "'after'", &diagnostics)
@@ -242,9 +242,21 @@ extension StepParser {
         let clock = optionalField(fields["clock"], &isComplete) { node, diagnostics in
             node.choice(for: "clock", of: TimerSchedule.Clock.allCases, &diagnostics)
         }
+        let retraction = optionalField(fields["retraction"], &isComplete) { $0.template(for: "retraction", roots: Self.recordRoots, &$1) }
         guard isComplete, let store, let delay, let startsWhen, let template else { return nil }
+        if let node = fields["retraction"] {
+            if clock == .wallClock {
+                diagnostics.report("'retraction' needs the stream-time clock: a wall-clock timer has no event time to be late against", at: node.location)
+                return nil
+            }
+            if cancelsWhen == nil {
+                diagnostics.report("'retraction' needs 'cancel-when': it is what a cancel arriving after its timer fired sends", at: node.location)
+                return nil
+            }
+        }
         return .timer(TimerDefinition(
-            store: store, delay: delay, clock: clock ?? .streamTime, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template))
+            store: store, delay: delay, clock: clock ?? .streamTime, startsWhen: startsWhen, cancelsWhen: cancelsWhen, identifier: identifier, value: template,
+            retraction: retraction))
     }
 
     /// `deduplicate: { id: EXPR, within: DURATION, store: NAME }`
