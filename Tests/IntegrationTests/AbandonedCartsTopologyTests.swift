@@ -31,8 +31,9 @@ struct AbandonedCartsTopologyTests {
         #expect(first.stop() == 0)
 
         // The next process: C2 orders in time; later events move each shopper's task past the due times.
-        // (The order reaches the timers through a repartition topic: it is let through before the later
-        // events, since processing across partitions is not yet in timestamp order.)
+        // (The order reaches the timers through a repartition topic, after the shopper's own events; it
+        // is sent before the later events, so that C2's cart is never reported — a retraction would
+        // correct it, which abandoned-carts.test.yml shows.)
         let secondPort = TestPorts.next()
         let second = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(secondPort)])
         try await send("order-events", "O-1", #"{"event":"Order Completed","userId":"C2","timestamp":"2026-11-27T11:00:00.000Z","properties":{"order_id":"O-1"}}"#)
