@@ -3,8 +3,9 @@ import StreamCore
 import Testing
 import TributaryTestSupport
 
-/// `orders.yml` on a replay: held-out traffic — orders, cancellations and the gateway's answers — is all
-/// on the broker before the runner starts, as after `runner reset` or behind a backlog. The runner then
+/// `orders.yml` on a replay, over one partition and over four: held-out traffic — orders, cancellations
+/// and the gateway's answers — is all on the broker before the runner starts, as after `runner reset`
+/// or behind a backlog. The runner then
 /// meets each order's payment answer as soon as the order, while the order's reservation still travels
 /// through the products' partitions and back. Whatever the arrival order, each order must end as its
 /// events say in event time, which the traffic plan gives without StreamCore (stock is ample, so no
@@ -15,7 +16,10 @@ import TributaryTestSupport
 struct OrdersReplayTests {
     static let topology = repositoryRoot + "/topologies/orders.yml"
 
-    @Test func everyOrderEndsAsItsEventsSayInEventTime() async throws {
+    /// The inputs and feedback topics of orders.yml: the partitions its tasks follow.
+    static let inputTopics = ["order-events", "payment-events", "inventory", "orders-stock-requests", "orders-reservation-results", "orders-payment-timeouts"]
+
+    @Test(arguments: [1, 4]) func everyOrderEndsAsItsEventsSayInEventTime(partitions: Int) async throws {
         var traffic = OrderTraffic(seed: 23, orderCount: 240, products: 30, span: 3_600_000)
         for product in traffic.initialStock.keys { traffic.initialStock[product] = 100_000 }
         traffic.restocks = []
@@ -37,7 +41,7 @@ struct OrdersReplayTests {
             #expect(expected.values.contains(status), "the plan has orders ending \(status)")
         }
 
-        let broker = try TestDevBroker(topologies: [Self.topology])
+        let broker = try TestDevBroker(topics: Self.inputTopics.map { "\($0):\(partitions)" }, topologies: [Self.topology])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try producer.sendAll("inventory", traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, #"{"product_id":"\#($0.key)","available":\#($0.value)}"#) }
             + [("PZ", #"{"product_id":"PZ","available":1000}"#)])
@@ -50,8 +54,8 @@ struct OrdersReplayTests {
         // One late order per partition moves every partition's stream time past every deadline; they
         // buy a product of their own and are left out of the checks.
         let closingAt = (events.last?.at ?? OrderTraffic.start) + 3_600_000
-        try producer.sendAll("order-events", (0..<4).map { partition in
-            let order = JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition)
+        try producer.sendAll("order-events", (0..<partitions).map { partition in
+            let order = JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition, of: partitions)
             return (order, #"{"type":"track","event":"Order Completed","userId":"C0","timestamp":"\#(OrderTraffic.iso(closingAt))","properties":{"order_id":"\#(order)","total":1,"currency":"EUR","products":[{"product_id":"PZ","quantity":1}]}}"#)
         })
         try producer.close()
