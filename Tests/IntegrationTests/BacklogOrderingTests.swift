@@ -17,17 +17,7 @@ struct BacklogOrderingTests {
     static let output = "product-views-per-minute"
 
     @Test func everyViewOfABacklogCountsThroughTwoKills() async throws {
-        var random = SeededRandom(seed: 19)
-        var time: Int64 = 1_795_773_600_000
-        let events = (0..<6_000).map { _ in
-            time += Int64.random(in: 1...2_000, using: &random)
-            let user = "C\(Int.random(in: 0..<200, using: &random))"
-            let product = "P\(Int.random(in: 1...30, using: &random))"
-            let isView = Int.random(in: 0..<10, using: &random) < 7
-            let event = isView ? "Product Viewed" : "Cart Viewed"
-            let json = #"{"type":"track","event":"\#(event)","userId":"\#(user)","timestamp":"\#(EventTimestamp.formatISO8601(time))","properties":{"product_id":"\#(product)"}}"#
-            return GeneratedView(user: user, event: event, product: product, time: time, json: json)
-        }
+        let events = GeneratedView.inEventTimeOrder(count: 6_000, seed: 19, users: 200, products: 30, maxStep: 2_000, viewsInTen: 7)
         let reference = ProductViewsReference(events, partitions: 4)
         #expect(reference.late == 0 && reference.finalResults.count > 1_000)
 

@@ -12,15 +12,7 @@ struct DiskFullTests {
     static let topology = repositoryRoot + "/topologies/examples/product-views.yml"
 
     @Test func processingPausesWhileTheDiskIsFullAndResumesExactlyOnceThereIsRoom() async throws {
-        var random = SeededRandom(seed: 23)
-        var time: Int64 = 1_795_773_600_000
-        let events = (0..<30_000).map { _ in
-            time += Int64.random(in: 1...400, using: &random)
-            let user = "C\(Int.random(in: 0..<300, using: &random))"
-            let product = "P\(Int.random(in: 1...2_000, using: &random))"
-            let json = #"{"type":"track","event":"Product Viewed","userId":"\#(user)","timestamp":"\#(EventTimestamp.formatISO8601(time))","properties":{"product_id":"\#(product)"}}"#
-            return GeneratedView(user: user, event: "Product Viewed", product: product, time: time, json: json)
-        }
+        let events = GeneratedView.inEventTimeOrder(count: 30_000, seed: 23, users: 300, products: 2_000, maxStep: 400)
         let reference = ProductViewsReference(events, partitions: 4)
         let broker = try TestDevBroker(topics: ["customer-interactions:4"], topologies: [Self.topology])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)

@@ -15,31 +15,13 @@ struct HostileTrackingEventsTests {
 
     @Test func hostileRecordsAreDeadLetteredAndEveryOtherViewCounts() async throws {
         // Ordinary traffic in event-time order: with times that only increase, no view is late.
-        var random = SeededRandom(seed: 31)
-        var time: Int64 = 1_795_773_600_000
-        let events = (0..<3_000).map { _ in
-            time += Int64.random(in: 1...1_000, using: &random)
-            let user = "C\(Int.random(in: 0..<100, using: &random))"
-            let product = "P\(Int.random(in: 1...20, using: &random))"
-            let json = #"{"type":"track","event":"Product Viewed","userId":"\#(user)","timestamp":"\#(EventTimestamp.formatISO8601(time))","properties":{"product_id":"\#(product)"}}"#
-            return GeneratedView(user: user, event: "Product Viewed", product: product, time: time, json: json)
-        }
+        let events = GeneratedView.inEventTimeOrder(count: 3_000, seed: 31, users: 100, products: 20, maxStep: 1_000)
         let reference = ProductViewsReference(events, partitions: 4)
         #expect(reference.late == 0 && reference.finalResults.count > 300)
 
-        func view(_ user: String, timestamp: String, extra: String = "") -> (key: String, value: String) {
-            (user, #"{"type":"track","event":"Product Viewed","userId":"\#(user)","timestamp":\#(timestamp),"properties":{"product_id":"P1"\#(extra)}}"#)
-        }
-        let hostile: [(record: (key: String, value: String), kind: String, reason: String)] = [
-            (view("far-future", timestamp: #""9999-12-31T23:59:59.999Z""#), "invalid-event-time", "ahead of the wall clock"),
-            (view("huge-number", timestamp: "1e30"), "invalid-event-time", "event-time"),
-            (view("year-one", timestamp: #""0001-01-01T00:00:00.000Z""#), "invalid-event-time", "before 1970-01-01"),
-            (view("negative", timestamp: "-1"), "invalid-event-time", "before 1970-01-01"),
-            (view("offset", timestamp: #""2026-11-27T10:10:00+99:00""#), "invalid-event-time", "event-time"),
-            (view("huge-value", timestamp: "\(events[1_500].time)", extra: #","note":"\#(String(repeating: "x", count: 998_900))""#), "output-too-large", "bytes"),
-        ]
+        let hostile = GeneratedView.hostile(hugeValueTime: events[1_500].time)
         var traffic = events.map { ($0.user, $0.json) }
-        for (index, record) in hostile.enumerated() { traffic.insert(record.record, at: 200 + index * 400) }
+        for (index, record) in hostile.enumerated() { traffic.insert((record.view.user, record.view.json), at: 200 + index * 400) }
 
         let broker = try TestDevBroker(topologies: [Self.router, Self.productViews])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
@@ -68,8 +50,8 @@ struct HostileTrackingEventsTests {
             $0.values.reduce(0) { $0 + $1.count } >= hostile.count
         }.values.flatMap { $0 }.compactMap(DeadLetterRecord.init)
         for entry in hostile {
-            let letter = letters.first { String(decoding: $0.key ?? [], as: UTF8.self) == entry.record.key }
-            #expect(letter?.kind == entry.kind && letter?.reason.contains(entry.reason) == true, "\(entry.record.key): \(letter.map { "\($0.kind): \($0.reason)" } ?? "no dead letter")")
+            let letter = letters.first { String(decoding: $0.key ?? [], as: UTF8.self) == entry.view.user }
+            #expect(letter?.kind == entry.kind && letter?.reason.contains(entry.reason) == true, "\(entry.view.user): \(letter.map { "\($0.kind): \($0.reason)" } ?? "no dead letter")")
         }
         #expect(letters.count == hostile.count, "only the hostile records are dead-lettered: \(letters.map { "\($0.kind): \($0.reason.prefix(120))" })")
         for runner in [router, productViews] {

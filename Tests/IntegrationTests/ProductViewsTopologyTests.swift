@@ -141,19 +141,7 @@ struct ProductViewsTopologyTests {
     @Test func hostileRecordsAmidTrafficAreDeadLetteredAndEveryOtherViewCounts() async throws {
         let events = GeneratedView.events(count: 2000, seed: 13)
         let reference = ProductViewsReference(events, partitions: 4)
-        func view(_ user: String, timestamp: String, extra: String = "") -> GeneratedView {
-            let json = #"{"type":"track","event":"Product Viewed","userId":"\#(user)","timestamp":\#(timestamp),"properties":{"product_id":"P1"\#(extra)}}"#
-            return GeneratedView(user: user, event: "Product Viewed", product: "P1", time: 0, json: json)
-        }
-        let hostile: [(view: GeneratedView, kind: String, reason: String)] = [
-            (view("far-future", timestamp: #""9999-12-31T23:59:59.999Z""#), "invalid-event-time", "ahead of the wall clock"),
-            (view("huge-number", timestamp: "1e30"), "invalid-event-time", "event-time"),
-            (view("year-one", timestamp: #""0001-01-01T00:00:00.000Z""#), "invalid-event-time", "before 1970-01-01"),
-            (view("negative", timestamp: "-1"), "invalid-event-time", "before 1970-01-01"),
-            (view("offset", timestamp: #""2026-11-27T10:10:00+99:00""#), "invalid-event-time", "event-time"),
-            // Just small enough to be produced; its repartition record would be too large to produce.
-            (view("huge-value", timestamp: "\(events[1699].time)", extra: #","note":"\#(String(repeating: "x", count: 998_900))""#), "output-too-large", "bytes"),
-        ]
+        let hostile = GeneratedView.hostile(hugeValueTime: events[1699].time)
         var traffic = events[...].map { $0 }
         for (index, record) in hostile.enumerated() { traffic.insert(record.view, at: 200 + index * 300) }
 
