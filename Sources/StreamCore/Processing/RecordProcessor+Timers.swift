@@ -140,6 +140,11 @@ extension RecordProcessor {
             store.delete(TimerStoreLayout.byKey(key: timerKey, id: id))
             let stored = try decodeStored(entry.value, node: node, origin: origin)
             if schedule.retraction != nil, schedule.clock == .streamTime {
+                // A timer of this key and id that fired before is replaced, its forgetting with it.
+                let firedKey = TimerStoreLayout.rememberedKey(TimerStoreLayout.firedTag, key: timerKey, suffix: id)
+                if let earlier = try storedValue(store, firedKey, node: node, origin: origin), let earlierDue = try decodeStored(earlier, node: node, origin: origin).timestamp {
+                    store.delete(TimerStoreLayout.expiryKey(TimerStoreLayout.firedExpiryTag, expiry: earlierDue + schedule.delay, key: timerKey, suffix: id))
+                }
                 remember(TimerStoreLayout.firedTag, key: timerKey, suffix: id, value: entry.value, until: due + schedule.delay, in: store)
             }
             var fired = StreamRecord(key: stored.key(from: timerKey), value: stored.value, timestamp: due, origin: origin)
