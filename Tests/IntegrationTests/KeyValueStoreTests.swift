@@ -4,7 +4,8 @@ import StreamCore
 import Testing
 import TributaryTestSupport
 
-/// State stores with changelogs against a real Kafka-protocol broker: flush, checkpoint, restore.
+/// State stores with changelogs against a real Kafka-protocol broker, in this process: flush,
+/// checkpoint, restore.
 @Suite("Key-value store and changelog restore")
 struct KeyValueStoreTests {
     private let logger: Logger = {
@@ -16,8 +17,14 @@ struct KeyValueStoreTests {
 
     private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    /// A dev broker in this process (librdkafka's mock cluster) holding the changelog: stores and
+    /// restores need a Kafka-protocol cluster, not a `runner` process. It stops when dropped.
+    private func inProcessBroker() throws -> DevBroker {
+        try DevBroker(configuration: .init(topics: [.init(name: changelog.topic, partitions: 2)]), logger: logger)
+    }
+
     @Test func aHotKeyCostsOneChangelogRecordPerFlush() async throws {
-        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let broker = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
         let directory = TemporaryDirectory("tributary-state")
         let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
@@ -42,7 +49,7 @@ struct KeyValueStoreTests {
     }
 
     @Test func aStoreRebuildsFromItsChangelogWhenItsDirectoryIsGone() async throws {
-        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let broker = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
         var expected: [String: String] = [:]
         do {
@@ -72,7 +79,7 @@ struct KeyValueStoreTests {
     }
 
     @Test func aReopenedStoreAppliesOnlyTheChangelogTailAfterItsCheckpoint() async throws {
-        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let broker = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
         let directory = TemporaryDirectory("tributary-state")
         do {
@@ -101,7 +108,7 @@ struct KeyValueStoreTests {
     @Test func localStateAheadOfItsChangelogIsDiscardedAndRebuilt() async throws {
         let directory = TemporaryDirectory("tributary-state")
         do {
-            let first = try TestDevBroker(topics: ["app-counts-changelog:2"])
+            let first = try inProcessBroker()
             let producer = try KafkaProducer(configuration: .init(bootstrapServers: first.bootstrapServers), logger: logger)
             let store = try KeyValueStore(name: "counts", directory: directory.path, changelog: changelog)
             store.put(bytes("stale"), bytes("1"))
@@ -110,7 +117,7 @@ struct KeyValueStoreTests {
             store.close()
         }
         // Another cluster (or a recreated topic): its changelog holds one record, the local state claims two.
-        let second = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let second = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: second.bootstrapServers), logger: logger)
         try await producer.send(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: bytes("fresh"), value: bytes("2")))
         try producer.close()
@@ -122,7 +129,7 @@ struct KeyValueStoreTests {
     }
 
     @Test func aChangelogTruncatedByRetentionIsALoudErrorNotAPartialStore() async throws {
-        let broker = try TestDevBroker(topics: ["app-counts-changelog:2"])
+        let broker = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
         // The dev broker keeps about 5 MB per partition: 8 MB pushes the oldest records out.
         let value = [UInt8](repeating: 0x61, count: 1024)
