@@ -38,6 +38,8 @@ let package = Package(
             dependencies: [
                 "StreamCore",
                 "TextClassification",
+                // A sink step's definition makes its destination (docs/ARCHITECTURE.md, "Adding a sink").
+                "Sinks",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -24,11 +24,11 @@ struct SinkStepsTests {
                       external-id: Activity_Id__c
                       fields: { Activity_Id__c: key, Views__c: value.views }
             """), file: "t.yml")
-        let sink = try #require(definition.salesforceSinks.first)
-        #expect(sink.name.value == "salesforce-customer-activity-c")
+        let sink = try #require(definition.sinks(of: SalesforceSinkDefinition.self).first)
+        #expect(sink.delivery.name.value == "salesforce-customer-activity-c")
         #expect(sink.operation == .upsert(externalIDField: "Activity_Id__c"))
         #expect(sink.apiVersion == "62.0")
-        #expect(sink.batchSize == 200)
+        #expect(sink.delivery.batch?.size == 200)
         #expect(sink.topic(application: "app") == "app-salesforce-customer-activity-c-sink")
         #expect(definition.topicPartitions["app-salesforce-customer-activity-c-sink"] == 4)
         #expect(sink.connection["client-id"]?.variables == ["SALESFORCE_CLIENT_ID"], "without 'connection', the standard variables")
@@ -44,7 +44,7 @@ struct SinkStepsTests {
                         login-url: https://${SF_HOST}/x
                         client-id: ${SF_ID}
             """), file: "t.yml")
-        let connection = try #require(definition.salesforceSinks.first?.connection)
+        let connection = try #require(definition.sinks(of: SalesforceSinkDefinition.self).first?.connection)
         #expect(connection["login-url"]?.resolve(in: ["SF_HOST": "example.my.salesforce.com"]) == "https://example.my.salesforce.com/x")
         #expect(connection["client-id"]?.resolve(in: [:]) == nil, "an unset variable leaves the setting unset")
         #expect(connection["client-secret"] == nil)
@@ -56,14 +56,14 @@ struct SinkStepsTests {
                       external-id: Customer_Id__c
                       fields: { Email: value.email }
             """), file: "t.yml")
-        #expect(required.salesforceSinks.first?.isOptional == false)
+        #expect(required.sinks(of: SalesforceSinkDefinition.self).first?.delivery.isOptional == false)
         let optional = try TopologyParser.parse(yaml: topology("""
                       sobject: Contact
                       external-id: Customer_Id__c
                       fields: { Email: value.email }
                       optional: true
             """), file: "t.yml")
-        #expect(optional.salesforceSinks.first?.isOptional == true)
+        #expect(optional.sinks(of: SalesforceSinkDefinition.self).first?.delivery.isOptional == true)
         #expect(parseErrors(topology("""
                       sobject: Contact
                       external-id: Customer_Id__c

@@ -88,12 +88,14 @@ private func render(_ steps: [StepDefinition], indent: String = "") -> [String] 
             return [line + "repartition(\(key?.source ?? "-"), name: \(name.value), partitions: \(partitions.map(String.init) ?? "-"))"]
         case .join(let table, let kind, let condition, _, let value):
             return [line + "join(\(table.value), \(kind.rawValue), when: \(condition?.source ?? "-"), value: \(render(value)))"]
-        case .salesforce(let sink):
-            return [line + "salesforce(\(sink.name.value), \(sink.sObject.value), \(sink.operation), fields: \(render(sink.fields)), batch: \(sink.batchSize))"]
+        case .sink(let sink as SalesforceSinkDefinition):
+            return [line + "salesforce(\(sink.delivery.name.value), \(sink.sObject.value), \(sink.operation), fields: \(render(sink.fields)), batch: \(sink.delivery.batch?.size ?? 0))"]
         case .classify(let source, let text, let into):
             return [line + "classify(\(source), text: \(text.source), into: \(into.value))"]
-        case .http(let sink):
-            return [line + "http(\(sink.name.value), \(sink.method.rawValue) \(sink.url.text.value), body: \(render(sink.body)), batch: \(sink.batchSize.map(String.init) ?? "-"))"]
+        case .sink(let sink as HTTPSinkDefinition):
+            return [line + "http(\(sink.delivery.name.value), \(sink.method.rawValue) \(sink.url.text.value), body: \(render(sink.body)), batch: \(sink.delivery.batch.map { String($0.size) } ?? "-"))"]
+        case .sink(let sink):
+            return [line + "\(sink.keyword)(\(sink.delivery.name.value), \(sink.summary))"]
         }
     }
 }

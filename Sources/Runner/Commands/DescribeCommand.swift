@@ -33,18 +33,8 @@ struct DescribeCommand: ParsableCommand {
     /// The sink workers the runner starts for the file: what each delivers where, from which topic.
     static func sinks(of loaded: LoadedTopology) -> String {
         let application = loaded.topology.applicationID
-        let salesforce = loaded.definition.salesforceSinks.map { sink in
-            let operation = switch sink.operation {
-            case .upsert(let field): "upsert by \(field)"
-            case .insert: "insert"
-            case .update: "update by Id"
-            }
-            return "  Sink \(sink.name.value): Salesforce \(sink.sObject.value) \(operation), \(sink.batchSize) per call, from topic \(sink.topic(application: application))\n"
-        }
-        let http = loaded.definition.httpSinks.map { sink in
-            let batching = sink.batchSize.map { "batches of \($0)" } ?? "\(sink.parallel) requests at once"
-            return "  Sink \(sink.name.value): HTTP \(sink.method.rawValue) \(sink.url.text.value), \(batching), from topic \(sink.topic(application: application))\n"
-        }
-        return (salesforce + http).joined()
+        return loaded.definition.sinks.map { sink in
+            "  Sink \(sink.delivery.name.value): \(sink.summary), from topic \(sink.topic(application: application))\n"
+        }.joined()
     }
 }

@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         var loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         var environment = ProcessInfo.processInfo.environment
         let demoSalesforce = demo ? try await DemoShop.salesforceStandIn(for: loaded.map(\.definition), environment: &environment, logger: logger) : nil
-        let sinks = try SinkSetup(loaded, environment: environment)
+        let sinks = try SinkSetup(loaded, environment: environment, logger: logger)
         let kafkaProperties = try kafka.resolved()
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()

@@ -29,7 +29,7 @@ enum DemoShop {
     /// (client-credentials flow, with the stand-in's default connected app). The stand-in is a service
     /// for the runner's group; nil when none is needed.
     static func salesforceStandIn(for topologies: [TopologyDefinition], environment: inout [String: String], logger: Logger) async throws -> DevSalesforce? {
-        guard topologies.contains(where: { !$0.salesforceSinks.isEmpty }), environment["SALESFORCE_LOGIN_URL", default: ""].isEmpty else { return nil }
+        guard topologies.contains(where: { !$0.sinks(of: SalesforceSinkDefinition.self).isEmpty }), environment["SALESFORCE_LOGIN_URL", default: ""].isEmpty else { return nil }
         let app = DevSalesforceConfiguration()
         let standIn = try await DevSalesforce.start(configuration: app, logger: logger)
         environment.merge([

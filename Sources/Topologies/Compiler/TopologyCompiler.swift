@@ -149,9 +149,8 @@ public enum TopologyCompiler {
             case .toStream: compileToStream(step, on: stream)
             case .join(let table, let kind, let condition, let lookup, let value):
                 compileJoin(step, table: table, kind: kind, condition: condition, lookup: lookup, value: value, on: stream)
-            case .salesforce(let sink): compileSalesforce(step, sink, on: stream)
+            case .sink(let sink): compileSink(step, sink, on: stream)
             case .classify(let source, let text, let into): compileClassify(step, source, text: text, into: into, on: stream)
-            case .http(let sink): compileHTTP(step, sink, on: stream)
             }
         }
 

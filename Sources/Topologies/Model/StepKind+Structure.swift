@@ -10,7 +10,7 @@ extension StepKind {
         case .join(let table, _, _, _, _): [("join", table)]
         case .streamJoin(let join): [("join", join.stream)]
         case .filter, .require, .mapValues, .map, .selectKey, .setTime, .flatMap, .branch, .log, .to, .groupByKey, .groupBy, .timer,
-             .deduplicate, .repartition, .window, .count, .reduce, .aggregate, .toTable, .toStream, .salesforce, .classify, .http:
+             .deduplicate, .repartition, .window, .count, .reduce, .aggregate, .toTable, .toStream, .sink, .classify:
             []
         }
     }
@@ -28,7 +28,7 @@ extension StepKind {
         case .toTable(let store): [store]
         case .join(_, _, _, .foreignKey, _): [Located(TopologyDefinition.foreignKeyJoinNames(step: step).store, at: location)]
         case .join, .filter, .require, .mapValues, .map, .selectKey, .setTime, .flatMap, .branch, .merge, .log, .to, .groupByKey, .groupBy,
-             .repartition, .window, .toStream, .salesforce, .classify, .http:
+             .repartition, .window, .toStream, .sink, .classify:
             []
         }
     }
@@ -40,8 +40,7 @@ extension StepKind {
     public func topicsWritten(application: String, step: String) -> [String] {
         switch self {
         case .to(let topic, _, _): [topic.value]
-        case .salesforce(let sink): [sink.topic(application: application)]
-        case .http(let sink): [sink.topic(application: application)]
+        case .sink(let sink): [sink.topic(application: application)]
         case .groupBy(_, _, let name, _), .repartition(_, let name, _): [TopologyDefinition.repartitionTopic(application: application, name: name.value)]
         case .join(_, _, _, .foreignKey, _):
             [TopologyDefinition.foreignKeyJoinNames(step: step).subscription, TopologyDefinition.foreignKeyJoinNames(step: step).response]
@@ -57,8 +56,7 @@ extension StepKind {
         switch self {
         case .branch(let branches, let defaultBranch): branches.flatMap(\.steps) + (defaultBranch ?? [])
         case .filter, .require, .mapValues, .map, .selectKey, .setTime, .flatMap, .merge, .log, .to, .groupByKey, .groupBy, .streamJoin,
-             .timer, .deduplicate, .repartition, .window, .count, .reduce, .aggregate, .toTable, .toStream, .join, .salesforce, .classify,
-             .http:
+             .timer, .deduplicate, .repartition, .window, .count, .reduce, .aggregate, .toTable, .toStream, .join, .sink, .classify:
             []
         }
     }

@@ -85,7 +85,7 @@ extension TopologyDefinition {
                 case .branch(let branches, let defaultBranch):
                     for branch in branches { _ = walk(branch.steps, keyChanged: changed, isTable: isTable) }
                     _ = walk(defaultBranch ?? [], keyChanged: changed, isTable: isTable)
-                case .to, .salesforce, .http:
+                case .to, .sink:
                     break
                 }
             }

@@ -198,15 +198,12 @@ public indirect enum StepKind: Sendable {
     /// With a global table, `key: EXPR` says which key to look up (default: the record's key), or
     /// `keys: EXPR` several at once.
     case join(table: Located<String>, kind: TableTableJoin.Kind, condition: ExpressionText?, lookup: TableLookup, value: ValueTemplate)
-    /// `salesforce: { sobject: NAME, operation: upsert, external-id: FIELD, fields: TEMPLATE, ... }` —
-    /// writes each record to Salesforce (ends the chain).
-    case salesforce(SalesforceSinkDefinition)
+    /// A step that delivers each record outside Kafka — `salesforce`, `http` (ends the chain; see
+    /// ``SinkDefinition`` and ``SinkKinds``).
+    case sink(any SinkDefinition)
     /// `classify: { model: PATH | training: {...}, text: EXPR, into: FIELD }` — sets `value.FIELD` to
     /// the label a text classifier gives `text`, and `value.FIELD_confidence` to its probability.
     case classify(ClassifierSource, text: ExpressionText, into: Located<String>)
-    /// `http: { url: URL, method: POST|PUT, headers: {...}, body: TEMPLATE, batch: {...} }` — sends
-    /// each record to an HTTP endpoint (ends the chain).
-    case http(HTTPSinkDefinition)
 
     /// The YAML key that introduces the step.
     public var keyword: String {
@@ -235,9 +232,8 @@ public indirect enum StepKind: Sendable {
         case .timer: "timer"
         case .deduplicate: "deduplicate"
         case .streamJoin: "join"
-        case .salesforce: "salesforce"
+        case .sink(let sink): sink.keyword
         case .classify: "classify"
-        case .http: "http"
         }
     }
 }

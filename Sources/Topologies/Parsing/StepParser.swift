@@ -247,9 +247,7 @@ struct StepKeyword: Sendable {
         StepKeyword("timer") { parser, value, step in parser.timer(value, step) },
         StepKeyword("deduplicate") { parser, value, step in parser.deduplicate(value, step) },
         StepKeyword("classify") { parser, value, step in parser.classify(value, step) },
-        StepKeyword("salesforce", endsChain: true) { parser, value, step in parser.salesforce(value, step) },
-        StepKeyword("http", endsChain: true) { parser, value, step in parser.http(value, step) },
-    ]
+    ] + SinkKinds.all.map { kind in StepKeyword(kind.keyword, endsChain: true) { parser, value, step in parser.sink(kind, value, step) } }
 
     static let byKeyword: [String: StepKeyword] = Dictionary(uniqueKeysWithValues: all.map { ($0.keyword, $0) })
 

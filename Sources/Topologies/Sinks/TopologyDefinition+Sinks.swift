@@ -7,19 +7,16 @@ extension TopologyDefinition {
         return flatten(pipelines.flatMap(\.steps))
     }
 
-    /// The `salesforce` steps, in file order.
-    public var salesforceSinks: [SalesforceSinkDefinition] {
+    /// The sink steps, of every kind, in file order.
+    public var sinks: [any SinkDefinition] {
         allSteps.compactMap { step in
-            if case .salesforce(let sink) = step.kind { return sink }
+            if case .sink(let sink) = step.kind { return sink }
             return nil
         }
     }
 
-    /// The `http` steps, in file order.
-    public var httpSinks: [HTTPSinkDefinition] {
-        allSteps.compactMap { step in
-            if case .http(let sink) = step.kind { return sink }
-            return nil
-        }
+    /// The sink steps of one kind, in file order.
+    public func sinks<Kind: SinkDefinition>(of kind: Kind.Type) -> [Kind] {
+        sinks.compactMap { $0 as? Kind }
     }
 }
