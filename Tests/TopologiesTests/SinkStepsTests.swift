@@ -1,7 +1,7 @@
 import Testing
 import Topologies
 
-/// The `salesforce` step: what it reads, its defaults, the sink topic, and its mistakes.
+/// The sink steps (`salesforce`, `file`): what they read, their defaults, the sink topic, and their mistakes.
 @Suite("Sink steps")
 struct SinkStepsTests {
     func topology(_ step: String) -> String {
@@ -98,5 +98,48 @@ struct SinkStepsTests {
                       fields: { Email: value.email }
                   - to: out
             """)) == ["t.yml:12:9: steps after 'salesforce' are never reached"])
+    }
+
+    /// `file`: the settings every sink shares (name, batch, retry, optional) come with it, as with any sink.
+    @Test func aFileStepSharesTheSinkSettingsAndReadsItsOwn() throws {
+        func file(_ settings: String) -> String {
+            """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              audit:
+                from: in
+                steps:
+                  - file:
+            \(settings)
+            """
+        }
+        let definition = try TopologyParser.parse(yaml: file("""
+                      path: ${AUDIT_DIR}/orders.jsonl
+                      value: { order: value.id }
+                      batch: { linger: 1s }
+                      retry: { initial: 1s }
+            """), file: "t.yml")
+        let sink = try #require(definition.sinks(of: FileSinkDefinition.self).first)
+        #expect(sink.delivery.name.value == "file-audit")
+        #expect(sink.delivery.batch == SinkDeliveryOptions.Batch(size: 500, lingerMilliseconds: 1000))
+        #expect(sink.delivery.retryInitialMilliseconds == 1000 && sink.delivery.retryMaxMilliseconds == 30_000)
+        #expect(sink.path.resolve(in: ["AUDIT_DIR": "/var/audit"]) == "/var/audit/orders.jsonl")
+        #expect(sink.topic(application: "app") == "app-file-audit-sink")
+        #expect(definition.topicPartitions["app-file-audit-sink"] == 4)
+        let worker = sink.workerConfiguration(application: "app", bootstrapServers: "b:9092", kafkaProperties: [:])
+        #expect(worker.groupID == "app-file-audit-sink" && worker.deadLetterTopic == "app-dlq" && !worker.coalescesByKey && worker.batchSize == 500)
+
+        // Every problem in one run: the kind's own fields and the shared ones.
+        #expect(parseErrors(file("""
+                      value: { order: value.id }
+                      retry: { initial: soon }
+                      colour: blue
+            """)) == [
+                "t.yml:8:9: missing required field 'path' in 'file'",
+                "t.yml:10:29: expected a duration such as 500ms, 30s, 5m, 2h or 1d for 'initial', got 'soon'",
+                "t.yml:11:11: unknown field 'colour' in 'file'; expected one of: batch, name, optional, path, retry, value",
+            ])
     }
 }

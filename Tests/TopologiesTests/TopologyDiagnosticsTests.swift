@@ -31,7 +31,7 @@ struct InvalidFixture: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-private let stepKeywords = "aggregate, branch, classify, count, deduplicate, filter, flat-map, group-by, group-by-key, http, join, log, map, map-values, merge, peek, reduce, repartition, require, salesforce, select-key, set-time, timer, to, to-stream, to-table, window"
+private let stepKeywords = "aggregate, branch, classify, count, deduplicate, file, filter, flat-map, group-by, group-by-key, http, join, log, map, map-values, merge, peek, reduce, repartition, require, salesforce, select-key, set-time, timer, to, to-stream, to-table, window"
 private let formats = "string, json, bytes"
 private let topicCharacters = "may only contain letters, digits, '.', '_' and '-'"
 

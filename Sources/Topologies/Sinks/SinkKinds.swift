@@ -22,5 +22,5 @@ extension SinkStep {
 
 /// Every kind of sink step: adding a kind of sink is adding its definition here.
 enum SinkKinds {
-    static let all: [any SinkStep.Type] = [SalesforceSinkDefinition.self, HTTPSinkDefinition.self]
+    static let all: [any SinkStep.Type] = [SalesforceSinkDefinition.self, HTTPSinkDefinition.self, FileSinkDefinition.self]
 }
