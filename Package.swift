@@ -82,8 +82,10 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .executableTarget(
-            name: "Runner",
+        // Everything `runner` does (its commands, topology loading, sink setup, the operations HTTP endpoint
+        // and query routing, the instance directory, the demo shop), as a library that unit tests reach.
+        .target(
+            name: "RunnerKit",
             dependencies: [
                 "StreamCore",
                 "Topologies",
@@ -98,12 +100,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(name: "Runner", dependencies: ["RunnerKit"]),
         // What every test target shares: temporary directories, waiting for a condition, TestFailure.
         .target(name: "TributaryTestSupport", path: "Tests/TributaryTestSupport"),
         .testTarget(name: "StreamCoreTests", dependencies: ["StreamCore", "TributaryTestSupport"]),
         .testTarget(name: "TextClassificationTests", dependencies: ["TextClassification", "TributaryTestSupport"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "StreamCore", "TributaryTestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TopologiesTests", dependencies: ["Topologies", "StreamCore", "TributaryTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerKitTests", dependencies: ["RunnerKit", "StreamCore", "Topologies", "Sinks", "TributaryTestSupport"]),
         // Needs a broker: starts `runner dev-broker` itself, so it depends on the executable being built.
         .testTarget(
             name: "IntegrationTests",

@@ -111,7 +111,13 @@ struct RunCommand: AsyncParsableCommand {
         var loaded = try TopologyLoader.loadAll(topologies, logger: logger)
         var environment = ProcessInfo.processInfo.environment
         let demoSalesforce = demo ? try await DemoShop.salesforceStandIn(for: loaded.map(\.definition), environment: &environment, logger: logger) : nil
-        let sinks = try SinkSetup(loaded, environment: environment, logger: logger)
+        let sinks: SinkSetup
+        do throws(SinkSetup.Problems) {
+            sinks = try SinkSetup(loaded, environment: environment, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
         let kafkaProperties = try kafka.resolved()
         var services: [any Service] = []
         let registry = PrometheusCollectorRegistry()

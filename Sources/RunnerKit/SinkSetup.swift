@@ -1,5 +1,3 @@
-import ArgumentParser
-import Foundation
 import Logging
 import Sinks
 import StreamCore
@@ -9,6 +7,17 @@ import Topologies
 /// start-up: a missing or malformed setting stops the runner before anything runs, naming the file,
 /// line and column of the step and the variable.
 struct SinkSetup {
+    /// Why the sinks cannot start: each required sink's problem, `FILE:LINE:COLUMN: KIND sink 'NAME': ...`.
+    struct Problems: Error, Equatable, CustomStringConvertible {
+        let problems: [String]
+
+        init(_ problems: [String]) {
+            self.problems = problems
+        }
+
+        var description: String { problems.joined(separator: "\n") }
+    }
+
     private struct ConfiguredSink {
         let application: String
         let definition: any SinkDefinition
@@ -19,8 +28,10 @@ struct SinkSetup {
     /// Optional sinks left off because a setting they need is not set: why, per sink.
     private let sinksOff: [String]
 
-    /// Makes every sink's destination from `environment`, or prints every problem and exits with status 1.
-    init(_ topologies: [LoadedTopology], environment: [String: String], logger: Logger) throws {
+    /// Makes every sink's destination from `environment`.
+    ///
+    /// - Throws: every problem of every required sink.
+    init(_ topologies: [LoadedTopology], environment: [String: String], logger: Logger) throws(Problems) {
         var sinks: [ConfiguredSink] = []
         var problems: [String] = []
         var sinksOff: [String] = []
@@ -35,10 +46,7 @@ struct SinkSetup {
                 }
             }
         }
-        guard problems.isEmpty else {
-            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n").utf8))
-            throw ExitCode(1)
-        }
+        guard problems.isEmpty else { throw Problems(problems) }
         self.sinks = sinks
         self.sinksOff = sinksOff
     }

@@ -78,11 +78,16 @@ final class InstanceDirectory: Service, Sendable {
         partitionCounts.withLock { $0[topic] }
     }
 
+    /// The cluster's partition count of each topic, read when the directory starts.
+    func learn(partitionCounts counts: [String: Int]) {
+        partitionCounts.withLock { $0 = counts }
+    }
+
     /// Advertises and follows until graceful shutdown, then tells the others this instance leaves.
     func run() async throws {
         let admin = try KafkaAdminClient(bootstrapServers: bootstrapServers, logger: logger, additionalProperties: kafkaProperties)
         let counts = try admin.partitionCounts()
-        partitionCounts.withLock { $0 = counts }
+        learn(partitionCounts: counts)
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         producerConfiguration.additionalProperties = kafkaProperties
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
@@ -172,7 +177,9 @@ final class InstanceDirectory: Service, Sendable {
         }
     }
 
-    private func learn(_ advertisement: InstanceAdvertisement) {
+    /// Takes in an advertisement read from an instances topic (or made here), unless a newer one of
+    /// the same instance is known.
+    func learn(_ advertisement: InstanceAdvertisement) {
         advertisements.withLock { known in
             let earlier = known[advertisement.application]?[advertisement.instance]
             guard earlier.map({ $0.time <= advertisement.time }) ?? true else { return }
@@ -184,5 +191,5 @@ final class InstanceDirectory: Service, Sendable {
         !advertisement.leaving && now - advertisement.time <= 3 * intervalMilliseconds
     }
 
-    private static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
