@@ -3,7 +3,6 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
-import ServiceLifecycle
 import StreamCore
 import Testing
 import Topologies
@@ -42,19 +41,7 @@ struct ExactlyOnceTests {
         configuration.processingGuarantee = try #require(definition.processingGuarantee)
         configuration.transactionCallLog = log
         let application = StreamApplication(topology: try TopologyCompiler.compile(definition, logger: logger), configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: logger))
-        let run = Task { try await group.run() }
-        let result: Result
-        do {
-            result = try await body()
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await run.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await run.value
-        return result
+        return try await IntegrationTests.running(application, logger: logger, body)
     }
 
     /// Produces the first half of `events`, waits for the first results, lets `fault` stage broker

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import StreamCore
 import Testing
 import TributaryTestSupport
@@ -32,18 +31,7 @@ struct StreamThreadTests {
         var configuration = StreamsConfiguration(bootstrapServers: broker.bootstrapServers)
         configuration.stateDirectory = stateDirectory
         configuration.commitInterval = .milliseconds(100)
-        let application = StreamApplication(topology: topology, configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: logger))
-        let run = Task { try await group.run() }
-        do {
-            try await body()
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await run.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await IntegrationTests.running(StreamApplication(topology: topology, configuration: configuration, logger: logger), logger: logger, body)
     }
 
     /// Each word's newest count on `counts`, once every word in `expected` has reached its count.

@@ -135,15 +135,20 @@ struct TopologyTestCommandTests {
         @Sendable func decoded(_ records: [ConsumerRecord]) -> [(key: JSONValue, value: JSONValue)] {
             records.map { record in (key: (try? RecordFormat.string.decode(record.key)) ?? .null, value: (try? RecordFormat.json.decode(record.value)) ?? .null) }
         }
-        let expectedCount = expected.count
-        let read = try await TopicReader.read([outputTopic], bootstrapServers: broker.bootstrapServers, linger: .seconds(3)) {
-            outcome(decoded($0[outputTopic, default: []])).count >= expectedCount
+        @Sendable func holds(_ wanted: (key: JSONValue, value: JSONValue), in actual: [(key: JSONValue, value: JSONValue)]) -> Bool {
+            actual.contains { $0.key.isEquivalent(to: wanted.key) && $0.value.isEquivalent(to: wanted.value) }
+        }
+        // Read until the outcome is the expected one (a correction may come seconds after what it
+        // corrects), then a little longer for anything that should not be there.
+        let read = try await TopicReader.read([outputTopic], bootstrapServers: broker.bootstrapServers, linger: .seconds(3)) { records in
+            let actual = outcome(decoded(records[outputTopic, default: []]))
+            return actual.count == expected.count && expected.allSatisfy { holds($0, in: actual) }
         }
         #expect(runner.stop() == 0)
         let actual = outcome(decoded(read[outputTopic, default: []]))
         #expect(actual.count == expected.count, "got \(actual)")
         for want in expected {
-            #expect(actual.contains { $0.key.isEquivalent(to: want.key) && $0.value.isEquivalent(to: want.value) }, "missing \(want.key) \(want.value); got \(actual)")
+            #expect(holds(want, in: actual), "missing \(want.key) \(want.value); got \(actual)")
         }
     }
 }

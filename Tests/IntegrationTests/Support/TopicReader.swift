@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import StreamCore
 
-/// Reads whole topics from the beginning with a fresh consumer group, for checking outputs.
+/// Reads whole topics from the beginning, for checking outputs: assigned, outside any consumer group
+/// (a group's first join waits 3 s on the dev broker), unless a topic does not exist yet — then with a
+/// fresh group, which follows the topic once it appears.
 enum TopicReader {
     /// Reads `topics` until `isComplete` holds for what was read or `timeout` passes; returns the records by topic.
     /// With a `linger`, reading goes on that long after `isComplete` first holds, so that records that
@@ -20,7 +22,18 @@ enum TopicReader {
         let readerLogger = logger
         return try await onOwnThread {
             let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: readerLogger)
-            try consumer.subscribe(topics)
+            let counts = try KafkaAdminClient(bootstrapServers: consumerConfiguration.bootstrapServers, logger: readerLogger).partitionCounts()
+            if topics.allSatisfy({ counts[$0] != nil }) {
+                var starts: [TopicPartition: Int64] = [:]
+                for topic in topics {
+                    for partition in (0..<Int32(counts[topic]!)).map({ TopicPartition(topic, $0) }) {
+                        starts[partition] = try consumer.watermarks(of: partition).low
+                    }
+                }
+                try consumer.assign(starts)
+            } else {
+                try consumer.subscribe(topics)
+            }
             var records: [String: [ConsumerRecord]] = [:]
             var deadline = ContinuousClock.now + timeout
             var lingering = false
