@@ -23,20 +23,7 @@ struct OrdersReplayTests {
         var traffic = OrderTraffic(seed: 23, orderCount: 240, products: 30, span: 3_600_000)
         for product in traffic.initialStock.keys { traffic.initialStock[product] = 100_000 }
         traffic.restocks = []
-        var expected: [String: String] = [:]
-        var voids: Set<String> = []
-        for order in traffic.orders {
-            if let cancelAt = order.cancelAt, order.payment == .never || cancelAt < order.answerAt {
-                expected[order.id] = "CANCELLED"
-                if order.payment == .authorize { voids.insert(order.id) }
-            } else {
-                expected[order.id] = switch order.payment {
-                case .authorize: "CONFIRMED"
-                case .decline: "PAYMENT_DECLINED"
-                case .never: "PAYMENT_TIMEOUT"
-                }
-            }
-        }
+        let (expected, voids) = traffic.endingsWithAmpleStock
         for status in ["CANCELLED", "CONFIRMED", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT"] {
             #expect(expected.values.contains(status), "the plan has orders ending \(status)")
         }
@@ -51,13 +38,7 @@ struct OrdersReplayTests {
         try producer.sendAll("payment-events", traffic.orders.sorted { $0.answerAt < $1.answerAt }.compactMap { order in
             traffic.paymentEvent(for: order).map { (order.id, $0) }
         })
-        // One late order per partition moves every partition's stream time past every deadline; they
-        // buy a product of their own and are left out of the checks.
-        let closingAt = (events.last?.at ?? OrderTraffic.start) + 3_600_000
-        try producer.sendAll("order-events", (0..<partitions).map { partition in
-            let order = JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition, of: partitions)
-            return (order, #"{"type":"track","event":"Order Completed","userId":"C0","timestamp":"\#(OrderTraffic.iso(closingAt))","properties":{"order_id":"\#(order)","total":1,"currency":"EUR","products":[{"product_id":"PZ","quantity":1}]}}"#)
-        })
+        try producer.sendAll("order-events", traffic.closingOrders(partitions: partitions).map { ($0.key, $0.value) })
         try producer.close()
 
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [

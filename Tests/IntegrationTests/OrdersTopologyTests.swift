@@ -53,14 +53,8 @@ struct OrdersTopologyTests {
             if index == events.count * 7 / 10 { runners[1] = try start(1) }
             try await producer.send(event.topic, key: event.key, value: event.value)
         }
-        // One late order per partition moves every partition's stream time past every deadline. They
-        // buy a product of their own and are left out of the checks.
-        let closingAt = (events.last?.at ?? OrderTraffic.start) + 3_600_000
-        let closing = (0..<4).map { partition in
-            JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition)
-        }
-        for order in closing {
-            try await producer.send("order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"C0","timestamp":"\#(OrderTraffic.iso(closingAt))","properties":{"order_id":"\#(order)","total":1,"currency":"EUR","products":[{"product_id":"PZ","quantity":1}]}}"#)
+        for order in traffic.closingOrders(partitions: 4) {
+            try await producer.send(order.topic, key: order.key, value: order.value)
         }
         try producer.close()
 

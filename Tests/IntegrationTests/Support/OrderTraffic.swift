@@ -85,6 +85,45 @@ struct OrderTraffic {
         return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
+    /// How each order ends when stock is ample (no order competes for it), from its events in event
+    /// time: a cancellation before the payment answer (or with none) → CANCELLED, its authorisation
+    /// then voided; otherwise authorised → CONFIRMED, declined → PAYMENT_DECLINED, no answer →
+    /// PAYMENT_TIMEOUT.
+    var endingsWithAmpleStock: (statuses: [String: String], voids: Set<String>) {
+        endingsWithAmpleStock { $0.cancelAt! < $0.answerAt }
+    }
+
+    /// The same, where `cancelledFirst` says of an order with both a cancellation and an answer whether
+    /// the cancellation counts as first (orders.yml takes the two in the order they arrive).
+    func endingsWithAmpleStock(cancelledFirst: (Order) -> Bool) -> (statuses: [String: String], voids: Set<String>) {
+        var statuses: [String: String] = [:]
+        var voids: Set<String> = []
+        for order in orders {
+            if order.cancelAt != nil, order.payment == .never || cancelledFirst(order) {
+                statuses[order.id] = "CANCELLED"
+                if order.payment == .authorize { voids.insert(order.id) }
+            } else {
+                statuses[order.id] = switch order.payment {
+                case .authorize: "CONFIRMED"
+                case .decline: "PAYMENT_DECLINED"
+                case .never: "PAYMENT_TIMEOUT"
+                }
+            }
+        }
+        return (statuses, voids)
+    }
+
+    /// One late order per partition of order-events, an hour after the last event: each moves its
+    /// partition's stream time past every deadline. They buy a product of their own (`PZ`) and are
+    /// left out of the checks.
+    func closingOrders(partitions: Int) -> [Event] {
+        let closingAt = (events.last?.at ?? Self.start) + 3_600_000
+        return (0..<partitions).map { partition in
+            let order = JavaMurmur2.key(prefix: "closing-\(partition)-", landingIn: partition, of: partitions)
+            return Event(at: closingAt, topic: "order-events", key: order, value: #"{"type":"track","event":"Order Completed","userId":"C0","timestamp":"\#(Self.iso(closingAt))","properties":{"order_id":"\#(order)","total":1,"currency":"EUR","products":[{"product_id":"PZ","quantity":1}]}}"#)
+        }
+    }
+
     /// The gateway's webhook for `order`, or nil when it never answers.
     func paymentEvent(for order: Order) -> String? {
         guard order.payment != .never else { return nil }
