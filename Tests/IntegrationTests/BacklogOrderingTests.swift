@@ -26,9 +26,9 @@ struct BacklogOrderingTests {
         try producer.sendAll("customer-interactions", events.map { ($0.user, $0.json) })
         try producer.close()
         let state = TemporaryDirectory("tributary-state")
-        func start() throws -> TestRunnerProcess {
+        func start(port: Int = 0) throws -> TestRunnerProcess {
             try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
-                "--state-dir", state.path, "--commit-interval-ms", "200",
+                "--state-dir", state.path, "--commit-interval-ms", "200", "--http-port", String(port),
             ])
         }
         for outputs in [100, 500] {
@@ -38,7 +38,11 @@ struct BacklogOrderingTests {
             }
             runner.stop(signal: SIGKILL)
         }
-        let last = try start()
+        // The last runner finishes what the killed ones left (maybe nothing: the second may have been
+        // through); it has its partitions before it is asked to stop.
+        let port = TestPorts.next()
+        let last = try start(port: port)
+        try await waitForPartitions(port: port, count: 8)  // customer-interactions and the repartition topic
         let (results, conflicting) = try await ProductViewsTopologyTests.finalResults(broker, expecting: reference, timeout: .seconds(180))
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).count), e.g. \(reference.finalResults.subtracting(results.values).sorted().prefix(3)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(3))")

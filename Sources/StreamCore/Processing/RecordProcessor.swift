@@ -56,15 +56,23 @@ public final class RecordProcessor {
     /// Processes one record read from one of the topology's source topics, against `state` (the stores
     /// of the task that owns the record's partition; stateless topologies need none).
     public func process(_ input: ConsumerRecord, state: TaskState = TaskState()) -> Outcome {
-        let origin = RecordOrigin(topic: input.topic, partition: input.partition, offset: input.offset)
-        guard let sourceID = topology.sourceNodeByTopic[input.topic] else {
-            let error = ProcessingError(kind: .undecodable, message: "no source reads topic \(input.topic)", node: "-", origin: origin)
-            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
+        process(decode(input), state: state)
+    }
+
+    /// Processes a record read with ``decode(_:)``: a record that could not be read goes to the
+    /// dead-letter topic with why.
+    public func process(_ input: DecodedInput, state: TaskState = TaskState()) -> Outcome {
+        let record: StreamRecord
+        switch input.decoded {
+        case .success(let decoded): record = decoded
+        case .failure(let error):
+            return .deadLetter(DeadLetter.record(for: input.record, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
         }
+        let sourceID = topology.sourceNodeByTopic[input.record.topic]!
+        let origin = record.origin
         var outputs: [ProducerRecord] = []
         state.beginRecord()
         do throws(ProcessingError) {
-            let record = try decode(input, at: topology.nodes[sourceID], origin: origin)
             statistics[sourceID].recordReceived()
             try forward(record, from: sourceID, state: state, into: &outputs)
             if !streamTimePunctuations.isEmpty { try punctuateOnStreamTime(after: record, state: state, into: &outputs) }
@@ -77,18 +85,22 @@ public final class RecordProcessor {
             return .outputs(outputs)
         } catch {
             state.rollBackRecord()
-            return .deadLetter(DeadLetter.record(for: input, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
+            return .deadLetter(DeadLetter.record(for: input.record, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
         }
     }
 
-    /// The event time `input` will be processed at: its source's `event-time`, else its timestamp (also
-    /// when the record cannot be read — processing will dead-letter it). What a task orders its
-    /// partitions' records by.
-    public func eventTime(of input: ConsumerRecord) -> Int64 {
-        guard let sourceID = topology.sourceNodeByTopic[input.topic],
-              case .source(_, _, _, .some) = topology.nodes[sourceID].operation else { return input.timestamp }
+    /// Reads `input` as its source does — key, value, headers, event time — once, for choosing the
+    /// order of a task's records (``DecodedInput/eventTime``) and then for processing it.
+    public func decode(_ input: ConsumerRecord) -> DecodedInput {
         let origin = RecordOrigin(topic: input.topic, partition: input.partition, offset: input.offset)
-        return (try? decode(input, at: topology.nodes[sourceID], origin: origin).timestamp) ?? input.timestamp
+        guard let sourceID = topology.sourceNodeByTopic[input.topic] else {
+            return DecodedInput(record: input, decoded: .failure(ProcessingError(kind: .undecodable, message: "no source reads topic \(input.topic)", node: "-", origin: origin)))
+        }
+        do throws(ProcessingError) {
+            return DecodedInput(record: input, decoded: .success(try decode(input, at: topology.nodes[sourceID], origin: origin)))
+        } catch {
+            return DecodedInput(record: input, decoded: .failure(error))
+        }
     }
 
     /// Records received and dropped per node, in node order.

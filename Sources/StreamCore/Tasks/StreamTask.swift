@@ -60,7 +60,8 @@ final class StreamTask {
     /// Processes `input` unless the task's state already reflects it.
     ///
     /// - Returns: `nil` for a record skipped as already applied.
-    func process(_ input: ConsumerRecord, with processor: RecordProcessor) -> RecordProcessor.Outcome? {
+    func process(_ decoded: DecodedInput, with processor: RecordProcessor) -> RecordProcessor.Outcome? {
+        let input = decoded.record
         var origin = (partition: TopicPartition(input.topic, input.partition), position: OriginPosition(offset: input.offset))
         if topicsCarryingOrigin.contains(input.topic), let upstream = OriginHeaders.position(in: input.headers) {
             origin = upstream
@@ -72,7 +73,7 @@ final class StreamTask {
             }
         }
         if state.checkpoint.hasApplied(origin.position, of: origin.partition) { return nil }
-        let outcome = processor.process(input, state: state)
+        let outcome = processor.process(decoded, state: state)
         state.checkpoint.applied[origin.partition] = origin.position
         return outcome
     }

@@ -30,7 +30,7 @@ final class StreamThread: ConsumerRebalanceListener {
     /// One per global table, shared by every task.
     private var globalTables: [GlobalTableUpdater] = []
     /// Fetched records not yet processed, per task, for processing in timestamp order.
-    private var buffered: [TaskID: PartitionGroup] = [:]
+    private var buffered: [TaskID: PartitionGroup<DecodedInput>] = [:]
     /// Since when each sub-topology has waited for a lagging partition's records (``processBuffered()``).
     private var orderingWaitSince: [Int: ContinuousClock.Instant] = [:]
     /// Input partitions whose fetching stopped for good (their lag must not hold the others back).
@@ -131,13 +131,18 @@ final class StreamThread: ConsumerRebalanceListener {
         logSummary()
     }
 
-    /// Adds a fetched record to its task's partition group, with the event time it will be processed at.
+    /// Adds a fetched record to its task's partition group, which decodes it once it is its partition's
+    /// next (for the event time it is processed at, and for processing).
     private func buffer(_ record: ConsumerRecord) throws {
         let id = try taskID(of: record.topicPartition)
         if buffered[id] == nil {
-            buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskID(of: $0) == id }))
+            let processor = processor
+            buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskID(of: $0) == id })) { record in
+                let decoded = processor.decode(record)
+                return (decoded.eventTime, decoded)
+            }
         }
-        buffered[id]!.add(record, timestamp: processor.eventTime(of: record))
+        buffered[id]!.add(record)
     }
 
     /// Processes the buffered records, sub-topology by sub-topology, in event-time order across the
@@ -177,9 +182,9 @@ final class StreamThread: ConsumerRebalanceListener {
                     guard let timestamp = buffered[id]?.peek(now: now, maxIdle: configuration.maxTaskIdle) else { continue }
                     if next == nil || timestamp < next!.timestamp { next = (id, timestamp) }
                 }
-                guard let next, let record = buffered[next.id]?.take() else { break }
-                try process(record)
-                consumer.markProcessed(record)
+                guard let next, let input = buffered[next.id]?.take() else { break }
+                try process(input)
+                consumer.markProcessed(input.record)
                 // A partition just emptied with more to come: wait for it before going on.
                 if lagging.isEmpty, buffered[next.id]!.emptyPartitions.contains(where: isLagging) { break }
             }
@@ -224,11 +229,12 @@ final class StreamThread: ConsumerRebalanceListener {
         }
     }
 
-    private func process(_ record: ConsumerRecord) throws {
+    private func process(_ input: DecodedInput) throws {
         progress.input += 1
-        let id = try taskID(of: TopicPartition(record.topic, record.partition))
+        let record = input.record
+        let id = try taskID(of: record.topicPartition)
         let task = try tasks[id] ?? openTask(id)
-        guard let outcome = task.process(record, with: processor) else {
+        guard let outcome = task.process(input, with: processor) else {
             progress.skippedReplays += 1
             return
         }

@@ -7,42 +7,67 @@ struct PartitionGroupTests {
     private let left = TopicPartition("orders", 0)
     private let right = TopicPartition("payments", 0)
 
-    private func record(_ partition: TopicPartition, offset: Int64) -> ConsumerRecord {
-        ConsumerRecord(topic: partition.topic, partition: partition.partition, offset: offset, key: nil, value: nil, timestamp: 0)
+    private func record(_ partition: TopicPartition, offset: Int64, at timestamp: Int64) -> ConsumerRecord {
+        ConsumerRecord(topic: partition.topic, partition: partition.partition, offset: offset, key: nil, value: nil, timestamp: timestamp)
     }
 
-    private func drain(_ group: inout PartitionGroup, at now: ContinuousClock.Instant, maxIdle: Duration = .zero) -> [String] {
+    /// A group that reads each record's timestamp, and counts how often it reads one.
+    private func makeGroup(_ partitions: Set<TopicPartition>, reads: Counter = Counter()) -> PartitionGroup<ConsumerRecord> {
+        PartitionGroup(partitions: partitions) { record in
+            reads.count += 1
+            return (record.timestamp, record)
+        }
+    }
+
+    final class Counter {
+        var count = 0
+    }
+
+    private func drain(_ group: inout PartitionGroup<ConsumerRecord>, at now: ContinuousClock.Instant, maxIdle: Duration = .zero) -> [String] {
         var order: [String] = []
         while let next = group.next(now: now, maxIdle: maxIdle) { order.append("\(next.topic)@\(next.offset)") }
         return order
     }
 
     @Test func theSmallestTimestampAmongPartitionsWithDataGoesFirstAndEachPartitionKeepsItsOrder() {
-        var group = PartitionGroup(partitions: [left, right])
-        group.add(record(left, offset: 0), timestamp: 10)
-        group.add(record(left, offset: 1), timestamp: 5)      // out of order within its partition: stays second
-        group.add(record(left, offset: 2), timestamp: 40)
-        group.add(record(right, offset: 0), timestamp: 20)
-        group.add(record(right, offset: 1), timestamp: 30)
+        var group = makeGroup([left, right])
+        group.add(record(left, offset: 0, at: 10))
+        group.add(record(left, offset: 1, at: 5))      // out of order within its partition: stays second
+        group.add(record(left, offset: 2, at: 40))
+        group.add(record(right, offset: 0, at: 20))
+        group.add(record(right, offset: 1, at: 30))
         // Once `right` runs dry only `left` has data: with no idle time allowed it goes on alone.
         #expect(drain(&group, at: .now) == ["orders@0", "orders@1", "payments@0", "payments@1", "orders@2"])
         #expect(group.isEmpty)
     }
 
+    /// As Kafka Streams' RecordQueue: a record is read when it becomes its partition's next, once.
+    @Test func eachRecordIsReadOnceWhenItBecomesItsPartitionsNext() {
+        let reads = Counter()
+        var group = makeGroup([left, right], reads: reads)
+        for offset in 0..<5 { group.add(record(left, offset: Int64(offset), at: Int64(offset))) }
+        group.add(record(right, offset: 0, at: 100))
+        #expect(reads.count == 0, "nothing is read as it is buffered")
+        #expect(group.peek(now: .now, maxIdle: .zero) == 0)
+        #expect(reads.count == 2, "the two heads")
+        #expect(drain(&group, at: .now).count == 6)
+        #expect(reads.count == 6, "every record once, peeks and takes alike")
+    }
+
     @Test func equalTimestampsGoToThePartitionThatSortsFirst() {
-        var group = PartitionGroup(partitions: [left, right])
-        group.add(record(right, offset: 0), timestamp: 7)
-        group.add(record(left, offset: 0), timestamp: 7)
+        var group = makeGroup([left, right])
+        group.add(record(right, offset: 0, at: 7))
+        group.add(record(left, offset: 0, at: 7))
         #expect(drain(&group, at: .now) == ["orders@0", "payments@0"])
     }
 
     @Test func aTaskWaitsForAnEmptyPartitionAtMostMaxIdle() {
-        var group = PartitionGroup(partitions: [left, right])
-        group.add(record(left, offset: 0), timestamp: 100)
+        var group = makeGroup([left, right])
+        group.add(record(left, offset: 0, at: 100))
         let start = ContinuousClock.now
         #expect(group.next(now: start, maxIdle: .milliseconds(500)) == nil, "payments may still bring an earlier record")
         #expect(group.next(now: start + .milliseconds(499), maxIdle: .milliseconds(500)) == nil)
-        group.add(record(right, offset: 0), timestamp: 50)
+        group.add(record(right, offset: 0, at: 50))
         #expect(drain(&group, at: start + .milliseconds(499), maxIdle: .milliseconds(500)) == ["payments@0"], "it did: processed first")
         // `orders@0` waits again for payments, from the moment payments ran dry.
         let dry = start + .milliseconds(499)
@@ -51,9 +76,9 @@ struct PartitionGroupTests {
     }
 
     @Test func revokedPartitionsLoseTheirBufferedRecords() {
-        var group = PartitionGroup(partitions: [left, right])
-        group.add(record(left, offset: 0), timestamp: 1)
-        group.add(record(right, offset: 0), timestamp: 2)
+        var group = makeGroup([left, right])
+        group.add(record(left, offset: 0, at: 1))
+        group.add(record(right, offset: 0, at: 2))
         group.assign([right])
         #expect(drain(&group, at: .now) == ["payments@0"])
         #expect(group.isEmpty)
@@ -62,7 +87,7 @@ struct PartitionGroupTests {
 
 extension PartitionGroup {
     /// The next record to process, as the stream thread takes it: peek, then take.
-    mutating func next(now: ContinuousClock.Instant, maxIdle: Duration) -> ConsumerRecord? {
+    mutating func next(now: ContinuousClock.Instant, maxIdle: Duration) -> Stamped? {
         guard peek(now: now, maxIdle: maxIdle) != nil else { return nil }
         return take()
     }

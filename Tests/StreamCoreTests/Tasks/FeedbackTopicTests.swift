@@ -30,13 +30,13 @@ struct FeedbackTopicTests {
         let (task, processor) = try pingPongTask()
         defer { task.close() }
         let ping = ConsumerRecord(topic: "requests", partition: 0, offset: 5, key: Array("k".utf8), value: Array("ping".utf8), headers: [], timestamp: 1)
-        let sent = try #require(outputs(task.process(ping, with: processor)).first)
+        let sent = try #require(outputs(task.process(processor.decode(ping), with: processor)).first)
         #expect(sent.topic == "loop")
         // The task has applied requests/0 offset 5; the loop record's origin is that very position.
         let back = ConsumerRecord(topic: "loop", partition: 0, offset: 0, key: sent.key, value: sent.value, headers: sent.headers, timestamp: 1)
-        #expect(outputs(task.process(back, with: processor)).map(\.topic) == ["out"])
+        #expect(outputs(task.process(processor.decode(back), with: processor)).map(\.topic) == ["out"])
         // The writer re-produced it after a crash: same origin, new offset; skipped.
         let repeated = ConsumerRecord(topic: "loop", partition: 0, offset: 1, key: sent.key, value: sent.value, headers: sent.headers, timestamp: 1)
-        #expect(task.process(repeated, with: processor) == nil)
+        #expect(task.process(processor.decode(repeated), with: processor) == nil)
     }
 }
