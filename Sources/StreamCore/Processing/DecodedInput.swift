@@ -10,7 +10,7 @@ public struct DecodedInput: Sendable {
     /// cannot be read — processing will dead-letter it). What a task orders its partitions' records by.
     public var eventTime: Int64 {
         switch decoded {
-        case .success(let record): record.timestamp
+        case .success(let read): read.timestamp
         case .failure: record.timestamp
         }
     }
