@@ -24,9 +24,16 @@ struct HTTPAccessTokenTests {
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)],
                                            environment: ["TRIBUTARY_HTTP_TOKEN": "s3cret-token"])
-        try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/health")) == 200 }
-        // A key's query is answered (not 503) once the key's partition is assigned to an instance.
-        try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/stores/product-views-1m/windows/P1", token: "s3cret-token")) == 200 }
+        do {
+            try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/health")) == 200 }
+            // A key's query is answered (not 503) once the key's partition is assigned to an instance.
+            try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/stores/product-views-1m/windows/P1", token: "s3cret-token")) == 200 }
+        } catch {
+            let exited = runner.waitForExit(timeout: .zero)
+            runner.stop()
+            Issue.record("the runner did not answer (exit status: \(exited.map(String.init) ?? "still running")); it logged: \(runner.standardError.suffix(2000))")
+            throw error
+        }
         for path in ["/metadata", "/metrics", "/stores", "/stores/product-views-1m/windows/P1"] {
             #expect(try await status(port: port, path) == 401, "\(path) without a token")
             #expect(try await status(port: port, path, token: "s3cret-tokeN") == 401, "\(path) with a wrong token")

@@ -78,10 +78,14 @@ struct InteractionsTopologyTests {
         let first = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--commit-interval-ms", "300"])
         _ = try await readOutputs(broker, expecting: expected.outputCount / 3)
         first.stop(signal: SIGKILL)
-        let second = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers)
+        let port = TestPorts.next()
+        let second = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)])
         let outputs = try await TopicReader.read(Self.outputTopics, bootstrapServers: broker.bootstrapServers, timeout: .seconds(90)) { records in
             expected.isCovered(by: records)
         }
+        // The first may have written everything before it was killed: the second is asked to stop once
+        // it runs (holds its partitions), not while it starts.
+        try await waitUntil(timeout: .seconds(60)) { !(await partitionsHeld(port: port)).isEmpty }
         #expect(second.stop() == 0)
         // Records after the last commit may repeat; none may be missing.
         try expected.verify(outputs, allowingRepeats: true)

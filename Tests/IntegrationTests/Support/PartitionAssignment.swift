@@ -3,7 +3,7 @@ import Testing
 import TributaryTestSupport
 
 /// The input partitions the runner serving on `port` holds (`GET /metadata`); none when it does not answer.
-private func partitionsHeld(port: Int) async -> [String] {
+func partitionsHeld(port: Int) async -> [String] {
     let metadata = try? JSONValue(parsing: try await httpGet(port: port, "/metadata"))
     return metadata?["applications"]?[0]?["partitions"]?.arrayValue?.compactMap(\.stringValue) ?? []
 }
