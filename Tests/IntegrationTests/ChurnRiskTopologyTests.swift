@@ -8,7 +8,7 @@ import TributaryTestSupport
 /// every partition. Each order is scored once, and each silence is scored 30, 60 and 90 days in
 /// (fired by timers) exactly as a computation made here from the orders says; the queryable store
 /// holds each customer's latest; Salesforce hears of a customer's bucket only when it changes.
-@Suite("churn-risk.yml end to end")
+@Suite("churn-risk.yml end to end", .acceptance)
 struct ChurnRiskTopologyTests {
     static let topology = repositoryRoot + "/topologies/churn-risk.yml"
     static let day: Int64 = 86_400_000

@@ -8,7 +8,7 @@ import TributaryTestSupport
 /// computation made here from the same input (distinct shoppers exact, revenue to the cent, top
 /// products equal up to ties); then headless Chromium opens `/dashboard`, waits for its live figures,
 /// checks they are the stores' newest, and saves the screenshot docs/dashboard.png.
-@Suite("dashboard.yml end to end")
+@Suite("dashboard.yml end to end", .acceptance)
 struct DashboardTopologyTests {
     static let topology = repositoryRoot + "/topologies/dashboard.yml"
     static let start: Int64 = 1_795_773_600_000  // 2026-11-27T10:00:00Z

@@ -10,7 +10,7 @@ import TributaryTestSupport
 /// restarted. Checked against the traffic plan alone: no product sells more than its stock plus
 /// restocks, every order ends in exactly one terminal status consistent with its payment, stock
 /// released by failed orders is sold again, and the queryable stores agree.
-@Suite("orders.yml end to end")
+@Suite("orders.yml end to end", .acceptance)
 struct OrdersTopologyTests {
     static let topology = repositoryRoot + "/topologies/orders.yml"
     static let terminal: Set<String> = ["CONFIRMED", "REJECTED_OUT_OF_STOCK", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT", "CANCELLED"]
