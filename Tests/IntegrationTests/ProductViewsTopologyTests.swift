@@ -23,14 +23,11 @@ struct ProductViewsTopologyTests {
         try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
     }
 
-    /// Produces `events` in order to partition 0 of `customer-interactions`; also used by ``ExactlyOnceTests``.
+    /// Produces `events` in order to partition 0 of `customer-interactions`, all enqueued at once; also
+    /// used by ``ExactlyOnceTests``.
     static func produce(_ events: ArraySlice<GeneratedView>, to bootstrapServers: String) async throws {
-        var logger = Logger(label: "product-views-test")
-        logger.logLevel = .warning
-        let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrapServers), logger: logger)
-        for event in events {
-            try await producer.send(ProducerRecord(topic: "customer-interactions", partition: 0, key: Array(event.user.utf8), value: Array(event.json.utf8)))
-        }
+        let producer = try TestInputProducer(bootstrapServers: bootstrapServers)
+        try producer.sendAll(events.map { ProducerRecord(topic: "customer-interactions", partition: 0, key: Array($0.user.utf8), value: Array($0.json.utf8)) })
         try producer.close()
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import StreamCore
 
 /// Writes test input with text keys and values, waiting for each record's acknowledgement so that
@@ -21,10 +22,21 @@ struct TestInputProducer {
     /// Sends many records without waiting for each: all are enqueued, then acknowledged together.
     /// Records of one key keep their order (the producer is idempotent).
     func sendAll(_ topic: String, _ records: [(key: String, value: String)]) throws {
+        try sendAll(records.map { ProducerRecord(topic: topic, key: Array($0.key.utf8), value: Array($0.value.utf8)) })
+    }
+
+    /// Sends `records` without waiting for each: all are enqueued, then acknowledged together; throws
+    /// the first delivery error, if any. Records of one partition keep their order (the producer is
+    /// idempotent).
+    func sendAll(_ records: [ProducerRecord]) throws {
+        let failures = NIOLockedValueBox<[KafkaError]>([])
         for record in records {
-            try producer.enqueueWaitingForRoom(ProducerRecord(topic: topic, key: Array(record.key.utf8), value: Array(record.value.utf8))) { _ in }
+            try producer.enqueueWaitingForRoom(record) { result in
+                if case .failure(let error) = result { failures.withLockedValue { $0.append(error) } }
+            }
         }
         try producer.flush(timeout: .seconds(60))
+        if let failure = failures.withLockedValue({ $0.first }) { throw failure }
     }
 
     func close() throws {
