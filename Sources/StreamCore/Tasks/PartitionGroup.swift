@@ -9,95 +9,116 @@
 /// While some of the task's partitions have nothing buffered, the task waits — at most `maxIdle`
 /// since it started waiting — for them to catch up; then it goes on with what it has. Each
 /// partition's own records always stay in offset order.
-struct PartitionGroup<Stamped> {
+///
+/// A class, owned by its stream thread: the thread asks every task of a sub-topology for its next
+/// timestamp before each record, and a value type in a dictionary would be copied on those paths.
+final class PartitionGroup<Stamped> {
     /// Reads a record that has become the next of its partition: the timestamp it is processed at, and
     /// what ``take()`` hands out for it.
     typealias Stamp = (ConsumerRecord) -> (timestamp: Int64, stamped: Stamped)
 
-    /// The task's input partitions currently assigned here.
-    private(set) var partitions: Set<TopicPartition>
-    private let stamp: Stamp
-    private var queues: [TopicPartition: [ConsumerRecord]] = [:]
-    private var heads: [TopicPartition: Int] = [:]
-    /// Each partition's next record, read.
-    private var stampedHeads: [TopicPartition: (timestamp: Int64, stamped: Stamped)] = [:]
-    private var waitingSince: ContinuousClock.Instant?
+    /// One assigned partition's buffered records, and its next record once read.
+    private struct PartitionQueue {
+        let partition: TopicPartition
+        var records: [ConsumerRecord] = []
+        /// Index of the next record in `records`; the records before it were handed out.
+        var head = 0
+        var stampedHead: (timestamp: Int64, stamped: Stamped)?
 
-    init(partitions: Set<TopicPartition>, stamp: @escaping Stamp) {
-        self.partitions = partitions
-        self.stamp = stamp
+        var count: Int { records.count - head }
     }
 
-    var isEmpty: Bool { queues.keys.allSatisfy { count(in: $0) == 0 } }
+    private let stamp: Stamp
+    /// Sorted by topic, then partition number: ties in timestamp go to the first.
+    private var queues: [PartitionQueue]
+    private var waitingSince: ContinuousClock.Instant?
+    /// The queue the last ``peek(now:maxIdle:)`` chose, until a record is added, taken or reassigned.
+    private var chosen: Int?
+
+    init(partitions: Set<TopicPartition>, stamp: @escaping Stamp) {
+        self.stamp = stamp
+        queues = Self.queues(for: partitions)
+    }
+
+    /// The task's input partitions currently assigned here.
+    var partitions: Set<TopicPartition> { Set(queues.map(\.partition)) }
+
+    var isEmpty: Bool { queues.allSatisfy { $0.count == 0 } }
 
     /// Records buffered and not yet handed out, over all partitions.
-    var count: Int { queues.keys.reduce(0) { $0 + count(in: $1) } }
+    var count: Int { queues.reduce(0) { $0 + $1.count } }
 
-    /// Buffers `record` behind its partition's others.
-    mutating func add(_ record: ConsumerRecord) {
-        queues[record.topicPartition, default: []].append(record)
+    /// The partitions assigned here with nothing buffered.
+    var emptyPartitions: [TopicPartition] { queues.filter { $0.count == 0 }.map(\.partition) }
+
+    /// Buffers `record` behind its partition's others. A record of a partition not assigned here is
+    /// ignored: the partition's owner reads it.
+    func add(_ record: ConsumerRecord) {
+        guard let index = queues.firstIndex(where: { $0.partition.partition == record.partition && $0.partition.topic == record.topic }) else { return }
+        queues[index].records.append(record)
+        chosen = nil
     }
 
     /// The timestamp of the next record to process, without handing it out (``take()`` does); `nil` when
     /// there is none or the task should wait for a partition without data (for at most `maxIdle` from
     /// when it began waiting, measured with `now`).
-    mutating func peek(now: ContinuousClock.Instant, maxIdle: Duration) -> Int64? {
-        let ready = partitions.filter { count(in: $0) > 0 }
-        guard !ready.isEmpty else {
+    func peek(now: ContinuousClock.Instant, maxIdle: Duration) -> Int64? {
+        var ready = 0
+        for queue in queues where queue.count > 0 { ready += 1 }
+        guard ready > 0 else {
             waitingSince = nil
             return nil
         }
-        if ready.count < partitions.count {
+        if ready < queues.count {
             let since = waitingSince ?? now
             waitingSince = since
             guard now - since >= maxIdle else { return nil }
         } else {
             waitingSince = nil
         }
-        return stampedHeads[chosen(among: ready)]!.timestamp
+        let index = chosen ?? choose()
+        chosen = index
+        return queues[index].stampedHead!.timestamp
     }
 
-    /// Hands out the record the last ``peek(now:maxIdle:)`` named, as read.
+    /// Hands out the record the last ``peek(now:maxIdle:)`` named, as read, and the partition it came
+    /// from if that has now nothing buffered.
     ///
     /// - Precondition: that peek returned a timestamp, and nothing was added or assigned since.
-    mutating func take() -> Stamped {
-        let chosen = chosen(among: partitions.filter { count(in: $0) > 0 })
-        let stamped = stampedHeads.removeValue(forKey: chosen)!.stamped
-        heads[chosen, default: 0] += 1
-        if heads[chosen] == queues[chosen]?.count {
-            queues[chosen] = []
-            heads[chosen] = 0
-        }
-        return stamped
-    }
-
-    /// The partitions assigned here with nothing buffered.
-    var emptyPartitions: [TopicPartition] { partitions.filter { count(in: $0) == 0 } }
-
-    /// The partition whose head has the smallest timestamp, reading the heads not read yet; ties go to
-    /// the partition that sorts first, so the choice is deterministic.
-    private mutating func chosen(among ready: Set<TopicPartition>) -> TopicPartition {
-        for partition in ready where stampedHeads[partition] == nil {
-            stampedHeads[partition] = stamp(queues[partition]![heads[partition] ?? 0])
-        }
-        return ready.min { lhs, rhs in
-            let (left, right) = (stampedHeads[lhs]!.timestamp, stampedHeads[rhs]!.timestamp)
-            return left != right ? left < right : (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
-        }!
+    func take() -> (stamped: Stamped, emptied: TopicPartition?) {
+        let index = chosen!
+        chosen = nil
+        let stamped = queues[index].stampedHead!.stamped
+        queues[index].stampedHead = nil
+        queues[index].head += 1
+        guard queues[index].count == 0 else { return (stamped, nil) }
+        queues[index].records.removeAll(keepingCapacity: true)
+        queues[index].head = 0
+        return (stamped, queues[index].partition)
     }
 
     /// Changes the assigned partitions; buffered records of partitions no longer assigned are dropped
     /// (their next owner reads them again from the committed offset).
-    mutating func assign(_ assigned: Set<TopicPartition>) {
-        partitions = assigned
-        for partition in queues.keys where !assigned.contains(partition) {
-            queues[partition] = nil
-            heads[partition] = nil
-            stampedHeads[partition] = nil
-        }
+    func assign(_ assigned: Set<TopicPartition>) {
+        let kept = Dictionary(uniqueKeysWithValues: queues.filter { assigned.contains($0.partition) }.map { ($0.partition, $0) })
+        queues = Self.queues(for: assigned).map { kept[$0.partition] ?? $0 }
+        chosen = nil
     }
 
-    private func count(in partition: TopicPartition) -> Int {
-        (queues[partition]?.count ?? 0) - (heads[partition] ?? 0)
+    /// The queue whose head has the smallest timestamp, reading the heads not read yet; ties go to the
+    /// queue that sorts first, so the choice is deterministic.
+    private func choose() -> Int {
+        var best: Int?
+        for index in queues.indices where queues[index].count > 0 {
+            if queues[index].stampedHead == nil {
+                queues[index].stampedHead = stamp(queues[index].records[queues[index].head])
+            }
+            if best == nil || queues[index].stampedHead!.timestamp < queues[best!].stampedHead!.timestamp { best = index }
+        }
+        return best!
+    }
+
+    private static func queues(for partitions: Set<TopicPartition>) -> [PartitionQueue] {
+        partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.map { PartitionQueue(partition: $0) }
     }
 }

@@ -164,8 +164,8 @@ final class StreamThread: ConsumerRebalanceListener {
         var assigned: [Int: [TopicPartition]] = [:]
         for partition in consumer.assignment { assigned[try taskID(of: partition).subtopology, default: []].append(partition) }
         for subtopology in Set(buffered.keys.map(\.subtopology)).sorted() {
-            let ids = buffered.keys.filter { $0.subtopology == subtopology }.sorted()
-            let empty = Set(ids.flatMap { buffered[$0]!.emptyPartitions })
+            let groups = buffered.filter { $0.key.subtopology == subtopology }.sorted { $0.key < $1.key }
+            let empty = Set(groups.flatMap { $0.value.emptyPartitions })
             let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskID(of: $0)] == nil }
             let lagging = unbuffered.filter(isLagging)
             if !lagging.isEmpty {
@@ -177,16 +177,17 @@ final class StreamThread: ConsumerRebalanceListener {
                 orderingWaitSince[subtopology] = nil
             }
             while true {
-                var next: (id: TaskID, timestamp: Int64)?
-                for id in ids {
-                    guard let timestamp = buffered[id]?.peek(now: now, maxIdle: configuration.maxTaskIdle) else { continue }
-                    if next == nil || timestamp < next!.timestamp { next = (id, timestamp) }
+                var next: (id: TaskID, group: PartitionGroup<DecodedInput>, timestamp: Int64)?
+                for (id, group) in groups {
+                    guard let timestamp = group.peek(now: now, maxIdle: configuration.maxTaskIdle) else { continue }
+                    if next == nil || timestamp < next!.timestamp { next = (id, group, timestamp) }
                 }
-                guard let next, let input = buffered[next.id]?.take() else { break }
-                try process(input)
+                guard let next else { break }
+                let (input, emptied) = next.group.take()
+                try process(input, in: next.id)
                 consumer.markProcessed(input.record)
                 // A partition just emptied with more to come: wait for it before going on.
-                if lagging.isEmpty, buffered[next.id]!.emptyPartitions.contains(where: isLagging) { break }
+                if lagging.isEmpty, let emptied, isLagging(emptied) { break }
             }
         }
     }
@@ -229,10 +230,9 @@ final class StreamThread: ConsumerRebalanceListener {
         }
     }
 
-    private func process(_ input: DecodedInput) throws {
+    private func process(_ input: DecodedInput, in id: TaskID) throws {
         progress.input += 1
         let record = input.record
-        let id = try taskID(of: record.topicPartition)
         let task = try tasks[id] ?? openTask(id)
         guard let outcome = task.process(input, with: processor) else {
             progress.skippedReplays += 1
@@ -389,7 +389,7 @@ final class StreamThread: ConsumerRebalanceListener {
     private func reassignBuffers(without revoked: Set<TopicPartition> = []) {
         for id in buffered.keys {
             let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskID(of: $0)) == id }
-            buffered[id]!.assign(Set(assigned))
+            buffered[id]!.assign(assigned)
         }
     }
 
