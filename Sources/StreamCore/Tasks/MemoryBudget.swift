@@ -12,7 +12,7 @@ import Foundation
 /// | 20 % | RocksDB memtables, for ``stores`` stores | per store: 2 memtables of 1/(2 × stores) of the share each |
 /// | 20 % | consumer prefetch | half `queued.max.messages.kbytes`, a quarter `fetch.max.bytes` (one fetch in flight per broker overshoots the queue) |
 /// | 10 % | producer queue | `queue.buffering.max.kbytes` |
-/// | 10 % | fetched records buffered per task | ``bufferedRecordsPerTask`` at ~1 KiB per record, for ``tasks`` tasks |
+/// | 10 % | fetched records buffered per task | ``bufferedBytesPerTask`` (keys, values, headers and a fixed overhead per record), for ``tasks`` tasks |
 /// | 15 % | not allotted | stores' uncommitted write caches (bounded by the commit interval), code, thread stacks, allocator slack |
 ///
 /// RocksDB 7.8.3's C API has no write buffer manager shared across databases, so memtables are bounded
@@ -23,9 +23,10 @@ import Foundation
 public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     /// The budget when none is given: `runner run --memory-budget-mb` defaults to it.
     public static let defaultMegabytes = 512
-    /// Never fewer buffered records per task than this: one poll hands out up to
-    /// ``StreamsConfiguration/maxPollRecords`` at once, and a lower bound would pause on every poll.
-    public static let minimumBufferedRecordsPerTask = 1000
+    /// Never fewer buffered bytes per task than this: one poll hands out up to
+    /// ``StreamsConfiguration/maxPollRecords`` (1,000) records at once, and a bound below a poll's worth
+    /// of ordinary records would pause on every poll.
+    public static let minimumBufferedBytesPerTask = 1 << 20
 
     /// The whole budget, in bytes.
     public let totalBytes: Int
@@ -50,8 +51,9 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     public let partitionFetchMaxBytes: Int
     /// librdkafka `queue.buffering.max.kbytes` of each stream thread's producer.
     public let producerQueueKilobytes: Int
-    /// Records a task may have fetched but not processed before its partitions are paused.
-    public let bufferedRecordsPerTask: Int
+    /// Bytes of records a task may have fetched but not processed before its partitions are paused
+    /// (as Kafka Streams' `input.buffer.max.bytes`, but per task).
+    public let bufferedBytesPerTask: Int
 
     /// Splits `megabytes` MiB among the places above.
     ///
@@ -77,7 +79,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
         fetchMaxBytes = max(consumerBytes / 4, mebibyte)
         partitionFetchMaxBytes = min(mebibyte, max(fetchMaxBytes / 16, 64 * 1024))
         producerQueueKilobytes = max(total / 10 / threads / 1024, 1024)
-        bufferedRecordsPerTask = max(total / 10 / 1024 / self.tasks, Self.minimumBufferedRecordsPerTask)
+        bufferedBytesPerTask = max(total / 10 / self.tasks, Self.minimumBufferedBytesPerTask)
     }
 
     /// The budget for `topologies` running in one instance with every task here: one stream thread per
@@ -133,6 +135,6 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
             + "per stream thread (\(streamThreads)): consumer queue \(mebibytes(consumerQueueKilobytes * 1024)), "
             + "fetch \(mebibytes(fetchMaxBytes)) (\(mebibytes(partitionFetchMaxBytes)) per partition), "
             + "producer queue \(mebibytes(producerQueueKilobytes * 1024)); "
-            + "tasks (\(tasks)) pause their partitions above \(bufferedRecordsPerTask) buffered records"
+            + "tasks (\(tasks)) pause their partitions above \(mebibytes(bufferedBytesPerTask)) of buffered records"
     }
 }

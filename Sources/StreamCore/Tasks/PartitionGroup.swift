@@ -23,7 +23,9 @@ final class PartitionGroup<Stamped> {
         var records: [ConsumerRecord] = []
         /// Index of the next record in `records`; the records before it were handed out.
         var head = 0
-        var stampedHead: (timestamp: Int64, stamped: Stamped)?
+        /// The next record, once read: its timestamp, kept apart so that comparing heads copies nothing.
+        var headTimestamp: Int64?
+        var headStamped: Stamped?
 
         var count: Int { records.count - head }
     }
@@ -48,6 +50,17 @@ final class PartitionGroup<Stamped> {
     /// Records buffered and not yet handed out, over all partitions.
     var count: Int { queues.reduce(0) { $0 + $1.count } }
 
+    /// The memory the buffered records take, estimated (``bufferedBytes(of:)``): what back-pressure bounds.
+    private(set) var bufferedBytes = 0
+
+    /// A buffered record's keys, values and headers, and a fixed allowance for the record itself
+    /// (its fields, its topic and the arrays' headers).
+    static func bufferedBytes(of record: ConsumerRecord) -> Int {
+        var bytes = 160 + (record.key?.count ?? 0) + (record.value?.count ?? 0)
+        for header in record.headers { bytes += header.name.utf8.count + (header.value?.count ?? 0) }
+        return bytes
+    }
+
     /// The partitions assigned here with nothing buffered.
     var emptyPartitions: [TopicPartition] { queues.filter { $0.count == 0 }.map(\.partition) }
 
@@ -56,6 +69,7 @@ final class PartitionGroup<Stamped> {
     func add(_ record: ConsumerRecord) {
         guard let index = queues.firstIndex(where: { $0.partition.partition == record.partition && $0.partition.topic == record.topic }) else { return }
         queues[index].records.append(record)
+        bufferedBytes += Self.bufferedBytes(of: record)
         chosen = nil
     }
 
@@ -64,7 +78,7 @@ final class PartitionGroup<Stamped> {
     /// when it began waiting, measured with `now`).
     func peek(now: ContinuousClock.Instant, maxIdle: Duration) -> Int64? {
         var ready = 0
-        for queue in queues where queue.count > 0 { ready += 1 }
+        for index in queues.indices where queues[index].count > 0 { ready += 1 }
         guard ready > 0 else {
             waitingSince = nil
             return nil
@@ -78,7 +92,7 @@ final class PartitionGroup<Stamped> {
         }
         let index = chosen ?? choose()
         chosen = index
-        return queues[index].stampedHead!.timestamp
+        return queues[index].headTimestamp!
     }
 
     /// Hands out the record the last ``peek(now:maxIdle:)`` named, as read, and the partition it came
@@ -88,8 +102,9 @@ final class PartitionGroup<Stamped> {
     func take() -> (stamped: Stamped, emptied: TopicPartition?) {
         let index = chosen!
         chosen = nil
-        let stamped = queues[index].stampedHead!.stamped
-        queues[index].stampedHead = nil
+        let stamped = queues[index].headStamped.take()!
+        queues[index].headTimestamp = nil
+        bufferedBytes -= Self.bufferedBytes(of: queues[index].records[queues[index].head])
         queues[index].head += 1
         guard queues[index].count == 0 else { return (stamped, nil) }
         queues[index].records.removeAll(keepingCapacity: true)
@@ -102,20 +117,27 @@ final class PartitionGroup<Stamped> {
     func assign(_ assigned: Set<TopicPartition>) {
         let kept = Dictionary(uniqueKeysWithValues: queues.filter { assigned.contains($0.partition) }.map { ($0.partition, $0) })
         queues = Self.queues(for: assigned).map { kept[$0.partition] ?? $0 }
+        bufferedBytes = queues.reduce(0) { total, queue in total + queue.records[queue.head...].reduce(0) { $0 + Self.bufferedBytes(of: $1) } }
         chosen = nil
     }
 
     /// The queue whose head has the smallest timestamp, reading the heads not read yet; ties go to the
     /// queue that sorts first, so the choice is deterministic.
     private func choose() -> Int {
-        var best: Int?
+        var best: (index: Int, timestamp: Int64)?
         for index in queues.indices where queues[index].count > 0 {
-            if queues[index].stampedHead == nil {
-                queues[index].stampedHead = stamp(queues[index].records[queues[index].head])
+            let timestamp: Int64
+            if let read = queues[index].headTimestamp {
+                timestamp = read
+            } else {
+                let (read, stamped) = stamp(queues[index].records[queues[index].head])
+                queues[index].headTimestamp = read
+                queues[index].headStamped = stamped
+                timestamp = read
             }
-            if best == nil || queues[index].stampedHead!.timestamp < queues[best!].stampedHead!.timestamp { best = index }
+            if best == nil || timestamp < best!.timestamp { best = (index, timestamp) }
         }
-        return best!
+        return best!.index
     }
 
     private static func queues(for partitions: Set<TopicPartition>) -> [PartitionQueue] {

@@ -55,7 +55,7 @@ final class StreamThread: ConsumerRebalanceListener {
         processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
         metrics = StreamThreadMetrics(application: topology.applicationID)
         punctuates = processor.punctuatesOnWallClock
-        backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedRecords: $0.bufferedRecordsPerTask) }
+        backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedBytes: $0.bufferedBytesPerTask) }
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
@@ -203,13 +203,13 @@ final class StreamThread: ConsumerRebalanceListener {
         guard var pressure = backPressure else { return }
         var assigned: [TaskID: [TopicPartition]] = [:]
         for partition in consumer.assignment { assigned[try taskID(of: partition), default: []].append(partition) }
-        let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.count ?? 0 }
-        let (pause, resume) = pressure.update(buffered: counts, producerQueuedRecords: producer.queuedRecordCount)
+        let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.bufferedBytes ?? 0 }
+        let (pause, resume) = pressure.update(bufferedBytes: counts, producerQueuedRecords: producer.queuedRecordCount)
         backPressure = pressure
         if !pause.isEmpty {
             try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
             metrics.recordPauses(tasks: pause.count)
-            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedRecords) or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
+            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedBytes) bytes or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
         }
         if !resume.isEmpty {
             try consumer.resume(resume.flatMap { assigned[$0] ?? [] })

@@ -106,6 +106,25 @@ struct PartitionGroupTests {
         #expect(group.isEmpty && group.count == 0)
     }
 
+    /// Back-pressure bounds what a task holds in bytes: every buffered record counts until handed out
+    /// or dropped with its partition.
+    @Test func bufferedBytesFollowWhatIsHeld() {
+        let group = makeGroup([left, right])
+        let small = ConsumerRecord(topic: left.topic, partition: left.partition, offset: 0, key: [1, 2], value: Array(repeating: 0, count: 100), timestamp: 1)
+        let large = ConsumerRecord(topic: right.topic, partition: right.partition, offset: 0, key: nil, value: Array(repeating: 0, count: 1000),
+                                   headers: [KafkaHeader("h", [1, 2, 3])], timestamp: 2)
+        group.add(small)
+        group.add(large)
+        let smallBytes: Int = PartitionGroup<ConsumerRecord>.bufferedBytes(of: small)
+        let largeBytes: Int = PartitionGroup<ConsumerRecord>.bufferedBytes(of: large)
+        #expect(largeBytes - smallBytes == 902, "1,000 value bytes and a 4-byte header against 102 key and value bytes")
+        #expect(group.bufferedBytes == smallBytes + largeBytes)
+        #expect(group.next(now: .now, maxIdle: .zero)?.offset == 0)
+        #expect(group.bufferedBytes == largeBytes)
+        group.assign([left])
+        #expect(group.bufferedBytes == 0)
+    }
+
     @Test func equalTimestampsGoToThePartitionThatSortsFirst() {
         let group = makeGroup([left, right])
         group.add(record(right, offset: 0, at: 7))

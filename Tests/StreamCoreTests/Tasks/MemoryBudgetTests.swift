@@ -14,7 +14,7 @@ struct MemoryBudgetTests {
         #expect(budget.fetchMaxBytes == 26_843_545)
         #expect(budget.partitionFetchMaxBytes == 1_048_576)
         #expect(budget.producerQueueKilobytes == 52_428)
-        #expect(budget.bufferedRecordsPerTask == 3_276)
+        #expect(budget.bufferedBytesPerTask == 3_355_443)
     }
 
     @Test func theAllottedSharesStayWithinTheTotal() {
@@ -24,7 +24,7 @@ struct MemoryBudgetTests {
                 + budget.stores * budget.maxWriteBuffers * budget.writeBufferBytes
                 + budget.consumerQueueKilobytes * 1024 + budget.fetchMaxBytes
                 + budget.producerQueueKilobytes * 1024
-                + budget.tasks * budget.bufferedRecordsPerTask * 1024
+                + budget.tasks * budget.bufferedBytesPerTask
             #expect(allotted <= budget.totalBytes * 85 / 100, "\(megabytes) MiB")
         }
     }
@@ -35,13 +35,13 @@ struct MemoryBudgetTests {
         #expect(budget.consumerQueueKilobytes == 1024)
         #expect(budget.producerQueueKilobytes == 1024)
         #expect(budget.writeBufferBytes == 64 * 1024)
-        #expect(budget.bufferedRecordsPerTask == MemoryBudget.minimumBufferedRecordsPerTask)
+        #expect(budget.bufferedBytesPerTask == MemoryBudget.minimumBufferedBytesPerTask)
     }
 
     @Test func moreStoresGetSmallerMemtablesAndMoreTasksSmallerBuffers() {
         let budget = MemoryBudget(megabytes: 512, tasks: 192, stores: 96)
         #expect(budget.writeBufferBytes == 559_240)
-        #expect(budget.bufferedRecordsPerTask == MemoryBudget.minimumBufferedRecordsPerTask)
+        #expect(budget.bufferedBytesPerTask == MemoryBudget.minimumBufferedBytesPerTask)
         #expect(budget.blockCacheBytes == 128 * 1_048_576)
     }
 
