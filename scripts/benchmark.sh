@@ -6,7 +6,8 @@
 #      that changelog.
 # Usage: scripts/benchmark.sh [RECORDS]  (default 150000; 16 partitions keep each under the dev broker's
 # ~5 MB retention). RESTORE_KEYS=N changes the restore benchmark's key count (default 200000).
-# RUNNER=PATH uses that runner binary instead of building .build/release/runner.
+# RUNNER=PATH uses that runner binary instead of building .build/release/runner. RUNNER_ARGS="..." adds
+# arguments to every `runner run` (for example --kafka-property fetch.wait.max.ms=10).
 # Results and method: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +70,7 @@ measure() {
 
 # engine NAME TOPOLOGY: `runner run` on its own state directory. Only ever run in the background
 # (`engine ... &`): exec makes the background job the runner itself, so SIGTERM reaches it.
-engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2"; }
+engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2" ${RUNNER_ARGS:-}; }
 
 echo "throughput: raw copy, pass-through, JSON filter, windowed count (repartitioned, then by key)" >&2
 raw_seconds=$(measure raw bench-raw-out - "$raw" copy "$bootstrap" bench-in bench-raw-out "$records")
@@ -141,3 +142,61 @@ print(f"runner, restore (assigned -> restored):     {restore:>8.3f} s   {changel
 print(f"  16 tasks restored one after another; per task: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms")
 print(f"runner, process start -> restored:          {start:>8.3f} s   (start-up and group join included)")
 PY
+
+# Interactive queries: two instances of the restore topology share its 16 tasks. Latency of
+# GET /stores/bench-keys/keys/{key} at fixed rates for keys the asked instance holds (local) and keys
+# it forwards to the other instance (forwarded), and of 1,000-entry ranges gathered from both
+# (benchmarks/query_latency.py: open loop, 10 s per figure).
+echo "queries: two instances of benchmarks/restore-keys.yml, key lookups and ranges at fixed rates" >&2
+query_ports=() query_pids=()
+for instance in 0 1; do
+  query_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  query_ports+=("$query_port")
+  $runner run --bootstrap-servers "$bootstrap" --http-port "$query_port" --log-level warning \
+    --state-dir "$work/state-query-$instance" --topology benchmarks/restore-keys.yml 2> "$work/query-$instance.log" &
+  pids+=("$!") query_pids+=("$!")
+done
+# Ready once both instances hold partitions, together all 16, and each answers a range with every key
+# (its own tasks restored, the other's reachable).
+if ! python3 - "$keys" "${query_ports[@]}" <<'PY'
+import json, sys, time, urllib.request
+keys, ports = int(sys.argv[1]), sys.argv[2:]
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    try:
+        ready = True
+        for port in ports:
+            metadata = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/metadata", timeout=5))
+            instances = metadata["applications"][0]["instances"] if metadata["applications"] else []
+            held = [partition for instance in instances for partition in instance["partitions"]]
+            entries = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/stores/bench-keys/range?limit={keys}", timeout=30))
+            ready = ready and sum(1 for i in instances if i["partitions"]) == len(ports) and len(set(held)) == 16 and len(entries) == keys
+        if ready:
+            sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(1)
+sys.exit(1)
+PY
+then
+  echo "queries: the two instances did not share the 16 tasks and answer every key within 180 s; their logs end:" >&2
+  tail -n 10 "$work/query-0.log" "$work/query-1.log" >&2
+  exit 1
+fi
+asked=http://127.0.0.1:${query_ports[0]}
+query() { python3 benchmarks/query_latency.py --http "$asked" --seconds 10 "$@"; }
+keyed=(--topic bench-keys-in --partitions "$partitions" --key-format k%06d --key-count "$keys" --path '/stores/bench-keys/keys/{key}')
+query --rate 200 --seconds 2 --keys local "${keyed[@]}" > /dev/null   # warm-up: connections, caches
+ranges=()
+for start in 0 20000 40000 60000 80000 100000 120000 140000 160000 180000; do
+  ranges+=("/stores/bench-keys/range?from=$(printf 'k%06d' "$start")&limit=1000")
+done
+report() { read -r p50 p99 max achieved errors; printf '%-44s p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   %6s/s done   %s errors\n' "$1" "$p50" "$p99" "$max" "$achieved" "$errors"; }
+query --rate 1000 --keys local "${keyed[@]}" | report "key, local, 1,000/s:"
+query --rate 10000 --keys local "${keyed[@]}" | report "key, local, 10,000/s:"
+query --rate 1000 --keys forwarded "${keyed[@]}" | report "key, forwarded, 1,000/s:"
+query --rate 10000 --keys forwarded "${keyed[@]}" | report "key, forwarded, 10,000/s:"
+query --rate 100 "${ranges[@]}" | report "range of 1,000 entries, both instances, 100/s:"
+# Stopped while the broker is still up, so that they commit and leave at once.
+kill -TERM "${query_pids[@]}"
+wait "${query_pids[@]}" 2>/dev/null || true
