@@ -192,6 +192,8 @@ for start in 0 20000 40000 60000 80000 100000 120000 140000 160000 180000; do
   ranges+=("/stores/bench-keys/range?from=$(printf 'k%06d' "$start")&limit=1000")
 done
 report() { read -r p50 p99 max achieved errors; printf '%-44s p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   %6s/s done   %s errors\n' "$1" "$p50" "$p99" "$max" "$achieved" "$errors"; }
+# The client's own ceiling: the cheapest route (/health, no store) at the highest rate asked for.
+query --rate 10000 /health | report "baseline: GET /health, 10,000/s:"
 query --rate 1000 --keys local "${keyed[@]}" | report "key, local, 1,000/s:"
 query --rate 10000 --keys local "${keyed[@]}" | report "key, local, 10,000/s:"
 query --rate 1000 --keys forwarded "${keyed[@]}" | report "key, forwarded, 1,000/s:"
