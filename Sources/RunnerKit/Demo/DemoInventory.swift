@@ -31,7 +31,10 @@ final class DemoInventory: Service, Sendable {
             try publish(product)
         }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(30))
+            // The pause between restocks ends with the shutdown: slept out, it held the whole runner's
+            // stop for up to 30 s, as long as the default shutdown timeout.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(30)) }
+            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
             for _ in 0..<10 {
                 let product = products[Int(random.next() % UInt64(products.count))]
                 available[product]! += 10 + Int(random.next() % 20)
