@@ -1,7 +1,7 @@
 /// Which tasks have their input partitions paused so that fetched records do not pile up in memory:
 /// a task whose buffer of fetched, unprocessed records exceeds the bound in bytes (until it drains to
-/// half of it), and every task while the producer's queue is full (until it has drained to half of what it
-/// held then). Paused partitions are not fetched, and librdkafka drops what it prefetched for them;
+/// half of it), and every task while the producer's queue is full (until it has drained to half of
+/// what it held then). Paused partitions are not fetched, and librdkafka drops what it prefetched for them;
 /// the consumer resumes each from the record after the last one handed out.
 ///
 /// Decisions only: the stream thread performs the returned pauses and resumes.

@@ -42,9 +42,6 @@ final class PartitionGroup<Stamped> {
         queues = Self.queues(for: partitions)
     }
 
-    /// The task's input partitions currently assigned here.
-    var partitions: Set<TopicPartition> { Set(queues.map(\.partition)) }
-
     var isEmpty: Bool { queues.allSatisfy { $0.count == 0 } }
 
     /// Records buffered and not yet handed out, over all partitions.
