@@ -28,7 +28,7 @@ struct DemoShopTests {
             panelsWithFigures = panels.filter { !($0["points"]?.arrayValue ?? []).isEmpty }.count
             let orders = (try? JSONValue(parsing: try await httpGet(port: port, "/stores/order-status/range?limit=5000")))?.arrayValue ?? []
             statuses = orders.reduce(into: [:]) { counts, entry in counts[entry["value"]?["status"]?.stringValue ?? "?", default: 0] += 1 }
-            let support = try? JSONValue(parsing: try await httpGet(port: port, "/stores/support-5m/windows/all"))
+            let support = try? JSONValue(parsing: try await httpGet(port: port, "/stores/support-5m/range"))
             supportOutcomes = (support?.arrayValue ?? []).reduce(0) { $0 + Int(($1["value"]?["automated"]?.int64Value ?? 0) + ($1["value"]?["escalated"]?.int64Value ?? 0)) }
             if panelsWithFigures == 7, statuses["CONFIRMED", default: 0] > 0, statuses["REJECTED_OUT_OF_STOCK", default: 0] + statuses["PAYMENT_DECLINED", default: 0] > 0, supportOutcomes > 0 { break }
         }

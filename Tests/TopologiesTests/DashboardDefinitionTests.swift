@@ -1,4 +1,5 @@
 import Logging
+import StreamCore
 import Testing
 import Topologies
 
@@ -39,15 +40,54 @@ struct DashboardDefinitionTests {
         _ = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
     }
 
+    @Test func aPanelWithoutKeyShowsTheNewestEntriesOfAKeyValueStore() throws {
+        let definition = try TopologyParser.parse(yaml: """
+            application-id: app
+            sources:
+              in: { topic: in }
+            pipelines:
+              per-minute:
+                from: in
+                steps:
+                  - group-by: { key: value.minute, repartition: minutes }
+                  - aggregate: { store: per-minute, ttl: 2h, initial: "{orders: 0}", adder: "{orders: aggregate.orders + 1}" }
+            dashboard:
+              panels:
+                - { title: Orders, store: per-minute, chart: bars, value: value.orders, windows: 2 }
+            """, file: "t.yml")
+        _ = try TopologyCompiler.compile(definition, logger: Logger(label: "test"))
+        let dashboard = Dashboard(try #require(definition.dashboard), application: "app")
+        #expect(dashboard.storesShownWhole == ["per-minute"])
+        let gathered: [(key: String, value: JSONValue)] = [
+            ("2026-11-27T10:00:00.000Z", ["orders": 3]), ("2026-11-27T10:01:00.000Z", ["orders": 5]), ("2026-11-27T10:02:00.000Z", ["orders": 1]),
+        ]
+        let figures = dashboard.figures(from: QueryableStores(), entries: ["per-minute": .success(gathered)])
+        #expect(figures["panels"]?[0]?["points"] == [
+            ["key": "2026-11-27T10:01:00.000Z", "value": 5], ["key": "2026-11-27T10:02:00.000Z", "value": 1],
+        ])
+        let failed = dashboard.figures(from: QueryableStores(), entries: ["per-minute": .failure(Dashboard.GatheringFailure("instance b did not answer"))])
+        #expect(failed["panels"]?[0]?["error"] == "instance b did not answer")
+    }
+
     @Test func mistakesAreReportedWhereTheyAreWritten() throws {
         #expect(parseErrors(topology("""
               panels:
                 - { title: Pie, store: per-minute, key: all, chart: pie }
-                - { title: No key, store: per-minute, chart: bars }
             """)) == [
                 "t.yml:13:57: unknown chart 'pie'; expected one of: bars, line, top-list, number",
-                "t.yml:14:7: missing required field 'key' in a dashboard panel",
             ])
+        // Without a key a panel lists a key-value store's newest entries; a windowed store needs the key.
+        let keyless = try TopologyParser.parse(yaml: topology("""
+              panels:
+                - { title: No key, store: per-minute, chart: bars }
+            """), file: "t.yml")
+        #expect(keyless.dashboard?.panels.first?.key == nil)
+        do {
+            _ = try TopologyCompiler.compile(keyless, logger: Logger(label: "test"))
+            Issue.record("a keyless panel over a windowed store compiled")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["t.yml:13:7: panel 'No key' shows windowed store 'per-minute' without a 'key'; name the key whose windows it shows"])
+        }
         let unknownStore = try TopologyParser.parse(yaml: topology("""
               panels:
                 - { title: Typo, store: per-minut, key: all, chart: bars }

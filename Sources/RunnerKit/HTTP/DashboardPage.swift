@@ -46,6 +46,12 @@ enum DashboardPage {
     const number = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
     function shown(value) { return typeof value === "number" ? number.format(value) : JSON.stringify(value); }
     function time(iso) { return iso ? iso.substring(11, 16) : ""; }
+    // A point is a window (by its start) or a key-value store's entry (by its key, often a window start).
+    function isTime(text) { return /^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d/.test(text || ""); }
+    function label(point) {
+      const name = point.window_start || point.key || "";
+      return isTime(name) ? time(name) : name;
+    }
     function element(tag, attributes, text) {
       const node = document.createElement(tag);
       for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
@@ -73,8 +79,8 @@ enum DashboardPage {
           x: index * step + 1, y: y(value), width: Math.max(step - 2, 1), height: (height - bottom) - y(value) })));
       }
       if (points.length > 0) {
-        const first = svg("text", { x: 2, y: height - 3 }); first.textContent = time(points[0].window_start);
-        const last = svg("text", { x: width - 2, y: height - 3, "text-anchor": "end" }); last.textContent = time(points[points.length - 1].window_start);
+        const first = svg("text", { x: 2, y: height - 3 }); first.textContent = label(points[0]);
+        const last = svg("text", { x: width - 2, y: height - 3, "text-anchor": "end" }); last.textContent = label(points[points.length - 1]);
         canvas.append(first, last);
       }
       return canvas;
@@ -89,7 +95,8 @@ enum DashboardPage {
       }
       const newest = points[points.length - 1];
       card.setAttribute("data-latest", JSON.stringify(newest.value));
-      card.setAttribute("data-window-start", newest.window_start || "");
+      const newestStart = newest.window_start || (isTime(newest.key) ? newest.key : "");
+      card.setAttribute("data-window-start", newestStart);
       if (panel.chart === "top-list") {
         const list = element("ol");
         const entries = panel.entries || [];
@@ -109,7 +116,8 @@ enum DashboardPage {
         card.appendChild(element("div", { class: "latest" }, shown(newest.value)));
         if (panel.chart !== "number") card.appendChild(chart(panel, points));
       }
-      if (newest.window_start) card.appendChild(element("div", { class: "caption" }, `window from ${newest.window_start.replace("T", " ").substring(0, 16)} UTC`));
+      if (newestStart) card.appendChild(element("div", { class: "caption" }, `window from ${newestStart.replace("T", " ").substring(0, 16)} UTC`));
+      else if (newest.key) card.appendChild(element("div", { class: "caption" }, newest.key));
       return card;
     }
     function render(dashboards) {

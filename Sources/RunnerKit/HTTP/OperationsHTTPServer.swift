@@ -57,6 +57,9 @@ struct OperationsHTTPServer: Sendable {
         if request.method == .get, request.path.count == 3, request.path[0] == "stores", request.path[2] == "range" {
             return await rangeResponse(to: request, router: router)
         }
+        if request.method == .get, request.path == ["dashboard", "figures"] {
+            return await dashboardFigures(for: request, router: router)
+        }
         if request.method == .get, request.path.count == 4, request.path[0] == "stores", ["keys", "windows"].contains(request.path[2]) {
             switch router.route(key: request.path[3], in: request.path[1]) {
             case .here:
@@ -96,6 +99,35 @@ struct OperationsHTTPServer: Sendable {
         }
     }
 
+    /// Every dashboard's figures. A panel over a whole key-value store (keyed by window start, say) shows
+    /// entries gathered from every instance, as a range query is, so any instance draws the same page.
+    private func dashboardFigures(for request: HTTPRequest, router: QueryRouter) async -> HTTPResponse {
+        var entries: [String: Dashboard.StoreEntries] = [:]
+        for store in Set(dashboards.flatMap(\.storesShownWhole)).sorted() {
+            entries[store] = await gatheredEntries(of: store, for: request, router: router)
+        }
+        return json(200, .array(dashboards.map { $0.figures(from: stores, entries: entries) }))
+    }
+
+    /// The most entries a whole-store panel reads. Such a store is meant to stay small (a `ttl` bounds a
+    /// store keyed by window start); one that outgrows this makes its panels say so rather than show
+    /// the oldest entries as the newest.
+    static let dashboardEntriesLimit = 10_000
+
+    private func gatheredEntries(of store: String, for request: HTTPRequest, router: QueryRouter) async -> Dashboard.StoreEntries {
+        let limit = Self.dashboardEntriesLimit
+        let range = HTTPRequest(method: .get, uri: "/stores/\(store)/range?limit=\(limit + 1)", headers: request.headers)
+        let response = await rangeResponse(to: range, router: router)
+        let body = try? JSONValue(parsing: response.body)
+        guard response.status == 200, case .array(let entries)? = body else {
+            return .failure(Dashboard.GatheringFailure(body?["error"]?.stringValue ?? "store '\(store)' answered \(response.status)"))
+        }
+        guard entries.count <= limit else {
+            return .failure(Dashboard.GatheringFailure("store '\(store)' holds more than \(limit) entries, too many for a panel without a 'key'; give it a ttl"))
+        }
+        return .success(entries.map { (key: $0["key"]?.stringValue ?? "", value: $0["value"] ?? .null) })
+    }
+
     private func unavailable(_ reason: String) -> HTTPResponse {
         var response = json(503, .object(["error": .string(reason)]))
         response.headers.append(("Retry-After", "1"))
@@ -112,8 +144,6 @@ struct OperationsHTTPServer: Sendable {
             return json(200, metadata())
         case (.get, ["dashboard"]) where !dashboards.isEmpty:
             return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(DashboardPage.html.utf8))
-        case (.get, ["dashboard", "figures"]):
-            return json(200, .array(dashboards.map { $0.figures(from: stores) }))
         case (.get, _):
             return storeResponse(to: request, partitions: nil)
         default:

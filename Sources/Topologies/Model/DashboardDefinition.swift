@@ -1,6 +1,6 @@
 /// `dashboard:` — a live page the runner serves at `/dashboard`, drawn from the topology's queryable
-/// stores: each panel shows one key of one store, as a chart over its latest windows, a ranked list
-/// or a single number.
+/// stores: each panel shows one key of one store — or the newest entries of a key-value store — as a
+/// chart over its latest windows, a ranked list or a single number.
 public struct DashboardDefinition: Sendable {
     /// How a panel draws its values.
     public enum Chart: String, Sendable, CaseIterable {
@@ -18,8 +18,9 @@ public struct DashboardDefinition: Sendable {
         public var title: String
         /// The store it reads (windowed or key-value).
         public var store: Located<String>
-        /// The key it shows.
-        public var key: String
+        /// The key it shows; nil shows the newest entries (in key order) of a key-value store, such as
+        /// one keyed by window start.
+        public var key: String?
         public var chart: Chart
         /// `value:` — what to show, computed from each window's stored value (`value`, `key`, `window`);
         /// nil shows the stored value itself.
@@ -30,7 +31,7 @@ public struct DashboardDefinition: Sendable {
         public var top: Int
         public var location: SourceLocation
 
-        public init(title: String, store: Located<String>, key: String, chart: Chart, value: ValueTemplate?, windows: Int, top: Int, location: SourceLocation) {
+        public init(title: String, store: Located<String>, key: String?, chart: Chart, value: ValueTemplate?, windows: Int, top: Int, location: SourceLocation) {
             self.title = title
             self.store = store
             self.key = key

@@ -21,7 +21,7 @@ extension TopologyParser {
         guard let fields = YAMLFields(node, of: "a dashboard panel", at: node.location, allowed: allowed, &diagnostics) else { return nil }
         let title = fields.required("title", &diagnostics)?.string("a title", for: "'title'", &diagnostics)
         let store = fields.required("store", &diagnostics)?.string("a store name", for: "'store'", &diagnostics)
-        let key = fields.required("key", &diagnostics)?.string("a key", for: "'key'", &diagnostics)
+        let key = fields["key"].flatMap { $0.string("a key", for: "'key'", &diagnostics) }
         var chart: DashboardDefinition.Chart?
         if let node = fields.required("chart", &diagnostics), let text = node.string("a chart", for: "'chart'", &diagnostics) {
             chart = DashboardDefinition.Chart(rawValue: text.value)
@@ -33,8 +33,8 @@ extension TopologyParser {
         let value = fields["value"].flatMap { $0.template(for: "value", roots: recordRoots, &diagnostics) }
         let windows = fields["windows"].flatMap { $0.positiveInteger(for: "'windows'", &diagnostics) }
         let top = fields["top"].flatMap { $0.positiveInteger(for: "'top'", &diagnostics) }
-        guard let title, let store, let key, let chart, fields["value"] == nil || value != nil else { return nil }
+        guard let title, let store, let chart, fields["key"] == nil || key != nil, fields["value"] == nil || value != nil else { return nil }
         return DashboardDefinition.Panel(
-            title: title.value, store: store, key: key.value, chart: chart, value: value, windows: windows ?? 30, top: top ?? 10, location: node.location)
+            title: title.value, store: store, key: key?.value, chart: chart, value: value, windows: windows ?? 30, top: top ?? 10, location: node.location)
     }
 }
