@@ -30,8 +30,12 @@ struct OrdersReplayTests {
 
         let broker = try TestDevBroker(topics: Self.inputTopics.map { "\($0):\(partitions)" }, topologies: [Self.topology])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
-        try producer.sendAll("inventory", traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, #"{"product_id":"\#($0.key)","available":\#($0.value)}"#) }
-            + [("PZ", #"{"product_id":"PZ","available":1000}"#)])
+        // The warehouse's snapshots, stamped (the inventory source has no event time: a snapshot's time
+        // is its record's) a minute before the first order, as they were taken: stamped with the
+        // producer's clock, days after the replayed orders, they would come after every reservation.
+        let snapshots = traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, #"{"product_id":"\#($0.key)","available":\#($0.value)}"#) }
+            + [("PZ", #"{"product_id":"PZ","available":1000}"#)]
+        try producer.sendAll(snapshots.map { ProducerRecord(topic: "inventory", key: Array($0.0.utf8), value: Array($0.1.utf8), timestamp: OrderTraffic.start - 60_000) })
         let events = traffic.events
         try producer.sendAll("order-events", events.filter { $0.topic == "order-events" }.map { ($0.key, $0.value) })
         // The gateway's answers as they were recorded: in the order they were sent.

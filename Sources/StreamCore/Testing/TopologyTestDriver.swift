@@ -114,6 +114,15 @@ public final class TopologyTestDriver {
         return true
     }
 
+    /// The value `key` holds in the key-value store `store`, read from the task its key hashes to, as a
+    /// query would answer it (Kafka Streams' `TopologyTestDriver#getKeyValueStore`); nil when absent.
+    /// Stored values carry their timestamp (``StoredValue``).
+    public func storeValue(of key: [UInt8], in store: String) throws -> [UInt8]? {
+        guard let subtopology = topology.subtopologies.first(where: { $0.stores.contains(store) }) else { throw QueryableStores.UnknownStore(name: store) }
+        let task = TaskID(subtopology: subtopology.id, partition: KeyPartitioner.partition(of: key, partitions: partitions))
+        return try states[task]?.stores[store]?.get(key)
+    }
+
     public func close() {
         for state in states.values { state.stores.values.forEach { $0.close() } }
         globalStores.values.forEach { $0.close() }
