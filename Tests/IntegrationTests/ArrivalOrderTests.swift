@@ -14,58 +14,40 @@ import TributaryTestSupport
 /// difference is a failure.
 @Suite("Arrival orders")
 struct ArrivalOrderTests {
-    /// One way the records reach the topology: how much later (milliseconds of event time, negative for
-    /// earlier) a record of `topic` in `partition` arrives than its event time says.
-    struct Arrival: CustomStringConvertible, Sendable {
-        var name: String
-        var partitions: Int
-        var delay: @Sendable (_ topic: String, _ partition: Int32) -> Int64
-
-        var description: String { "\(name), \(partitions) partition\(partitions == 1 ? "" : "s")" }
-    }
-
     static let minute: Int64 = 60_000
 
-    static let arrivals: [Arrival] = [
-        Arrival(name: "in event-time order", partitions: 1) { _, _ in 0 },
-        Arrival(name: "in event-time order", partitions: 6) { _, _ in 0 },
+    static let arrivals: [ArrivalHarness.Arrival] = [
+        ArrivalHarness.Arrival(name: "in event-time order", partitions: 1) { _, _ in 0 },
+        ArrivalHarness.Arrival(name: "in event-time order", partitions: 6) { _, _ in 0 },
         // Webhooks behind: every answer still within the 15 minutes an order waits for it.
-        Arrival(name: "payment answers 10 minutes behind", partitions: 6) { topic, _ in topic == "payment-events" ? 10 * minute : 0 },
+        ArrivalHarness.Arrival(name: "payment answers 10 minutes behind", partitions: 6) { topic, _ in topic == "payment-events" ? 10 * minute : 0 },
         // Webhooks ahead of the orders they answer: kept as facts until the order can take them. (They
         // move their task's stream time ahead with them: 5 minutes ahead leaves every deadline to fire
         // after the cancellations it must not overtake, see docs/SHOP.md.)
-        Arrival(name: "payment answers 5 minutes ahead", partitions: 6) { topic, _ in topic == "payment-events" ? -5 * minute : 0 },
+        ArrivalHarness.Arrival(name: "payment answers 5 minutes ahead", partitions: 6) { topic, _ in topic == "payment-events" ? -5 * minute : 0 },
         // A backlog read faster in some partitions than in others.
-        Arrival(name: "each partition 5 minutes behind the one before", partitions: 6) { topic, partition in
+        ArrivalHarness.Arrival(name: "each partition 5 minutes behind the one before", partitions: 6) { topic, partition in
             topic == "inventory" ? 0 : Int64(partition) * 5 * minute
         },
     ]
-
-    /// A record to pipe, with when it arrives.
-    private struct Input {
-        var topic: String
-        var key: String
-        var value: String
-        var eventTime: Int64
-    }
 
     /// `orders.yml`: every order ends as its events say (stock is ample, so no order competes for it),
     /// and exactly the authorisations of cancelled orders are voided. An order's cancellation and its
     /// payment answer are taken in the order they arrive (docs/SHOP.md, "Arrival order"); everything
     /// else as in event time.
-    @Test(arguments: arrivals) func ordersEndTheSameWhateverTheArrivalOrder(arrival: Arrival) throws {
+    @Test(arguments: arrivals) func ordersEndTheSameWhateverTheArrivalOrder(arrival: ArrivalHarness.Arrival) throws {
         var traffic = OrderTraffic(seed: 41, orderCount: 160, products: 20, span: 3_600_000)
         for product in traffic.initialStock.keys { traffic.initialStock[product] = 100_000 }
         traffic.restocks = []
         let snapshots = (traffic.initialStock.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + [("PZ", 1000)]).map { product, available in
-            Input(topic: "inventory", key: product, value: #"{"product_id":"\#(product)","available":\#(available)}"#, eventTime: OrderTraffic.start - Self.minute)
+            ArrivalHarness.Input(topic: "inventory", key: product, value: #"{"product_id":"\#(product)","available":\#(available)}"#, eventTime: OrderTraffic.start - Self.minute)
         }
-        let events = traffic.events.map { Input(topic: $0.topic, key: $0.key, value: $0.value, eventTime: $0.at) }
+        let events = traffic.events.map { ArrivalHarness.Input(topic: $0.topic, key: $0.key, value: $0.value, eventTime: $0.at) }
         let answers = traffic.orders.compactMap { order in
-            traffic.paymentEvent(for: order).map { Input(topic: "payment-events", key: order.id, value: $0, eventTime: order.answerAt) }
+            traffic.paymentEvent(for: order).map { ArrivalHarness.Input(topic: "payment-events", key: order.id, value: $0, eventTime: order.answerAt) }
         }
-        let closing = traffic.closingOrders(partitions: arrival.partitions).map { Input(topic: $0.topic, key: $0.key, value: $0.value, eventTime: $0.at) }
-        let arranged = arrange(events + answers, arrival)
+        let closing = traffic.closingOrders(partitions: arrival.partitions).map { ArrivalHarness.Input(topic: $0.topic, key: $0.key, value: $0.value, eventTime: $0.at) }
+        let arranged = ArrivalHarness.arrange(events + answers, arrival)
         // Where each order's cancellation and answer arrive.
         var cancelled: [String: Int] = [:]
         var answered: [String: Int] = [:]
@@ -75,7 +57,7 @@ struct ArrivalOrderTests {
         }
         let (expected, voids) = traffic.endingsWithAmpleStock { cancelled[$0.id]! < answered[$0.id]! }
         // The warehouse's snapshot first and the closing orders last, whatever the order in between.
-        let outputs = try run(repositoryRoot + "/topologies/orders.yml", snapshots + arranged + closing, partitions: arrival.partitions)
+        let outputs = try ArrivalHarness.run(repositoryRoot + "/topologies/orders.yml", snapshots + arranged + closing, partitions: arrival.partitions)
 
         #expect(outputs["orders-dlq", default: []].isEmpty, "dead letters: \(outputs["orders-dlq", default: []].prefix(3).map { String(decoding: $0.value ?? [], as: UTF8.self) })")
         let histories = OrdersTopologyTests.histories(outputs["order-status", default: []])
@@ -90,9 +72,9 @@ struct ArrivalOrderTests {
     /// `cart-conversions.yml`: every (add, order) pair of a shopper whose order, placed within the hour
     /// after the add, contains the added product — however far behind its shopper's events the order
     /// arrives, within the join's day of grace.
-    @Test(arguments: arrivals) func cartConversionsAreTheSameWhateverTheArrivalOrder(arrival: Arrival) throws {
+    @Test(arguments: arrivals) func cartConversionsAreTheSameWhateverTheArrivalOrder(arrival: ArrivalHarness.Arrival) throws {
         var random = SeededRandom(seed: 77)
-        var inputs: [Input] = []
+        var inputs: [ArrivalHarness.Input] = []
         var expected: Set<String> = []
         var adds: [(user: String, product: String, at: Int64)] = []
         for index in 0..<400 {
@@ -101,52 +83,23 @@ struct ArrivalOrderTests {
             if Int.random(in: 0..<3, using: &random) > 0 {
                 let product = "P\(Int.random(in: 0..<8, using: &random))"
                 adds.append((user, product, at))
-                inputs.append(Input(topic: "customer-interactions", key: user, value: #"{"event":"Product Added","userId":"\#(user)","timestamp":"\#(OrderTraffic.iso(at))","properties":{"product_id":"\#(product)"}}"#, eventTime: at))
+                inputs.append(ArrivalHarness.Input(topic: "customer-interactions", key: user, value: #"{"event":"Product Added","userId":"\#(user)","timestamp":"\#(OrderTraffic.iso(at))","properties":{"product_id":"\#(product)"}}"#, eventTime: at))
             } else {
                 let products = Set((0..<Int.random(in: 1...3, using: &random)).map { _ in "P\(Int.random(in: 0..<8, using: &random))" }).sorted()
                 let order = "O-\(index)"
                 let lines = products.map { #"{"product_id":"\#($0)"}"# }.joined(separator: ",")
-                inputs.append(Input(topic: "order-events", key: order, value: #"{"event":"Order Completed","userId":"\#(user)","timestamp":"\#(OrderTraffic.iso(at))","properties":{"order_id":"\#(order)","products":[\#(lines)]}}"#, eventTime: at))
+                inputs.append(ArrivalHarness.Input(topic: "order-events", key: order, value: #"{"event":"Order Completed","userId":"\#(user)","timestamp":"\#(OrderTraffic.iso(at))","properties":{"order_id":"\#(order)","products":[\#(lines)]}}"#, eventTime: at))
                 for add in adds where add.user == user && products.contains(add.product) && add.at <= at && at <= add.at + 60 * Self.minute {
                     expected.insert("\(user)|\(add.product)|\(OrderTraffic.iso(add.at))|\(order)")
                 }
             }
         }
-        let outputs = try run(repositoryRoot + "/topologies/examples/cart-conversions.yml", arrange(inputs, arrival), partitions: arrival.partitions)
+        let outputs = try ArrivalHarness.run(repositoryRoot + "/topologies/examples/cart-conversions.yml", ArrivalHarness.arrange(inputs, arrival), partitions: arrival.partitions)
         let found = Set(outputs["cart-conversions", default: []].compactMap { record -> String? in
             guard let value = try? JSONValue(parsing: String(decoding: record.value ?? [], as: UTF8.self)) else { return nil }
             return ["userId", "product_id", "added_at", "order_id"].map { value[$0]?.stringValue ?? "-" }.joined(separator: "|")
         })
         #expect(expected.count > 30, "the traffic converts carts")
         #expect(found == expected, "\(arrival): missing \(expected.subtracting(found).sorted().prefix(5)), unexpected \(found.subtracting(expected).sorted().prefix(5))")
-    }
-
-    /// `inputs` in the order they arrive: by event time plus the arrival's delay for their topic and
-    /// partition, ties in their given order.
-    private func arrange(_ inputs: [Input], _ arrival: Arrival) -> [Input] {
-        inputs.enumerated().map { index, input in
-            let partition = KeyPartitioner.partition(of: Array(input.key.utf8), partitions: arrival.partitions)
-            return (at: input.eventTime + arrival.delay(input.topic, partition), index: index, input: input)
-        }.sorted { ($0.at, $0.index) < ($1.at, $1.index) }.map(\.input)
-    }
-
-    /// Pipes `inputs` through the topology in `file` over `partitions` partitions; what it wrote, by topic.
-    private func run(_ file: String, _ inputs: [Input], partitions: Int) throws -> [String: [ConsumerRecord]] {
-        var logger = Logger(label: "arrival-orders")
-        logger.logLevel = .error
-        let topology = try TopologyCompiler.compile(try TopologyParser.parse(fileAt: file), logger: logger)
-        let state = TemporaryDirectory("tributary-arrival")
-        let driver = try TopologyTestDriver(topology: topology, stateDirectory: state.path, partitions: partitions)
-        defer { driver.close() }
-        var outputs: [String: [ConsumerRecord]] = [:]
-        for input in inputs {
-            for record in driver.pipe(topic: input.topic, key: Array(input.key.utf8), value: Array(input.value.utf8), timestamp: input.eventTime) {
-                let offset = Int64(outputs[record.topic, default: []].count)
-                outputs[record.topic, default: []].append(ConsumerRecord(
-                    topic: record.topic, partition: record.partition ?? 0, offset: offset, key: record.key, value: record.value, headers: record.headers,
-                    timestamp: record.timestamp ?? input.eventTime))
-            }
-        }
-        return outputs
     }
 }

@@ -81,19 +81,22 @@ struct HTTPServerLimitsTests {
             configuration.maximumConnections = 2
             configuration.idleTimeout = .seconds(600)  // the idle ones must stay for the whole test
         }
-        let first = try await RawConnection.open(port: server.port)
-        let second = try await RawConnection.open(port: server.port)
-        let third = try await RawConnection.open(port: server.port)
-        // Generous timeouts: the test suite runs in parallel on two cores, and a starved test task
-        // sees its deadlines pass while the server (on NIO's threads) has long done its part.
-        try await waitUntil(timeout: .seconds(30)) { third.isClosed }
-        #expect(!first.isClosed && !second.isClosed)
+        let connections = [
+            try await RawConnection.open(port: server.port), try await RawConnection.open(port: server.port), try await RawConnection.open(port: server.port),
+        ]
+        // Exactly one is refused, though not necessarily the third: the server takes each up on one of
+        // its event loops, and two loops need not do so in the order the connections were accepted (a
+        // loaded clean-clone CI run refused the second twice). Generous timeouts: the test suite runs in
+        // parallel on two cores, and a starved test task sees its deadlines pass while the server (on
+        // NIO's threads) has long done its part.
+        try await waitUntil(timeout: .seconds(30)) { connections.contains(where: \.isClosed) }
+        let admitted = connections.filter { !$0.isClosed }
+        #expect(admitted.count == 2, "two connections stay open")
+        let first = try #require(admitted.first)
         first.close()
         try await waitUntil(timeout: .seconds(30)) { first.isClosed }
         // The slot is free again once the server has seen the first one go; until then a new
-        // connection is refused, and the next attempt follows. An attempt that gets no answer at all
-        // within its 10 s is given up and followed by another (a clean-clone CI run once failed here,
-        // the attempt's own wait having ended the test).
+        // connection is refused, and the next attempt follows (as does one that gets no answer within 10 s).
         try await waitUntil(timeout: .seconds(90)) {
             guard let fourth = try? await RawConnection.open(port: server.port) else { return false }
             defer { fourth.close() }
