@@ -21,6 +21,8 @@ struct ShopArrivalOrderTests {
     /// A shop topology under the harness: its file and its business outcome, taken from what it wrote.
     struct Subject: CustomStringConvertible, Sendable {
         var topology: String
+        /// The output topics the outcome is taken from.
+        var topics: [String]
         /// The outcome's parts, each by a name (a key, an inquiry), from the records written by topic.
         var outcome: @Sendable (_ written: [String: [ConsumerRecord]]) -> [String: [String: JSONValue]]
 
@@ -29,6 +31,7 @@ struct ShopArrivalOrderTests {
         /// The outcome as the latest value of every key on each of `topics`.
         init(_ topology: String, latestOf topics: [String]) {
             self.topology = topology
+            self.topics = topics
             outcome = { written in
                 Dictionary(uniqueKeysWithValues: topics.map { topic in
                     (topic, written[topic, default: []].reduce(into: [:]) { latest, record in latest[ShopArrivalOrderTests.text(record.key)] = ShopArrivalOrderTests.json(record.value) })
@@ -36,8 +39,9 @@ struct ShopArrivalOrderTests {
             }
         }
 
-        init(_ topology: String, outcome: @escaping @Sendable (_ written: [String: [ConsumerRecord]]) -> [String: [String: JSONValue]]) {
+        init(_ topology: String, topics: [String], outcome: @escaping @Sendable (_ written: [String: [ConsumerRecord]]) -> [String: [String: JSONValue]]) {
             self.topology = topology
+            self.topics = topics
             self.outcome = outcome
         }
     }
@@ -51,7 +55,7 @@ struct ShopArrivalOrderTests {
         // what had reached the router when the inquiry did, so they are left out: with the orders 10
         // minutes behind, one inquiry is escalated as "order not found" rather than as a high-value
         // customer's (docs/SHOP.md, "Arrival order").
-        Subject("support-routing") { written in
+        Subject("support-routing", topics: ["support-responses", "support-escalations"]) { written in
             var routed: [String: JSONValue] = [:]
             for topic in ["support-responses", "support-escalations"] {
                 for record in written[topic, default: []] {
@@ -100,11 +104,18 @@ struct ShopArrivalOrderTests {
         for (part, values) in expected { #expect(values.count > 10, "\(subject): the traffic gives \(part) (\(values.count))") }
         for arrival in Self.arrivals {
             let outcome = subject.outcome(try ArrivalHarness.run(file, ArrivalHarness.arrange(traffic, arrival), partitions: arrival.partitions))
-            for (part, wanted) in expected.sorted(by: { $0.key < $1.key }) {
-                let found = outcome[part] ?? [:]
-                let differing = Set(found.keys).union(wanted.keys).filter { found[$0] != wanted[$0] }.sorted()
-                #expect(differing.isEmpty, "\(subject), \(arrival): \(differing.count) of \(wanted.count) of \(part) differ: \(differing.prefix(2).map { "\($0): \(String(describing: found[$0])) instead of \(String(describing: wanted[$0]))" })")
-            }
+            let differences = Self.differences(outcome, from: expected)
+            #expect(differences.isEmpty, "\(subject), \(arrival): \(differences)")
+        }
+    }
+
+    /// Each part of `outcome` that differs from `expected`: how many of its entries, and the first two.
+    static func differences(_ outcome: [String: [String: JSONValue]], from expected: [String: [String: JSONValue]]) -> [String] {
+        expected.sorted { $0.key < $1.key }.compactMap { part, wanted in
+            let found = outcome[part] ?? [:]
+            let differing = Set(found.keys).union(wanted.keys).filter { found[$0] != wanted[$0] }.sorted()
+            guard !differing.isEmpty else { return nil }
+            return "\(differing.count) of \(wanted.count) of \(part) differ: \(differing.prefix(2).map { "\($0): \(String(describing: found[$0])) instead of \(String(describing: wanted[$0]))" })"
         }
     }
 

@@ -2,7 +2,7 @@
 # The acceptance tier of the test suite (by hand): the end-to-end drills marked `.acceptance`
 # (Tests/IntegrationTests/Support/AcceptanceTier.swift), too long for every CI run —
 #   - orders.yml with three instances, one killed and restarted, 2 h of event time paced at 60x;
-#   - churn-risk.yml and dashboard.yml with event time paced against the wall clock;
+#   - churn-risk.yml with event time paced against the wall clock;
 #   - three instances of product-views.yml, one killed and one stopped while 50,000 views flow.
 # They run one at a time (each runs several runners and a broker). Usage: scripts/accept/end-to-end.sh
 set -euo pipefail
