@@ -20,7 +20,7 @@ public final class KeyValueStore {
     public let changelog: TopicPartition
     let database: RocksDBDatabase
     /// Dirty entries since the last flush; `nil` is a delete.
-    private var cache: [[UInt8]: [UInt8]?] = [:]
+    private var cache = WriteCache()
     /// The cache entries as they were before the current input record, while one is being processed.
     private var undoLog: [[UInt8]: [UInt8]??]?
     /// What the last flush wrote: a flush with no changes and the same checkpoint writes nothing, so an
@@ -66,7 +66,7 @@ public final class KeyValueStore {
 
     private func write(_ key: [UInt8], _ value: [UInt8]?) {
         if undoLog != nil, undoLog?[key] == nil { undoLog?[key] = .some(cache[key]) }
-        cache[key] = .some(value)
+        cache.write(key, value)
     }
 
     /// Starts recording changes so that ``rollBackRecord()`` can undo them: an input record whose
@@ -83,7 +83,7 @@ public final class KeyValueStore {
     /// Undoes the changes since ``beginRecord()``.
     func rollBackRecord() {
         for (key, previous) in undoLog ?? [:] {
-            if let previous { cache[key] = previous } else { cache[key] = nil }
+            if let previous { cache.write(key, previous) } else { cache.forget(key) }
         }
         undoLog = nil
     }
@@ -94,12 +94,24 @@ public final class KeyValueStore {
     /// The entries in `range` in key order, unflushed writes included.
     public func entries(in range: RocksDBKeyRange = .all) throws(RocksDBError) -> [(key: [UInt8], value: [UInt8])] {
         let stored = try database.entries(in: range, columnFamily: Self.dataFamily)
-        let dirty = cache.filter { range.contains($0.key) }
+        let dirty = cache.writes(in: range)
         guard !dirty.isEmpty else { return stored }
-        var merged: [[UInt8]: [UInt8]] = [:]
-        for entry in stored { merged[entry.key] = entry.value }
-        for (key, value) in dirty { merged[key] = value }
-        return merged.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { (key: $0.key, value: $0.value) }
+        // Both are in key order: merged in one pass, a write replacing (or deleting) the stored entry.
+        var merged: [(key: [UInt8], value: [UInt8])] = []
+        merged.reserveCapacity(stored.count + dirty.count)
+        var (storedIndex, dirtyIndex) = (0, 0)
+        while storedIndex < stored.count || dirtyIndex < dirty.count {
+            if dirtyIndex == dirty.count || (storedIndex < stored.count && stored[storedIndex].key.lexicographicallyPrecedes(dirty[dirtyIndex].key)) {
+                merged.append(stored[storedIndex])
+                storedIndex += 1
+                continue
+            }
+            let write = dirty[dirtyIndex]
+            if storedIndex < stored.count, stored[storedIndex].key == write.key { storedIndex += 1 }
+            if let value = write.value { merged.append((write.key, value)) }
+            dirtyIndex += 1
+        }
+        return merged
     }
 
     /// The next changelog offset this store's local state reflects; `nil` when it reflects none.
@@ -154,14 +166,14 @@ public final class KeyValueStore {
     ///   ``discardUncommitted()``.
     func sendChangelog(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) -> PendingStoreFlush? {
         guard !cache.isEmpty || checkpoint != flushedCheckpoint || unrecordedLineage != nil else { return nil }
-        let pending = PendingStoreFlush(entries: cache, checkpoint: checkpoint, lineage: unrecordedLineage)
+        let pending = PendingStoreFlush(entries: cache.values, checkpoint: checkpoint, lineage: unrecordedLineage)
         do throws(KafkaError) {
             if let unrecordedLineage {
                 try producer.enqueueWaitingForRoom(ProducerRecord(
                     topic: changelog.topic, partition: changelog.partition, key: Self.lineageKey, value: unrecordedLineage.encoded,
                     headers: [KafkaHeader(Self.lineageHeader, "1")]), completion: pending.acknowledgements.record)
             }
-            for (key, value) in cache {
+            for (key, value) in cache.values {
                 try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: pending.acknowledgements.record)
             }
             let marker = ProducerRecord(
@@ -197,7 +209,7 @@ public final class KeyValueStore {
         } catch {
             throw StateStoreError(store: name, changelog: changelog, message: "local write failed: \(error)", localFailure: error)
         }
-        cache.removeAll(keepingCapacity: true)
+        cache.removeAll()
         flushedCheckpoint = pending.checkpoint
         unrecordedLineage = nil
     }
@@ -205,7 +217,7 @@ public final class KeyValueStore {
     /// Drops every write since the last flush (an aborted transaction): the store is back to what its
     /// local state holds, which is what the last committed transaction left.
     func discardUncommitted() {
-        cache.removeAll(keepingCapacity: true)
+        cache.removeAll()
         undoLog = nil
     }
 
@@ -237,11 +249,11 @@ public final class KeyValueStore {
     func flushLocally() throws(RocksDBError) {
         guard !cache.isEmpty else { return }
         var batch = RocksDBWriteBatch()
-        for (key, value) in cache {
+        for (key, value) in cache.values {
             if let value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
         }
         try database.write(batch)
-        cache.removeAll(keepingCapacity: true)
+        cache.removeAll()
     }
 
     /// Removes every entry and checkpoint, on disk and in the cache: local state that belongs to another

@@ -62,24 +62,33 @@ public final class QueryableStores: Sendable {
     /// Makes `topology`'s stores known, so that a query for one of them is answered (empty) even
     /// before a task holding it starts here.
     public func declare(_ topology: Topology) {
+        let kinds = Self.kinds(in: topology)
         catalogue.withLock { catalogue in
-            for node in topology.nodes {
-                guard let store = node.operation.storeName else { continue }
-                var kind = Kind.keyValue
-                if case .aggregate(let aggregation) = node.operation {
-                    switch aggregation.windows {
-                    case nil: kind = .keyValue
-                    case .time(let windows): kind = .window(size: windows.size)
-                    case .session: kind = .session
-                    case .sliding(let windows): kind = .window(size: windows.size)
-                    }
-                }
+            for (store, kind) in kinds {
                 catalogue.stores[store] = (topology.applicationID, kind, topology.subtopologies.first { $0.stores.contains(store) })
             }
-            for table in topology.globalTables {
-                catalogue.stores[table.store] = (topology.applicationID, .keyValue, nil)
-            }
         }
+    }
+
+    /// What each store of `topology` holds: windows for a windowed aggregation's, else key-value entries
+    /// (global tables' included).
+    public static func kinds(in topology: Topology) -> [String: Kind] {
+        var kinds: [String: Kind] = [:]
+        for node in topology.nodes {
+            guard let store = node.operation.storeName else { continue }
+            var kind = Kind.keyValue
+            if case .aggregate(let aggregation) = node.operation {
+                switch aggregation.windows {
+                case nil: kind = .keyValue
+                case .time(let windows): kind = .window(size: windows.size)
+                case .session: kind = .session
+                case .sliding(let windows): kind = .window(size: windows.size)
+                }
+            }
+            kinds[store] = kind
+        }
+        for table in topology.globalTables { kinds[table.store] = .keyValue }
+        return kinds
     }
 
     func register(_ store: KeyValueStore, task: TaskID) {

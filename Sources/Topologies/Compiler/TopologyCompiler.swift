@@ -36,11 +36,8 @@ public enum TopologyCompiler {
             }
             // Without a key a panel shows a store's newest entries, which only a key-value store lists
             // by key alone.
-            let windowed = Set(topology.nodes.compactMap { node -> String? in
-                guard case .aggregate(let aggregation) = node.operation, aggregation.windows != nil else { return nil }
-                return node.operation.storeName
-            })
-            let keyless = dashboard.panels.filter { $0.key == nil && windowed.contains($0.store.value) }.map { panel in
+            let kinds = QueryableStores.kinds(in: topology)
+            let keyless = dashboard.panels.filter { $0.key == nil && kinds[$0.store.value].map { $0 != .keyValue } == true }.map { panel in
                 TopologyDiagnostic("panel '\(panel.title)' shows windowed store '\(panel.store.value)' without a 'key'; name the key whose windows it shows", at: panel.location)
             }
             guard unknown.isEmpty, keyless.isEmpty else { throw TopologyDiagnostics(unknown + keyless) }
