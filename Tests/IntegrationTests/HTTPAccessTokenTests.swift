@@ -22,7 +22,10 @@ struct HTTPAccessTokenTests {
     @Test func requestsWithoutTheTokenAreRefusedExceptHealth() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
         let port = TestPorts.next()
-        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port)],
+        // Its own state directory: another test may run product-views.yml beside it (the default one
+        // is shared, and RocksDB locks a store to one process).
+        let state = TemporaryDirectory("tributary-state")
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port), "--state-dir", state.path],
                                            environment: ["TRIBUTARY_HTTP_TOKEN": "s3cret-token"])
         do {
             try await waitUntil(timeout: .seconds(90)) { (try? await status(port: port, "/health")) == 200 }

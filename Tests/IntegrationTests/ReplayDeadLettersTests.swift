@@ -1,6 +1,7 @@
 import Foundation
 import StreamCore
 import Testing
+import TributaryTestSupport
 
 /// `runner replay-dlq` against a dev broker and a running `runner run`: a record the topology cannot
 /// read is dead-lettered; the replay puts its original bytes back into the partition it came from,
@@ -11,7 +12,9 @@ struct ReplayDeadLettersTests {
 
     @Test func deadLettersGoBackToTheirSourcePartitionOnceEach() async throws {
         let broker = try TestDevBroker(topologies: [Self.topology])
-        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers)
+        // Its own state directory: another test may run product-views.yml beside it.
+        let state = TemporaryDirectory("tributary-state")
+        let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path])
         let producer = try TestInputProducer(bootstrapServers: broker.bootstrapServers)
         try await producer.send("customer-interactions", key: "C1", value: "not json at all")
         try await producer.send("customer-interactions", key: "C2", value: #"{"event":"Product Viewed","timestamp":"2026-11-27T10:00:00.000Z","properties":{"product_id":"P1"}}"#)
