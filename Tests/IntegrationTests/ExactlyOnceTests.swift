@@ -122,7 +122,8 @@ struct ExactlyOnceTests {
 
     /// `runner run --processing-guarantee exactly_once_v2` on the unchanged file: the flag reaches the
     /// stream thread (transactions committed, none aborted, in /metrics) and final counts are exact.
-    @Test func theRunnerFlagRunsTheTopologyInTransactions() async throws {
+    /// With two stream threads, each commits its own transactions (a transactional producer per thread).
+    @Test(arguments: [1, 2]) func theRunnerFlagRunsTheTopologyInTransactions(threads: Int) async throws {
         let events = GeneratedView.events(count: 2000, seed: 35)
         let reference = ProductViewsReference(events, partitions: 4)
         let broker = try TestDevBroker(topics: ["customer-interactions:1"], topologies: [Self.topology])
@@ -131,6 +132,7 @@ struct ExactlyOnceTests {
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--processing-guarantee", "exactly_once_v2",
+            "--threads", String(threads),
         ])
         let (results, conflicting) = try await ProductViewsTopologyTests.finalResults(broker, expecting: reference)
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")

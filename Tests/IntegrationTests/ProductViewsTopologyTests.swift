@@ -32,9 +32,10 @@ struct ProductViewsTopologyTests {
     }
 
     /// A runner with the default limit on event times ahead of the clock (a week).
-    private func runner(_ broker: TestDevBroker, state: TemporaryDirectory, port: Int) throws -> TestRunnerProcess {
+    private func runner(_ broker: TestDevBroker, state: TemporaryDirectory, port: Int, threads: Int = 1) throws -> TestRunnerProcess {
         try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
             "--state-dir", state.path, "--http-port", String(port), "--commit-interval-ms", "200", "--max-event-time-skew-hours", "168",
+            "--threads", String(threads),
         ])
     }
 
@@ -98,7 +99,9 @@ struct ProductViewsTopologyTests {
         #expect(runner.stop() == 0)
     }
 
-    @Test func killRestartAndALostStateDirectoryKeepCountsExact() async throws {
+    /// With two stream threads, the kills also meet tasks spread over both, and the restarts assign
+    /// them to the threads anew.
+    @Test(arguments: [1, 2]) func killRestartAndALostStateDirectoryKeepCountsExact(threads: Int) async throws {
         let events = GeneratedView.events(count: 3000, seed: 9)
         let reference = ProductViewsReference(events, partitions: 4)
         let broker = try startBroker()
@@ -107,13 +110,13 @@ struct ProductViewsTopologyTests {
         // kill -9 mid-stream: both sub-topologies (upstream and downstream of the repartition topic) are
         // busy; outputs, repartition records and changelog records after the last commit are repeated.
         try await Self.produce(events[..<1500], to: broker.bootstrapServers)
-        let first = try runner(broker, state: state, port: TestPorts.next())
+        let first = try runner(broker, state: state, port: TestPorts.next(), threads: threads)
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(60)) { $0[Self.output, default: []].count >= 50 }
         first.stop(signal: SIGKILL)
 
         // Restart on the same state, then stop cleanly mid-way through the second half.
         try await Self.produce(events[1500..<2200], to: broker.bootstrapServers)
-        let second = try runner(broker, state: state, port: TestPorts.next())
+        let second = try runner(broker, state: state, port: TestPorts.next(), threads: threads)
         _ = try await TopicReader.read([Self.output], bootstrapServers: broker.bootstrapServers, timeout: .seconds(90)) { read in
             Set(read[Self.output, default: []].map(Self.id)).count >= reference.finalResults.count / 2
         }
@@ -123,7 +126,7 @@ struct ProductViewsTopologyTests {
         try FileManager.default.removeItem(atPath: state.path)
         try await Self.produce(events[2200...], to: broker.bootstrapServers)
         let port = TestPorts.next()
-        let third = try runner(broker, state: state, port: port)
+        let third = try runner(broker, state: state, port: port, threads: threads)
         let (results, conflicting) = try await Self.finalResults(broker, expecting: reference, timeout: .seconds(120))
         #expect(conflicting.isEmpty, "a result id repeated with other content: \(conflicting.prefix(3))")
         #expect(Set(results.values) == reference.finalResults, "missing: \(reference.finalResults.subtracting(results.values).sorted().prefix(5)); unexpected: \(Set(results.values).subtracting(reference.finalResults).sorted().prefix(5))")

@@ -43,9 +43,11 @@ struct ScaleOutTests {
     /// The cluster case CI runs: two instances share the work; 10,000 views at about 6 times real time.
     /// Either instance answers any product (forwarding to its owner) and the whole store; once one
     /// stops, the other takes its tasks over from their standbys and still answers every product.
-    @Test func twoInstancesShareTheWorkAndEitherAnswersAnyKey() async throws {
+    /// With two stream threads each, four group members share the twelve partitions, and the standby
+    /// copies are kept beside tasks active on the other thread.
+    @Test(arguments: [1, 2]) func twoInstancesShareTheWorkAndEitherAnswersAnyKey(threads: Int) async throws {
         let views = Self.views(count: 10_000)
-        let cluster = try await Cluster(instances: 2)
+        let cluster = try await Cluster(instances: 2, threads: threads)
         try await cluster.produce(views, batchPause: .milliseconds(750))
         try await cluster.expectExactResults(for: views, askingPorts: cluster.ports)
         #expect(cluster.stop(1) == 0, "a stopped instance commits and exits 0")
@@ -82,7 +84,11 @@ struct ScaleOutTests {
         private(set) var ports: [Int]
         private var runners: [TestRunnerProcess?]
 
-        init(instances: Int) async throws {
+        /// Stream threads per instance.
+        let threads: Int
+
+        init(instances: Int, threads: Int = 1) async throws {
+            self.threads = threads
             broker = try TestDevBroker(topics: ["\(ScaleOutTests.input):12"], topologies: [ScaleOutTests.topology])
             states = (0..<instances).map { _ in TemporaryDirectory("tributary-state") }
             ports = Array(repeating: 0, count: instances)
@@ -103,7 +109,7 @@ struct ScaleOutTests {
             ports[instance] = TestPorts.next()
             runners[instance] = try TestRunnerProcess(topology: ScaleOutTests.topology, bootstrapServers: broker.bootstrapServers, extraArguments: [
                 "--state-dir", states[instance].path, "--http-port", String(ports[instance]), "--commit-interval-ms", "200",
-                "--standby-replicas", "1", "--log-level", "info",
+                "--standby-replicas", "1", "--log-level", "info", "--threads", String(threads),
             ])
         }
 

@@ -60,7 +60,7 @@ private let invalidFixtures: [InvalidFixture] = [
     InvalidFixture(
         "unknown-top-level-field.yml",
         "unknown-top-level-field.yml:1:1: missing required field 'pipelines' in the topology",
-        "unknown-top-level-field.yml:5:1: unknown field 'pipeline' in the topology; expected one of: application-id, dashboard, description, name, pipelines, processing-guarantee, sources, topics"
+        "unknown-top-level-field.yml:5:1: unknown field 'pipeline' in the topology; expected one of: application-id, dashboard, description, name, pipelines, processing-guarantee, sources, threads, topics"
     ),
     InvalidFixture(
         "missing-field.yml",

@@ -51,6 +51,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "at_least_once or exactly_once_v2 (one Kafka transaction per commit interval); overrides each file's processing-guarantee (default: the file's, else at_least_once).")
     var processingGuarantee: ProcessingGuaranteeArgument?
 
+    @Option(help: "Stream threads per topology, each a consumer-group member with its own consumer and producer; overrides each file's threads (default: the file's, else 1).")
+    var threads: Int?
+
     @Option(help: "Seconds between progress logs (records in, out per topic, dead-lettered); 0 disables.")
     var progressIntervalSeconds: Int = 0
 
@@ -99,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         guard httpMaxConnections > 0, httpIdleTimeoutSeconds > 0, httpHeaderTimeoutSeconds > 0 else {
             throw ValidationError("--http-max-connections, --http-idle-timeout-seconds and --http-header-timeout-seconds must be positive")
         }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard memoryBudgetMb >= 0 else { throw ValidationError("--memory-budget-mb must be 0 (no budget) or a number of MiB") }
         guard (0...24 * 36_500).contains(maxEventTimeSkewHours) else { throw ValidationError("--max-event-time-skew-hours must be 0 (any time) or a number of hours up to 100 years") }
         if bootstrapServers != nil && (dev || demo) {
@@ -181,8 +185,9 @@ struct RunCommand: AsyncParsableCommand {
         configuration.queryableStores = stores
         configuration.kafkaProperties = kafkaProperties
         configuration.offsetOutOfRange = offsetOutOfRange.policy
+        let threadCounts = loaded.map(streamThreads(of:))
         if memoryBudgetMb > 0 {
-            let budget = MemoryBudget(megabytes: memoryBudgetMb, for: loaded.map(\.topology), partitionCounts: partitionCounts)
+            let budget = MemoryBudget(megabytes: memoryBudgetMb, for: Array(zip(loaded.map(\.topology), threadCounts)), partitionCounts: partitionCounts)
             configuration.memoryBudget = budget
             logger.info("\(budget)")
         } else {
@@ -193,8 +198,17 @@ struct RunCommand: AsyncParsableCommand {
         } else if demo {
             configuration.progressLogInterval = .seconds(10)
         }
-        for topology in loaded {
+        for (topology, threads) in zip(loaded, threadCounts) {
             var configuration = configuration
+            configuration.streamThreads = threads
+            // The range assignor hands out each topic's partitions among the group's members: a thread
+            // beyond the largest sub-topology's task count gets none.
+            let busiest = topology.topology.taskCounts(partitionCounts: partitionCounts).max() ?? 1
+            if threads > busiest {
+                logger.warning("more stream threads than any sub-topology has tasks: \(threads - busiest) of them will stay idle", metadata: [
+                    "application": "\(topology.topology.applicationID)", "threads": "\(threads)", "tasks": "\(busiest)",
+                ])
+            }
             configuration.processingGuarantee = processingGuarantee?.guarantee ?? topology.definition.processingGuarantee ?? .atLeastOnce
             if standbyReplicas > 0 {
                 let (application, replicas) = (topology.topology.applicationID, standbyReplicas)
@@ -218,6 +232,12 @@ struct RunCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(shutdownTimeoutSeconds)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
+    }
+
+    /// `--threads`, else the file's `threads:`, else one (Kafka Streams' `num.stream.threads` default;
+    /// docs/DSL.md, "Stream threads", says why not one per core).
+    private func streamThreads(of topology: LoadedTopology) -> Int {
+        threads ?? topology.definition.streamThreads ?? 1
     }
 
     /// The token HTTP requests must carry: from `--http-token-file`, else `TRIBUTARY_HTTP_TOKEN`; nil

@@ -5,6 +5,9 @@ import Logging
 /// consumer group, from the beginning when the application starts (the store is rebuilt, not
 /// restored: the topic is its changelog), and then followed between polls of the group consumer.
 ///
+/// Each stream thread keeps a copy of its own (Kafka Streams has one global thread per instance; docs/DSL.md,
+/// "Differences from Kafka Streams"): lookups then never cross threads.
+///
 /// - Important: Not thread-safe: the stream thread that owns it makes every call.
 final class GlobalTableUpdater {
     let table: GlobalTable
@@ -12,12 +15,12 @@ final class GlobalTableUpdater {
     private let consumer: KafkaConsumer
     private let logger: Logger
 
-    /// Opens the store under `<state-dir>/<application-id>/global/<store>`, emptied.
-    init(_ table: GlobalTable, topology: Topology, configuration: StreamsConfiguration, logger: Logger) throws {
+    /// Opens the store under `<state-dir>/<application-id>/global/<thread>/<store>`, emptied.
+    init(_ table: GlobalTable, topology: Topology, configuration: StreamsConfiguration, thread: String, logger: Logger) throws {
         self.table = table
         self.logger = logger
         let directory = URL(fileURLWithPath: configuration.stateDirectory).appendingPathComponent(topology.applicationID)
-            .appendingPathComponent("global").appendingPathComponent(table.store).path
+            .appendingPathComponent("global").appendingPathComponent(thread).appendingPathComponent(table.store).path
         store = try KeyValueStore(name: table.store, directory: directory, changelog: TopicPartition(table.topic, 0), options: configuration.storeOptions)
         try store.wipe()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: "\(topology.applicationID)-global-\(table.store)")

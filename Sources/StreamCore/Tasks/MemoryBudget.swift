@@ -30,7 +30,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
 
     /// The whole budget, in bytes.
     public let totalBytes: Int
-    /// Stream threads sharing the librdkafka shares (one per topology in a runner).
+    /// Stream threads sharing the librdkafka shares (over every topology of a runner).
     public let streamThreads: Int
     /// Tasks the buffered-records share is divided among.
     public let tasks: Int
@@ -59,7 +59,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Parameters:
     ///   - megabytes: the instance's total, at least 1.
-    ///   - streamThreads: how many stream threads (topologies) share the instance, at least 1.
+    ///   - streamThreads: how many stream threads (of every topology) share the instance, at least 1.
     ///   - tasks: how many tasks the instance runs at most, over all its stream threads.
     ///   - stores: how many state stores those tasks (and global tables) open.
     public init(megabytes: Int, streamThreads: Int = 1, tasks: Int = 16, stores: Int = 16) {
@@ -82,23 +82,22 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
         bufferedBytesPerTask = max(total / 10 / self.tasks, Self.minimumBufferedBytesPerTask)
     }
 
-    /// The budget for `topologies` running in one instance with every task here: one stream thread per
-    /// topology, a task per partition number of each sub-topology (its sources' largest partition
-    /// count), each with the sub-topology's stores, plus one store per global table.
+    /// The budget for `topologies` running in one instance with every task here, each topology on its
+    /// number of stream threads: a task per partition number of each sub-topology (its sources' largest
+    /// partition count), each with the sub-topology's stores, plus each thread's copy of every global table.
     ///
     /// - Parameter partitionCounts: partitions per topic; a topic missing from it counts as one.
-    public init(megabytes: Int, for topologies: [Topology], partitionCounts: [String: Int]) {
+    public init(megabytes: Int, for topologies: [(topology: Topology, streamThreads: Int)], partitionCounts: [String: Int]) {
         var tasks = 0
         var stores = 0
-        for topology in topologies {
-            for subtopology in topology.subtopologies {
-                let partitions = subtopology.sourceTopics.map { partitionCounts[$0] ?? 1 }.max() ?? 1
+        for (topology, threads) in topologies {
+            for (subtopology, partitions) in zip(topology.subtopologies, topology.taskCounts(partitionCounts: partitionCounts)) {
                 tasks += partitions
                 stores += partitions * subtopology.stores.count
             }
-            stores += topology.globalTables.count
+            stores += topology.globalTables.count * threads
         }
-        self.init(megabytes: megabytes, streamThreads: topologies.count, tasks: tasks, stores: stores)
+        self.init(megabytes: megabytes, streamThreads: topologies.map(\.streamThreads).reduce(0, +), tasks: tasks, stores: stores)
     }
 
     /// The consumer properties the budget sets; properties the user gives win over them.

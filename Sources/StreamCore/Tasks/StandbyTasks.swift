@@ -7,7 +7,7 @@ import Logging
 /// A standby store is only ever written from its changelog (never processed into), and is closed
 /// before its task opens here.
 ///
-/// - Important: Not thread-safe: the stream thread that owns it makes every call.
+/// - Important: Not thread-safe: ``InstanceTasks`` makes every call, under its lock.
 final class StandbyTasks {
     private let topology: Topology
     private let configuration: StreamsConfiguration

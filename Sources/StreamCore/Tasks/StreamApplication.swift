@@ -19,39 +19,46 @@ public final class StreamApplication: Service, Sendable {
         self.logger = logger
     }
 
-    /// Processes on a dedicated thread (polling blocks; it must not occupy the cooperative pool) until
-    /// graceful shutdown, then returns once everything processed is committed. A state directory that
-    /// refuses a write pauses processing until it has room again (``StreamThreadSupervisor``).
+    /// Processes on ``StreamsConfiguration/streamThreads`` dedicated threads (polling blocks; it must
+    /// not occupy the cooperative pool) until graceful shutdown, then returns once everything processed
+    /// is committed. A state directory that refuses a write pauses a thread until it has room again
+    /// (``StreamThreadSupervisor``); any other failure of one thread stops the others too, each
+    /// committing what it processed, and is thrown once all have stopped.
     ///
     /// Cancellation (a `ServiceGroup` escalates to it when graceful shutdown outlasts its
-    /// `maximumGracefulShutdownDuration`) stops waiting at once: the thread is asked to stop but may be
+    /// `maximumGracefulShutdownDuration`) stops waiting at once: the threads are asked to stop but may be
     /// stuck (a broker that does not answer), and the process is about to exit. What was processed
     /// after the last commit is processed again by the next owner of its partitions.
     ///
     /// - Throws: ``KafkaError`` or ``StateStoreError`` when processing stopped on its own because of a
-    ///   fatal error; ``ShutdownAbandoned`` when cancelled before the thread finished.
+    ///   fatal error; ``ShutdownAbandoned`` when cancelled before the threads finished.
     public func run() async throws {
         let (topology, configuration, logger, stopRequested) = (topology, configuration, logger, stopRequested)
-        let completion = ThreadCompletion()
+        let threads = max(configuration.streamThreads, 1)
+        let completion = ThreadCompletion(threads: threads)
+        let instance = InstanceTasks()
         let outcome: Result<Void, any Error> = await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await withCheckedContinuation { continuation in
                     completion.await(continuation)
-                    let thread = Thread {
-                        let supervisor = StreamThreadSupervisor(topology: topology, configuration: configuration, logger: logger)
-                        completion.finish(Result { () throws in
-                            try supervisor.run { stopRequested.isSet }
-                        })
+                    for index in 1...threads {
+                        let thread = Thread {
+                            let supervisor = StreamThreadSupervisor(topology: topology, configuration: configuration, index: index, instance: instance, logger: logger)
+                            let outcome = Result { () throws in try supervisor.run { stopRequested.isSet } }
+                            // A thread that failed stops its siblings: the instance does not go on with some of its tasks.
+                            if case .failure = outcome { stopRequested.set() }
+                            completion.threadFinished(outcome)
+                        }
+                        thread.name = "tributary-\(topology.applicationID)-\(StreamThread.name(index))"
+                        thread.start()
                     }
-                    thread.name = "tributary-\(topology.applicationID)"
-                    thread.start()
                 }
             } onGracefulShutdown: {
                 stopRequested.set()
             }
         } onCancel: {
             stopRequested.set()
-            completion.finish(.failure(ShutdownAbandoned(application: topology.applicationID)))
+            completion.abandon(ShutdownAbandoned(application: topology.applicationID))
         }
         try outcome.get()
         logger.info("stopped cleanly: processed offsets committed, outputs flushed")
@@ -67,48 +74,61 @@ public final class StreamApplication: Service, Sendable {
     }
 }
 
-/// The outcome of the stream thread, handed to whoever waits for it: the first outcome wins (the
-/// thread's own, or cancellation's), whichever of waiting and finishing comes first.
+/// The outcome of the stream threads, handed to whoever waits for it: once every thread finished, the
+/// first failure among them (or success); or, when abandoned first, the abandonment. Waiting and
+/// finishing may come in either order.
 private final class ThreadCompletion: Sendable {
-    private enum State {
-        case pending(CheckedContinuation<Result<Void, any Error>, Never>?)
-        case finished(Result<Void, any Error>?)
+    private struct State {
+        var waiting: CheckedContinuation<Result<Void, any Error>, Never>?
+        var running: Int
+        var firstFailure: (any Error)?
+        var outcome: Result<Void, any Error>?
+        var delivered = false
+
+        /// The continuation to resume with the outcome, once both are there (only once).
+        mutating func delivery() -> (CheckedContinuation<Result<Void, any Error>, Never>, Result<Void, any Error>)? {
+            guard !delivered, let waiting, let outcome else { return nil }
+            delivered = true
+            return (waiting, outcome)
+        }
     }
 
-    private let state = Mutex(State.pending(nil))
+    private let state: Mutex<State>
+
+    init(threads: Int) {
+        state = Mutex(State(running: threads))
+    }
 
     func await(_ continuation: CheckedContinuation<Result<Void, any Error>, Never>) {
-        let early: Result<Void, any Error>? = state.withLock { state in
-            switch state {
-            case .pending:
-                state = .pending(continuation)
-                return nil
-            case .finished(let outcome):
-                state = .finished(nil)
-                return outcome
-            }
-        }
-        if let early { continuation.resume(returning: early) }
+        deliver(state.withLock { state in
+            state.waiting = continuation
+            return state.delivery()
+        })
     }
 
-    func finish(_ outcome: Result<Void, any Error>) {
-        let waiting: CheckedContinuation<Result<Void, any Error>, Never>? = state.withLock { state in
-            switch state {
-            case .pending(let continuation?):
-                state = .finished(nil)
-                return continuation
-            case .pending(nil):
-                state = .finished(outcome)
-                return nil
-            case .finished:
-                return nil
-            }
-        }
-        waiting?.resume(returning: outcome)
+    func threadFinished(_ outcome: Result<Void, any Error>) {
+        deliver(state.withLock { state in
+            state.running -= 1
+            if case .failure(let error) = outcome, state.firstFailure == nil { state.firstFailure = error }
+            if state.running == 0, state.outcome == nil { state.outcome = state.firstFailure.map { .failure($0) } ?? .success(()) }
+            return state.delivery()
+        })
+    }
+
+    func abandon(_ error: any Error) {
+        deliver(state.withLock { state in
+            if state.outcome == nil { state.outcome = .failure(error) }
+            return state.delivery()
+        })
+    }
+
+    private func deliver(_ delivery: (CheckedContinuation<Result<Void, any Error>, Never>, Result<Void, any Error>)?) {
+        guard let (continuation, outcome) = delivery else { return }
+        continuation.resume(returning: outcome)
     }
 }
 
-/// A one-way flag shared between the service and its thread.
+/// A one-way flag shared between the service and its threads.
 private final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .acquiring) }

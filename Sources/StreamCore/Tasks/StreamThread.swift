@@ -15,11 +15,18 @@ import Metrics
 /// and rolls state and consumer positions back to the last commit; a fenced or fatally failed producer
 /// is replaced and the thread's tasks reopened from their stores and changelogs.
 ///
+/// An instance runs ``StreamsConfiguration/streamThreads`` of them per topology, each a member of the
+/// consumer group with its own consumer and producer, so a rebalance moves tasks between threads as it
+/// does between instances (``InstanceTasks`` is what they share).
+///
 /// - Important: `run` blocks its thread until `shouldStop` returns true or a fatal error occurs.
 final class StreamThread: ConsumerRebalanceListener {
     private let topology: Topology
     private let configuration: StreamsConfiguration
     private let logger: Logger
+    /// 1-based, as Kafka Streams' `StreamThread-N`: in client ids, logs and global-table directories.
+    private let index: Int
+    private let instance: InstanceTasks
     private let processor: RecordProcessor
     private let deliveries = DeliveryResults()
     private var consumer: KafkaConsumer!
@@ -39,17 +46,21 @@ final class StreamThread: ConsumerRebalanceListener {
     private var backPressure: BackPressure?
     private var metrics: StreamThreadMetrics
     private let punctuates: Bool
-    /// Warm copies of other instances' tasks, when configured.
-    private var standbys: StandbyTasks?
+    /// Whether this thread keeps the instance's standby copies (the first does, when configured).
+    private var keepsStandbys: Bool { index == 1 && configuration.standbyPartitions != nil }
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
     /// Exactly-once: an output or dead letter the open transaction refused; it is aborted at the next commit.
     private var transactionFailure: KafkaError?
     private var exactlyOnce: Bool { configuration.processingGuarantee == .exactlyOnceV2 }
 
-    init(topology: Topology, configuration: StreamsConfiguration, logger: Logger) {
+    init(topology: Topology, configuration: StreamsConfiguration, index: Int, instance: InstanceTasks, logger: Logger) {
         self.topology = topology
         self.configuration = configuration
+        self.index = index
+        self.instance = instance
+        var logger = logger
+        logger[metadataKey: "thread"] = "\(Self.name(index))"
         self.logger = logger
         processor = RecordProcessor(topology: topology)
         processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
@@ -69,7 +80,7 @@ final class StreamThread: ConsumerRebalanceListener {
         configuration.queryableStores.declare(topology)
         producer = try makeProducer()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
-        consumerConfiguration.clientID = "\(topology.applicationID)-consumer"
+        consumerConfiguration.clientID = "\(topology.applicationID)-\(Self.name(index))-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.additionalProperties = configuration.consumerProperties
@@ -78,7 +89,7 @@ final class StreamThread: ConsumerRebalanceListener {
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
         try loadGlobalTables()
-        if configuration.standbyPartitions != nil { standbys = try StandbyTasks(topology: topology, configuration: configuration, logger: logger) }
+        if keepsStandbys { instance.startStandbys(try StandbyTasks(topology: topology, configuration: configuration, logger: logger)) }
         try consumer.subscribe(topology.sourceTopics)
         logger.info("processing", metadata: ["application": "\(topology.applicationID)", "topics": "\(topology.sourceTopics)"])
 
@@ -89,12 +100,13 @@ final class StreamThread: ConsumerRebalanceListener {
         do {
             while !shouldStop() {
                 for table in globalTables { try table.update() }
-                if let standbys, let planned = configuration.standbyPartitions {
+                if keepsStandbys, let planned = configuration.standbyPartitions {
+                    var plannedTasks: Set<TaskID>?
                     if clock.now >= nextStandbyPlan {
-                        try standbys.keep(Set(planned().compactMap { try? taskID(of: $0) }).filter { tasks[$0] == nil })
+                        plannedTasks = Set(planned().compactMap { try? taskID(of: $0) })
                         nextStandbyPlan = clock.now + .seconds(1)
                     }
-                    try standbys.update()
+                    try instance.updateStandbys(planned: plannedTasks)
                 }
                 for record in try consumer.poll(maxRecords: configuration.maxPollRecords, timeout: .milliseconds(100)) {
                     try buffer(record)
@@ -115,14 +127,14 @@ final class StreamThread: ConsumerRebalanceListener {
             try commit()
             try consumer.close()
             closeTasks(Array(tasks.keys))
-            standbys?.close()
+            if keepsStandbys { instance.stopStandbys() }
             closeGlobalTables()
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
             closeTasks(Array(tasks.keys))
-            standbys?.close()
+            if keepsStandbys { instance.stopStandbys() }
             closeGlobalTables()
             try? producer.close(timeout: .seconds(5))
             logSummary()
@@ -296,7 +308,7 @@ final class StreamThread: ConsumerRebalanceListener {
     /// (exactly-once v2), not by the id.
     private func makeProducer() throws -> KafkaProducer {
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
-        producerConfiguration.clientID = "\(topology.applicationID)-producer"
+        producerConfiguration.clientID = "\(topology.applicationID)-\(Self.name(index))-producer"
         producerConfiguration.additionalProperties = configuration.producerProperties
         guard exactlyOnce else { return try KafkaProducer(configuration: producerConfiguration, logger: logger) }
         producerConfiguration.transactionalID = "\(topology.applicationID)-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
@@ -405,7 +417,7 @@ final class StreamThread: ConsumerRebalanceListener {
         guard !topology.globalTables.isEmpty else { return }
         let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger, additionalProperties: configuration.kafkaProperties).partitionCounts()
         for table in topology.globalTables {
-            let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, logger: logger)
+            let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, thread: Self.name(index), logger: logger)
             globalTables.append(updater)
             try updater.bootstrap(admin: counts)
             configuration.queryableStores.registerGlobal(updater.store)
@@ -420,10 +432,19 @@ final class StreamThread: ConsumerRebalanceListener {
         globalTables = []
     }
 
+    /// Opens a task this thread was assigned. A standby copy of it becomes its local state: closed
+    /// first, found by the task's restore.
     @discardableResult
     private func openTask(_ id: TaskID) throws -> StreamTask {
+        instance.activate([id])
         let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
-        let task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
+        let task: StreamTask
+        do {
+            task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
+        } catch {
+            instance.deactivate([id])
+            throw error
+        }
         tasks[id] = task
         for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
         return task
@@ -435,6 +456,7 @@ final class StreamThread: ConsumerRebalanceListener {
             for store in task.state.stores.values { configuration.queryableStores.unregister(store, task: id) }
             task.close()
         }
+        instance.deactivate(ids)
     }
 
     private func awaitDeliveries() throws(KafkaError) {
@@ -460,8 +482,6 @@ final class StreamThread: ConsumerRebalanceListener {
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
             let opening = Set(try partitions.map(taskID)).filter { tasks[$0] == nil }
-            // A standby copy becomes the task's local state: closed here, found by the task's restore.
-            standbys?.release(opening)
             for id in opening { try openTask(id) }
         } catch {
             rebalanceFailure = error
@@ -511,6 +531,9 @@ final class StreamThread: ConsumerRebalanceListener {
         stoppedPartitions.insert(partition)
         logger.critical("input partition stopped; the rest keep running: \(error)")
     }
+
+    /// `StreamThread-N`, as Kafka Streams names its threads.
+    static func name(_ index: Int) -> String { "StreamThread-\(index)" }
 
     // MARK: - Reporting
 

@@ -14,6 +14,9 @@ import Metrics
 struct StreamThreadSupervisor {
     let topology: Topology
     let configuration: StreamsConfiguration
+    /// The thread's number (1-based) and what it shares with the instance's other threads.
+    let index: Int
+    let instance: InstanceTasks
     let logger: Logger
 
     /// Runs on the calling thread (a dedicated one: all of this blocks) until `shouldStop`, or until a
@@ -28,7 +31,7 @@ struct StreamThreadSupervisor {
         while true {
             let started = ContinuousClock.now
             do {
-                try StreamThread(topology: topology, configuration: configuration, logger: logger).run(until: shouldStop)
+                try StreamThread(topology: topology, configuration: configuration, index: index, instance: instance, logger: logger).run(until: shouldStop)
                 return
             } catch {
                 guard let failure = StateDirectory.writeFailure(in: error), !(isFirstThread && failure is StateDirectory.Unusable) else { throw error }

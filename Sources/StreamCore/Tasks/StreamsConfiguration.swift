@@ -31,6 +31,10 @@ public struct StreamsConfiguration: Sendable {
     /// The free space a state directory that refused a write (a full disk) needs before processing
     /// resumes — or a twentieth of its file system, if that is less.
     public var stateDirectoryRoomToResume: Int64 = 64 * 1024 * 1024
+    /// Stream threads per topology in this instance (Kafka Streams' `num.stream.threads`): each is a
+    /// member of the consumer group with its own consumer and producer, and processes the tasks the
+    /// group assigns it; more threads than tasks leave some idle.
+    public var streamThreads: Int = 1
     /// How many records one poll hands to processing at most.
     public var maxPollRecords: Int = 1000
     /// How often progress (records in, out per topic, dead-lettered) is logged; `nil` never.

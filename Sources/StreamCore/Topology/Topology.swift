@@ -76,4 +76,10 @@ public struct Topology: Sendable {
     public func subtopology(reading topic: String) -> Subtopology? {
         subtopologies.first { $0.sourceTopics.contains(topic) }
     }
+
+    /// The tasks of each sub-topology, in sub-topology order: one per partition number of its sources
+    /// (their largest partition count; a topic missing from `partitionCounts` counts as one).
+    public func taskCounts(partitionCounts: [String: Int]) -> [Int] {
+        subtopologies.map { subtopology in subtopology.sourceTopics.map { partitionCounts[$0] ?? 1 }.max() ?? 1 }
+    }
 }

@@ -22,10 +22,12 @@ public struct TopologyDefinition: Sendable {
     public var dashboard: DashboardDefinition?
     /// `processing-guarantee:` — nil when the file leaves it to the runner (at-least-once by default).
     public var processingGuarantee: ProcessingGuarantee?
+    /// `threads:` — stream threads per instance; nil leaves it to the runner (its `--threads`, else one).
+    public var streamThreads: Int?
 
     public init(
         file: String, name: String, applicationID: Located<String>, description: String?, sources: [SourceDefinition], topics: [TopicDeclaration],
-        pipelines: [PipelineDefinition], dashboard: DashboardDefinition? = nil, processingGuarantee: ProcessingGuarantee? = nil
+        pipelines: [PipelineDefinition], dashboard: DashboardDefinition? = nil, processingGuarantee: ProcessingGuarantee? = nil, streamThreads: Int? = nil
     ) {
         self.file = file
         self.name = name
@@ -36,6 +38,7 @@ public struct TopologyDefinition: Sendable {
         self.pipelines = pipelines
         self.dashboard = dashboard
         self.processingGuarantee = processingGuarantee
+        self.streamThreads = streamThreads
     }
 }
 

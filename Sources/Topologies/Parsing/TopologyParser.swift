@@ -78,7 +78,7 @@ public enum TopologyParser {
 
     /// The file's model; `sections` receives the name of each source and pipeline, where it starts.
     private static func topology(_ root: YAMLNode, file: String, _ parser: inout StepParser, sections: inout [Located<String>]) -> TopologyDefinition? {
-        let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "processing-guarantee", "sources", "topics"]
+        let allowed = ["application-id", "dashboard", "description", "name", "pipelines", "processing-guarantee", "sources", "threads", "topics"]
         guard let fields = YAMLFields(root, of: "the topology", at: root.location, allowed: allowed, &parser.diagnostics) else { return nil }
 
         let applicationID = fields.required("application-id", &parser.diagnostics).flatMap { node -> Located<String>? in
@@ -100,6 +100,7 @@ public enum TopologyParser {
             }
             return guarantee
         }
+        let streamThreads = fields["threads"].flatMap { $0.positiveInteger(for: "'threads'", &parser.diagnostics) }
 
         var sourceNames: [Located<String>] = []
         var sources: [SourceDefinition] = []
@@ -146,7 +147,8 @@ public enum TopologyParser {
             topics: topics,
             pipelines: pipelines,
             dashboard: dashboard,
-            processingGuarantee: processingGuarantee
+            processingGuarantee: processingGuarantee,
+            streamThreads: streamThreads
         )
     }
 
