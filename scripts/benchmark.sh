@@ -7,7 +7,8 @@
 # Usage: scripts/benchmark.sh [RECORDS]  (default 150000; 16 partitions keep each under the dev broker's
 # ~5 MB retention). RESTORE_KEYS=N changes the restore benchmark's key count (default 200000).
 # RUNNER=PATH uses that runner binary instead of building .build/release/runner. RUNNER_ARGS="..." adds
-# arguments to every `runner run` (for example --kafka-property fetch.wait.max.ms=10).
+# arguments to every timed `runner run`, restores included (for example --threads 2, or --kafka-property
+# fetch.wait.max.ms=10); the summary prints them.
 # Results and method: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,7 +108,7 @@ for round in 1 2 3; do
     python3 benchmarks/time_restore.py --tasks "$partitions" --store bench-keys --http "http://127.0.0.1:$port" \
       --log "$work/restore-$round.log" -- \
       $runner run --bootstrap-servers "$bootstrap" --http-port "$port" --log-level info --state-dir "$restore_state" \
-      --topology benchmarks/restore-keys.yml)
+      --topology benchmarks/restore-keys.yml ${RUNNER_ARGS:-})
   if [ "$restored_records" -ne "$keys" ] || [ "$store_entries" -ne "$keys" ] || [ "$store_sum" -ne "$keys" ]; then
     echo "restore round $round: expected $keys keys each counted once; restored $restored_records records," \
       "the store serves $store_entries entries summing to $store_sum" >&2
@@ -122,13 +123,13 @@ median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 python3 - "$records" "$raw_seconds" "$engine_seconds" "$json_seconds" "$windowed_seconds" "$by_key_seconds" \
   "$keys" "$changelog_records" "$(median "${drains[@]}")" "$(median "${restores[@]}")" "$(median "${starts[@]}")" \
   "$(median "${task_medians[@]}")" "$(median "${task_maxes[@]}")" <<'PY'
-import sys
+import os, sys
 records = int(sys.argv[1])
 raw, engine, json, windowed, by_key = (float(x) for x in sys.argv[2:7])
 keys, changelog_records = int(sys.argv[7]), int(sys.argv[8])
 drain, restore, start, task_median, task_max = (float(x) for x in sys.argv[9:14])
 rate = lambda seconds: records / seconds
-print(f"records: {records}")
+print(f"records: {records}; runner arguments: {os.environ.get('RUNNER_ARGS') or 'none'}")
 print(f"raw librdkafka consume->produce (C):        {rate(raw):>10,.0f} records/s")
 print(f"runner, pass-through (bytes):               {rate(engine):>10,.0f} records/s   ratio {raw / engine:.2f}")
 print(f"runner, JSON decode + filter + select-key:  {rate(json):>10,.0f} records/s   ratio {raw / json:.2f}")

@@ -8,7 +8,8 @@
 # seconds and, with LOG_LEVEL=debug (which slows the runner), how often back-pressure paused partitions.
 # The profile is left in perf.data (PERF_DATA=PATH to change): `perf report -i perf.data --children`.
 # RUNNER=PATH uses that runner binary instead of building .build/release/runner; NO_PERF=1 times the
-# run without perf. Method and findings: docs/BENCHMARKS.md.
+# run without perf; RUNNER_ARGS="..." adds arguments to the `runner run` (for example --threads 2).
+# Method and findings: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 topology=${1:?usage: scripts/profile.sh TOPOLOGY OUTPUT-TOPIC [RECORDS]}
@@ -28,7 +29,7 @@ $runner generate --bootstrap-servers "$bootstrap" --topic bench-in --events "$re
 profiler=()
 [ -n "${NO_PERF:-}" ] || profiler=(perf record -F 999 -g -o "$perf_data" --)
 "${profiler[@]}" $runner run --bootstrap-servers "$bootstrap" --no-http --log-level "${LOG_LEVEL:-warning}" \
-  --state-dir "$work/state" --topology "$topology" > /dev/null 2> "$work/runner.log" &
+  --state-dir "$work/state" --topology "$topology" ${RUNNER_ARGS:-} > /dev/null 2> "$work/runner.log" &
 profiled=$!
 pids+=("$profiled")
 seconds=$(timeout 600 "$raw" watch "$bootstrap" "$output" "$records")

@@ -33,9 +33,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var producer: KafkaProducer!
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
-    private var tasks: [TaskID: StreamTask] = [:]
-    /// One per global table, shared by every task.
-    private var globalTables: [GlobalTableUpdater] = []
+    /// The thread's tasks and its copies of the global tables.
+    private let taskManager: TaskManager
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup<DecodedInput>] = [:]
     /// Since when each sub-topology has waited for a lagging partition's records (``processBuffered()``).
@@ -62,6 +61,7 @@ final class StreamThread: ConsumerRebalanceListener {
         var logger = logger
         logger[metadataKey: "thread"] = "\(Self.name(index))"
         self.logger = logger
+        taskManager = TaskManager(topology: topology, configuration: configuration, thread: Self.name(index), instance: instance, logger: logger)
         processor = RecordProcessor(topology: topology)
         processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
         metrics = StreamThreadMetrics(application: topology.applicationID)
@@ -88,7 +88,7 @@ final class StreamThread: ConsumerRebalanceListener {
         try AssignmentStrategyCheck.verify(strategies: consumerConfiguration.properties["partition.assignment.strategy"] ?? "", for: topology)
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
-        try loadGlobalTables()
+        try taskManager.loadGlobalTables()
         if keepsStandbys { instance.startStandbys(try StandbyTasks(topology: topology, configuration: configuration, logger: logger)) }
         try consumer.subscribe(topology.sourceTopics)
         logger.info("processing", metadata: ["application": "\(topology.applicationID)", "topics": "\(topology.sourceTopics)"])
@@ -99,11 +99,11 @@ final class StreamThread: ConsumerRebalanceListener {
         var nextStandbyPlan = clock.now
         do {
             while !shouldStop() {
-                for table in globalTables { try table.update() }
+                try taskManager.updateGlobalTables()
                 if keepsStandbys, let planned = configuration.standbyPartitions {
                     var plannedTasks: Set<TaskID>?
                     if clock.now >= nextStandbyPlan {
-                        plannedTasks = Set(planned().compactMap { try? taskID(of: $0) })
+                        plannedTasks = Set(planned().compactMap { try? taskManager.taskID(of: $0) })
                         nextStandbyPlan = clock.now + .seconds(1)
                     }
                     try instance.updateStandbys(planned: plannedTasks)
@@ -126,16 +126,16 @@ final class StreamThread: ConsumerRebalanceListener {
             }
             try commit()
             try consumer.close()
-            closeTasks(Array(tasks.keys))
+            taskManager.closeAll()
             if keepsStandbys { instance.stopStandbys() }
-            closeGlobalTables()
+            taskManager.closeGlobalTables()
             try producer.close()
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
-            closeTasks(Array(tasks.keys))
+            taskManager.closeAll()
             if keepsStandbys { instance.stopStandbys() }
-            closeGlobalTables()
+            taskManager.closeGlobalTables()
             try? producer.close(timeout: .seconds(5))
             logSummary()
             throw error
@@ -146,10 +146,10 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Adds a fetched record to its task's partition group, which decodes it once it is its partition's
     /// next (for the event time it is processed at, and for processing).
     private func buffer(_ record: ConsumerRecord) throws {
-        let id = try taskID(of: record.topicPartition)
+        let id = try taskManager.taskID(of: record.topicPartition)
         if buffered[id] == nil {
             let processor = processor
-            buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskID(of: $0) == id })) { record in
+            buffered[id] = PartitionGroup(partitions: Set(try consumer.assignment.filter { try taskManager.taskID(of: $0) == id })) { record in
                 let decoded = processor.decode(record)
                 return (decoded.eventTime, decoded)
             }
@@ -174,11 +174,11 @@ final class StreamThread: ConsumerRebalanceListener {
         func isLagging(_ partition: TopicPartition) -> Bool { !stoppedPartitions.contains(partition) && consumer.mayHaveMore(partition) }
         // Every assigned input partition counts, also one of a task that has buffered nothing yet.
         var assigned: [Int: [TopicPartition]] = [:]
-        for partition in consumer.assignment { assigned[try taskID(of: partition).subtopology, default: []].append(partition) }
+        for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition).subtopology, default: []].append(partition) }
         for subtopology in Set(buffered.keys.map(\.subtopology)).sorted() {
             let groups = buffered.filter { $0.key.subtopology == subtopology }.sorted { $0.key < $1.key }
             let empty = Set(groups.flatMap { $0.value.emptyPartitions })
-            let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskID(of: $0)] == nil }
+            let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskManager.taskID(of: $0)] == nil }
             let lagging = unbuffered.filter(isLagging)
             if !lagging.isEmpty {
                 let since = orderingWaitSince[subtopology] ?? now
@@ -214,7 +214,7 @@ final class StreamThread: ConsumerRebalanceListener {
     private func applyBackPressure() throws {
         guard var pressure = backPressure else { return }
         var assigned: [TaskID: [TopicPartition]] = [:]
-        for partition in consumer.assignment { assigned[try taskID(of: partition), default: []].append(partition) }
+        for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition), default: []].append(partition) }
         let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.bufferedBytes ?? 0 }
         let (pause, resume) = pressure.update(bufferedBytes: counts, producerQueuedRecords: producer.queuedRecordCount)
         backPressure = pressure
@@ -232,8 +232,8 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Fires the wall-clock timers that are due, in every task.
     private func punctuate() throws {
         let now = processor.wallClock()
-        for id in tasks.keys.sorted() {
-            switch processor.punctuate(tasks[id]!.state, now: now, task: id) {
+        for id in taskManager.ids {
+            switch processor.punctuate(taskManager.tasks[id]!.state, now: now, task: id) {
             case .success(let outputs):
                 try write(outputs)
             case .failure(let error):
@@ -245,7 +245,7 @@ final class StreamThread: ConsumerRebalanceListener {
     private func process(_ input: DecodedInput, in id: TaskID) throws {
         progress.input += 1
         let record = input.record
-        let task = try tasks[id] ?? openTask(id)
+        let task = try taskManager.task(id)
         guard let outcome = task.process(input, with: processor) else {
             progress.skippedReplays += 1
             return
@@ -292,12 +292,12 @@ final class StreamThread: ConsumerRebalanceListener {
             try commitTransaction()
         } else {
             try awaitDeliveries()
-            for id in tasks.keys.sorted() { try tasks[id]!.flush(to: producer) }
+            for id in taskManager.ids { try taskManager.tasks[id]!.flush(to: producer) }
             try consumer.commit()
         }
         metrics.recordCommit(ContinuousClock.now - started)
         metrics.recordLag(consumer.lag)
-        metrics.recordStoreSizes(tasks.values)
+        metrics.recordStoreSizes(taskManager.tasks.values)
     }
 
     // MARK: - Transactions (exactly-once)
@@ -325,7 +325,7 @@ final class StreamThread: ConsumerRebalanceListener {
         var pending: [TaskID: [String: PendingStoreFlush]] = [:]
         do {
             if let transactionFailure { throw transactionFailure }
-            for id in tasks.keys.sorted() { pending[id] = try tasks[id]!.sendChangelog(to: producer) }
+            for id in taskManager.ids { pending[id] = try taskManager.tasks[id]!.sendChangelog(to: producer) }
             if !offsets.isEmpty {
                 try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.sendOffsetsToTransaction(offsets, of: consumer) }
             }
@@ -337,7 +337,7 @@ final class StreamThread: ConsumerRebalanceListener {
             try abortTransaction(because: error)
             return
         }
-        for (id, flushes) in pending { try tasks[id]!.writeLocally(flushes) }
+        for (id, flushes) in pending { try taskManager.tasks[id]!.writeLocally(flushes) }
         consumer.markCommitted(offsets)
         metrics.recordTransaction(.committed)
         try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
@@ -353,7 +353,7 @@ final class StreamThread: ConsumerRebalanceListener {
             try replaceProducer(because: error)
             return
         }
-        for task in tasks.values { task.rollBackToCommitted() }
+        for task in taskManager.tasks.values { task.rollBackToCommitted() }
         try rewindToLastCommit()
         metrics.recordTransaction(.aborted)
         try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
@@ -365,12 +365,12 @@ final class StreamThread: ConsumerRebalanceListener {
     private func replaceProducer(because error: any Error) throws {
         logger.error("producer failed fatally (fenced, or its transaction state is lost); restarting this thread's tasks with a new producer: \(error)",
                      metadata: ["application": "\(topology.applicationID)"])
-        let reopening = tasks.keys.sorted()
-        closeTasks(reopening)
+        let reopening = taskManager.ids
+        taskManager.close(reopening)
         try? producer.close(timeout: .seconds(5))
         producer = try makeProducer()
         try rewindToLastCommit()
-        for id in reopening { try openTask(id) }
+        for id in reopening { try taskManager.open(id) }
         metrics.recordProducerReplaced()
     }
 
@@ -400,63 +400,9 @@ final class StreamThread: ConsumerRebalanceListener {
     /// partitions that left are dropped (never marked processed, so their next owner reads them).
     private func reassignBuffers(without revoked: Set<TopicPartition> = []) {
         for id in buffered.keys {
-            let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskID(of: $0)) == id }
+            let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskManager.taskID(of: $0)) == id }
             buffered[id]!.assign(assigned)
         }
-    }
-
-    private func taskID(of partition: TopicPartition) throws(KafkaError) -> TaskID {
-        guard let subtopology = topology.subtopology(reading: partition.topic) else {
-            throw KafkaError(code: .consumerFailed, message: "assigned a partition of \(partition.topic), which no sub-topology reads", topicPartition: partition)
-        }
-        return TaskID(subtopology: subtopology.id, partition: partition.partition)
-    }
-
-    /// Reads every global table in full before the first record is processed, so lookups see it whole.
-    private func loadGlobalTables() throws {
-        guard !topology.globalTables.isEmpty else { return }
-        let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger, additionalProperties: configuration.kafkaProperties).partitionCounts()
-        for table in topology.globalTables {
-            let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, thread: Self.name(index), logger: logger)
-            globalTables.append(updater)
-            try updater.bootstrap(admin: counts)
-            configuration.queryableStores.registerGlobal(updater.store)
-        }
-    }
-
-    private func closeGlobalTables() {
-        for table in globalTables {
-            configuration.queryableStores.unregisterGlobal(table.store)
-            table.close()
-        }
-        globalTables = []
-    }
-
-    /// Opens a task this thread was assigned. A standby copy of it becomes its local state: closed
-    /// first, found by the task's restore.
-    @discardableResult
-    private func openTask(_ id: TaskID) throws -> StreamTask {
-        instance.activate([id])
-        let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
-        let task: StreamTask
-        do {
-            task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
-        } catch {
-            instance.deactivate([id])
-            throw error
-        }
-        tasks[id] = task
-        for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
-        return task
-    }
-
-    private func closeTasks(_ ids: [TaskID]) {
-        for id in ids {
-            guard let task = tasks.removeValue(forKey: id) else { continue }
-            for store in task.state.stores.values { configuration.queryableStores.unregister(store, task: id) }
-            task.close()
-        }
-        instance.deactivate(ids)
     }
 
     private func awaitDeliveries() throws(KafkaError) {
@@ -478,11 +424,11 @@ final class StreamThread: ConsumerRebalanceListener {
         configuration.queryableStores.assigned(partitions, to: topology.applicationID)
         reassignBuffers()
         // Newly assigned partitions are fetched unpaused; the next evaluation pauses them if need be.
-        backPressure?.forget(Set(partitions.compactMap { try? taskID(of: $0) }))
+        backPressure?.forget(Set(partitions.compactMap { try? taskManager.taskID(of: $0) }))
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
-            let opening = Set(try partitions.map(taskID)).filter { tasks[$0] == nil }
-            for id in opening { try openTask(id) }
+            let opening = Set(try partitions.map(taskManager.taskID)).filter { taskManager.tasks[$0] == nil }
+            for id in opening { try taskManager.open(id) }
         } catch {
             rebalanceFailure = error
         }
@@ -491,7 +437,7 @@ final class StreamThread: ConsumerRebalanceListener {
     func partitionsRevoked(_ partitions: [TopicPartition]) {
         // The consumer commits these partitions' processed offsets right after this returns: their
         // outputs and state must be written first, or the offsets withdrawn.
-        let revokedTasks = Set(partitions.compactMap { try? taskID(of: $0) })
+        let revokedTasks = Set(partitions.compactMap { try? taskManager.taskID(of: $0) })
         backPressure?.forget(revokedTasks)
         if exactlyOnce {
             // The consumer commits nothing itself: the transaction carries the revoked partitions'
@@ -504,13 +450,13 @@ final class StreamThread: ConsumerRebalanceListener {
         } else {
             do {
                 try awaitDeliveries()
-                for id in revokedTasks.sorted() { try tasks[id]?.flush(to: producer) }
+                for id in revokedTasks.sorted() { try taskManager.tasks[id]?.flush(to: producer) }
             } catch {
                 logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
                 consumer.forgetProcessed(partitions)
             }
         }
-        closeTasks(Array(revokedTasks))
+        taskManager.close(revokedTasks)
         configuration.queryableStores.revoked(partitions, from: topology.applicationID)
         reassignBuffers(without: Set(partitions))
     }
@@ -519,10 +465,10 @@ final class StreamThread: ConsumerRebalanceListener {
         // Another instance may own these tasks already and be writing their changelogs: a flush now
         // would interleave this instance's stale state with the owner's. The tasks close dirty; their
         // unflushed changes are dropped and re-made by the new owner from the uncommitted input.
-        let lostTasks = Set(partitions.compactMap { try? taskID(of: $0) })
+        let lostTasks = Set(partitions.compactMap { try? taskManager.taskID(of: $0) })
         backPressure?.forget(lostTasks)
         logger.warning("partitions lost (the group moved on without this instance): their tasks close without flushing", metadata: ["tasks": "\(lostTasks.sorted())"])
-        closeTasks(Array(lostTasks))
+        taskManager.close(lostTasks)
         configuration.queryableStores.revoked(partitions, from: topology.applicationID)
         reassignBuffers(without: Set(partitions))
     }

@@ -1,0 +1,103 @@
+import Logging
+
+/// The tasks one stream thread runs, and the global tables they look up (Kafka Streams'
+/// `TaskManager`): which task a partition belongs to, opening a task (its stores restored) when the
+/// thread is assigned it, closing it when the partition leaves, and registering its stores for
+/// interactive queries meanwhile.
+///
+/// - Important: Not thread-safe: the stream thread that owns it makes every call.
+final class TaskManager {
+    private let topology: Topology
+    private let configuration: StreamsConfiguration
+    /// `StreamThread-N`: names this thread's copies of the global tables.
+    private let thread: String
+    private let instance: InstanceTasks
+    private let logger: Logger
+    private(set) var tasks: [TaskID: StreamTask] = [:]
+    /// One per global table, shared by every task of the thread.
+    private var globalTables: [GlobalTableUpdater] = []
+
+    init(topology: Topology, configuration: StreamsConfiguration, thread: String, instance: InstanceTasks, logger: Logger) {
+        self.topology = topology
+        self.configuration = configuration
+        self.thread = thread
+        self.instance = instance
+        self.logger = logger
+    }
+
+    /// The open tasks' ids, in order (the order they flush and punctuate in).
+    var ids: [TaskID] { tasks.keys.sorted() }
+
+    /// The task that processes `partition`: its sub-topology, and the partition's number.
+    func taskID(of partition: TopicPartition) throws(KafkaError) -> TaskID {
+        guard let subtopology = topology.subtopology(reading: partition.topic) else {
+            throw KafkaError(code: .consumerFailed, message: "assigned a partition of \(partition.topic), which no sub-topology reads", topicPartition: partition)
+        }
+        return TaskID(subtopology: subtopology.id, partition: partition.partition)
+    }
+
+    /// The open task `id`, opened now if it is not.
+    func task(_ id: TaskID) throws -> StreamTask {
+        try tasks[id] ?? open(id)
+    }
+
+    /// Opens a task this thread was assigned. A standby copy of it becomes its local state: closed
+    /// first, found by the task's restore.
+    @discardableResult
+    func open(_ id: TaskID) throws -> StreamTask {
+        instance.activate([id])
+        let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
+        let task: StreamTask
+        do {
+            task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
+        } catch {
+            instance.deactivate([id])
+            throw error
+        }
+        tasks[id] = task
+        for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
+        return task
+    }
+
+    /// Closes the tasks `ids` that are open, without flushing: whoever closes a task flushes it first if
+    /// its state is to be kept.
+    func close(_ ids: some Collection<TaskID>) {
+        for id in ids {
+            guard let task = tasks.removeValue(forKey: id) else { continue }
+            for store in task.state.stores.values { configuration.queryableStores.unregister(store, task: id) }
+            task.close()
+        }
+        instance.deactivate(ids)
+    }
+
+    func closeAll() {
+        close(ids)
+    }
+
+    // MARK: - Global tables
+
+    /// Reads every global table in full before the first record is processed, so lookups see it whole.
+    func loadGlobalTables() throws {
+        guard !topology.globalTables.isEmpty else { return }
+        let counts = try KafkaAdminClient(bootstrapServers: configuration.bootstrapServers, logger: logger, additionalProperties: configuration.kafkaProperties).partitionCounts()
+        for table in topology.globalTables {
+            let updater = try GlobalTableUpdater(table, topology: topology, configuration: configuration, thread: thread, logger: logger)
+            globalTables.append(updater)
+            try updater.bootstrap(admin: counts)
+            configuration.queryableStores.registerGlobal(updater.store)
+        }
+    }
+
+    /// Applies what the global tables' topics received since the last call, without waiting.
+    func updateGlobalTables() throws {
+        for table in globalTables { try table.update() }
+    }
+
+    func closeGlobalTables() {
+        for table in globalTables {
+            configuration.queryableStores.unregisterGlobal(table.store)
+            table.close()
+        }
+        globalTables = []
+    }
+}
