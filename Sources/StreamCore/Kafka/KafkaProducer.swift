@@ -26,6 +26,16 @@ public final class KafkaProducer: Sendable {
         poller = KafkaPollingThread(name: "tributary-producer-poll", client: client)
     }
 
+    /// Asks the cluster for every topic's metadata now and keeps it, so that the first records to a topic
+    /// leave at once. Without it, librdkafka holds a topic's first records until it has asked for that
+    /// topic's metadata on its own schedule: about a second after the first record, measured on the dev
+    /// broker (docs/BENCHMARKS.md, "The producer's first second").
+    ///
+    /// - Throws: ``KafkaError`` `metadataFailed` when the cluster did not answer within `timeout`.
+    public func loadMetadata(timeout: Duration = .seconds(10)) throws(KafkaError) {
+        _ = try client.partitionCounts(timeout: timeout)
+    }
+
     deinit {
         if !closed.load(ordering: .acquiring) {
             client.logger.warning("KafkaProducer dropped without close(): queued records are not flushed")

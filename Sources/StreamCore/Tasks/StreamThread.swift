@@ -310,11 +310,22 @@ final class StreamThread: ConsumerRebalanceListener {
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "\(topology.applicationID)-\(Self.name(index))-producer"
         producerConfiguration.additionalProperties = configuration.producerProperties
-        guard exactlyOnce else { return try KafkaProducer(configuration: producerConfiguration, logger: logger) }
+        guard exactlyOnce else { return try withMetadata(KafkaProducer(configuration: producerConfiguration, logger: logger)) }
         producerConfiguration.transactionalID = "\(topology.applicationID)-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger, transactionCallLog: configuration.transactionCallLog)
         try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.initTransactions() }
         try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
+        return withMetadata(producer)
+    }
+
+    /// `producer`, with the cluster's topic metadata loaded, so that the first outputs after a start
+    /// leave at once; a cluster that does not answer yet only delays them, as before.
+    private func withMetadata(_ producer: KafkaProducer) -> KafkaProducer {
+        do {
+            try producer.loadMetadata()
+        } catch {
+            logger.warning("topic metadata not loaded; the first outputs wait for librdkafka to ask: \(error)")
+        }
         return producer
     }
 
