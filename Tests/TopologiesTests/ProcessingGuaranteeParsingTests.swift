@@ -8,16 +8,7 @@ import Testing
 @Suite("processing-guarantee")
 struct ProcessingGuaranteeParsingTests {
     func topology(guarantee: String?) -> String {
-        (guarantee.map { "processing-guarantee: \($0)\n" } ?? "") + """
-            application-id: app
-            sources:
-              in: { topic: in }
-            pipelines:
-              copy:
-                from: in
-                steps:
-                  - to: out
-            """
+        copyTopology(topLevel: guarantee.map { "processing-guarantee: \($0)" })
     }
 
     @Test func absentLeavesTheChoiceToTheRunner() throws {

@@ -7,16 +7,7 @@ import Testing
 @Suite("threads")
 struct StreamThreadsParsingTests {
     func topology(threads: String?) -> String {
-        (threads.map { "threads: \($0)\n" } ?? "") + """
-            application-id: app
-            sources:
-              in: { topic: in }
-            pipelines:
-              copy:
-                from: in
-                steps:
-                  - to: out
-            """
+        copyTopology(topLevel: threads.map { "threads: \($0)" })
     }
 
     @Test func absentLeavesTheChoiceToTheRunner() throws {

@@ -235,7 +235,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// `--threads`, else the file's `threads:`, else one (Kafka Streams' `num.stream.threads` default;
-    /// docs/DSL.md, "Stream threads", says why not one per core).
+    /// docs/OPERATIONS.md, "Stream threads", says why not one per core).
     private func streamThreads(of topology: LoadedTopology) -> Int {
         threads ?? topology.definition.streamThreads ?? 1
     }

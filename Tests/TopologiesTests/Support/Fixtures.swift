@@ -12,3 +12,18 @@ func fixtureNames(in subfolder: String) throws -> [String] {
         .filter { $0.hasSuffix(".yml") }
         .sorted()
 }
+
+/// The smallest valid topology (one source copied to one topic), with `topLevel` (a line such as
+/// `threads: 2`, or nil) as its first line: for tests of one top-level setting.
+func copyTopology(topLevel: String?) -> String {
+    (topLevel.map { "\($0)\n" } ?? "") + """
+        application-id: app
+        sources:
+          in: { topic: in }
+        pipelines:
+          copy:
+            from: in
+            steps:
+              - to: out
+        """
+}
