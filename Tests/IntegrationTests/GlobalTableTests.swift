@@ -11,8 +11,7 @@ import TributaryTestSupport
 /// queryable over HTTP like any store.
 @Suite("Global tables end to end")
 struct GlobalTableTests {
-    /// With two stream threads, each keeps a copy of the table of its own and follows its updates.
-    @Test(arguments: [1, 2]) func everyTaskLooksUpTheWholeTableAndSeesItsUpdates(threads: Int) async throws {
+    @Test func everyTaskLooksUpTheWholeTableAndSeesItsUpdates() async throws {
         let temporary = TemporaryDirectory("global")
         let file = temporary.appending("global.yml")
         try """
@@ -33,9 +32,7 @@ struct GlobalTableTests {
         for product in 1...30 { try await producer.send("products", key: "P\(product)", value: #"{"price":\#(product)}"#) }
         let state = TemporaryDirectory("tributary-state")
         let port = TestPorts.next()
-        let runner = try TestRunnerProcess(topology: file, bootstrapServers: broker.bootstrapServers, extraArguments: [
-            "--state-dir", state.path, "--http-port", String(port), "--threads", String(threads),
-        ])
+        let runner = try TestRunnerProcess(topology: file, bootstrapServers: broker.bootstrapServers, extraArguments: ["--state-dir", state.path, "--http-port", String(port)])
         for order in 1...30 { try await producer.send("orders", key: "O\(order)", value: #"{"product_id":"P\#(order)"}"#) }
         let first = try await TopicReader.read(["priced-orders"], bootstrapServers: broker.bootstrapServers) { $0["priced-orders", default: []].count >= 30 }
         let prices = Set(first["priced-orders", default: []].map { String(decoding: $0.value ?? [], as: UTF8.self) })

@@ -56,6 +56,15 @@ struct RunnerCommandTests {
         #expect(!result.errors.contains("partitions assigned"), "it never joined the group")
     }
 
+    /// Stream threads would each keep their own copy of a global table, drifting apart: refused, before
+    /// any broker is reached.
+    @Test func moreThanOneThreadForATopologyWithGlobalTablesIsRefused() throws {
+        let file = repositoryRoot + "/topologies/support-routing.yml"
+        let result = try runRunner(["run", "--topology", file, "--bootstrap-servers", "127.0.0.1:1", "--threads", "2", "--no-http"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("\(file): application 'support-routing' has global tables, which run on one stream thread per instance"), "\(result.errors)")
+    }
+
     @Test func anUnknownProcessingGuaranteeIsRefusedNamingTheAcceptedOnes() throws {
         let result = try runRunner(["run", "--topology", repositoryRoot + "/topologies/interactions.yml", "--dev", "--processing-guarantee", "exactly_once"])
         #expect(result.status != 0)

@@ -113,6 +113,16 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "tributary.runner")
         var loaded = try TopologyLoader.loadAll(topologies, logger: logger)
+        // Each stream thread keeps a copy of a global table of its own, updated at its own pace: with two,
+        // a lookup on one thread could miss an update the other's copy (the one queries read) shows.
+        // Until one copy serves every thread, such topologies run on one.
+        for topology in loaded where !topology.topology.globalTables.isEmpty && streamThreads(of: topology) > 1 {
+            FileHandle.standardError.write(Data("""
+                \(topology.definition.file): application '\(topology.topology.applicationID)' has global tables, which run on one stream \
+                thread per instance for now; give --threads 1 (or drop threads: from the file) and add instances instead\n
+                """.utf8))
+            throw ExitCode(1)
+        }
         var environment = ProcessInfo.processInfo.environment
         let demoSalesforce = demo ? try await DemoShop.salesforceStandIn(for: loaded.map(\.definition), environment: &environment, logger: logger) : nil
         let sinks: SinkSetup

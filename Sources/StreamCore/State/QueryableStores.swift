@@ -52,7 +52,9 @@ public final class QueryableStores: Sendable {
         var stores: [String: (application: String, kind: Kind, subtopology: Subtopology?)] = [:]
         var open: [String: [TaskID: RocksDBDatabase]] = [:]
         var openGlobal: [String: RocksDBDatabase] = [:]
-        var assignments: [String: Set<TopicPartition>] = [:]
+        /// Per application, the partitions each of its stream threads (by name) is assigned: a thread
+        /// that learns late it lost partitions must not take them from a sibling assigned them since.
+        var assignments: [String: [String: Set<TopicPartition>]] = [:]
     }
 
     private let catalogue = Mutex(Catalogue())
@@ -96,7 +98,10 @@ public final class QueryableStores: Sendable {
     }
 
     func unregister(_ store: KeyValueStore, task: TaskID) {
-        catalogue.withLock { _ = $0.open[store.name]?.removeValue(forKey: task) }
+        catalogue.withLock { catalogue in
+            // A sibling stream thread may have opened the task (its own store) by now.
+            if catalogue.open[store.name]?[task] === store.database { catalogue.open[store.name]?[task] = nil }
+        }
     }
 
     func registerGlobal(_ store: KeyValueStore) {
@@ -110,18 +115,20 @@ public final class QueryableStores: Sendable {
         }
     }
 
-    func assigned(_ partitions: [TopicPartition], to application: String) {
-        catalogue.withLock { $0.assignments[application, default: []].formUnion(partitions) }
+    func assigned(_ partitions: [TopicPartition], to application: String, thread: String) {
+        catalogue.withLock { $0.assignments[application, default: [:]][thread, default: []].formUnion(partitions) }
     }
 
-    func revoked(_ partitions: [TopicPartition], from application: String) {
-        catalogue.withLock { $0.assignments[application]?.subtract(partitions) }
+    func revoked(_ partitions: [TopicPartition], from application: String, thread: String) {
+        catalogue.withLock { _ = $0.assignments[application]?[thread]?.subtract(partitions) }
     }
 
     /// The input partitions each application processes in this instance.
     public var assignments: [String: [TopicPartition]] {
         catalogue.withLock { catalogue in
-            catalogue.assignments.mapValues { $0.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) } }
+            catalogue.assignments.mapValues { threads in
+                threads.values.reduce(into: Set()) { $0.formUnion($1) }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+            }
         }
     }
 

@@ -5,8 +5,8 @@ import Logging
 /// consumer group, from the beginning when the application starts (the store is rebuilt, not
 /// restored: the topic is its changelog), and then followed between polls of the group consumer.
 ///
-/// Each stream thread keeps a copy of its own (Kafka Streams has one global thread per instance; docs/DSL.md,
-/// "Differences from Kafka Streams"): lookups then never cross threads.
+/// The stream thread keeps the copy (Kafka Streams has one global thread per instance); `runner run`
+/// refuses more than one thread for a topology with global tables, whose copies would drift apart.
 ///
 /// - Important: Not thread-safe: the stream thread that owns it makes every call.
 final class GlobalTableUpdater {

@@ -15,21 +15,23 @@ final class InstanceTasks: @unchecked Sendable {
     // @unchecked: every property is read and written under `lock` only; `StandbyTasks` (a consumer and
     // stores) is used by whichever thread holds it.
     private let lock = NSLock()
-    private var active: Set<TaskID> = []
+    /// The tasks each thread (by name) has open. Kept per thread: a thread that closes a task it lost may
+    /// do so after the group gave the task to a sibling, which has it open by then.
+    private var active: [String: Set<TaskID>] = [:]
     private var standbys: StandbyTasks?
 
-    /// Marks `ids` active on the calling thread, closing their standby copies (the task's restore finds
-    /// what the copy holds). Call before opening the tasks.
-    func activate(_ ids: Set<TaskID>) {
+    /// Marks `ids` active on `thread`, closing their standby copies (the task's restore finds what the
+    /// copy holds). Call before opening the tasks.
+    func activate(_ ids: Set<TaskID>, on thread: String) {
         lock.withLock {
-            active.formUnion(ids)
+            active[thread, default: []].formUnion(ids)
             standbys?.release(ids)
         }
     }
 
-    /// Marks `ids` no longer active here (closed, revoked or lost). Call after closing the tasks.
-    func deactivate(_ ids: some Sequence<TaskID>) {
-        lock.withLock { active.subtract(ids) }
+    /// Marks `ids` no longer active on `thread` (closed, revoked or lost). Call after closing the tasks.
+    func deactivate(_ ids: some Sequence<TaskID>, on thread: String) {
+        lock.withLock { _ = active[thread]?.subtract(ids) }
     }
 
     /// Starts keeping standby copies with `standbys` (the first stream thread, when it starts).
@@ -42,7 +44,7 @@ final class InstanceTasks: @unchecked Sendable {
     func updateStandbys(planned: Set<TaskID>?) throws {
         try lock.withLock {
             guard let standbys else { return }
-            if let planned { try standbys.keep(planned.subtracting(active)) }
+            if let planned { try standbys.keep(active.values.reduce(planned) { $0.subtracting($1) }) }
             try standbys.update()
         }
     }

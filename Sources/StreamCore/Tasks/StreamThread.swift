@@ -432,7 +432,7 @@ final class StreamThread: ConsumerRebalanceListener {
     // MARK: - ConsumerRebalanceListener
 
     func partitionsAssigned(_ partitions: [TopicPartition]) {
-        configuration.queryableStores.assigned(partitions, to: topology.applicationID)
+        configuration.queryableStores.assigned(partitions, to: topology.applicationID, thread: Self.name(index))
         reassignBuffers()
         // Newly assigned partitions are fetched unpaused; the next evaluation pauses them if need be.
         backPressure?.forget(Set(partitions.compactMap { try? taskManager.taskID(of: $0) }))
@@ -468,7 +468,7 @@ final class StreamThread: ConsumerRebalanceListener {
             }
         }
         taskManager.close(revokedTasks)
-        configuration.queryableStores.revoked(partitions, from: topology.applicationID)
+        configuration.queryableStores.revoked(partitions, from: topology.applicationID, thread: Self.name(index))
         reassignBuffers(without: Set(partitions))
     }
 
@@ -480,7 +480,7 @@ final class StreamThread: ConsumerRebalanceListener {
         backPressure?.forget(lostTasks)
         logger.warning("partitions lost (the group moved on without this instance): their tasks close without flushing", metadata: ["tasks": "\(lostTasks.sorted())"])
         taskManager.close(lostTasks)
-        configuration.queryableStores.revoked(partitions, from: topology.applicationID)
+        configuration.queryableStores.revoked(partitions, from: topology.applicationID, thread: Self.name(index))
         reassignBuffers(without: Set(partitions))
     }
 

@@ -9,7 +9,8 @@ import Logging
 final class TaskManager {
     private let topology: Topology
     private let configuration: StreamsConfiguration
-    /// `StreamThread-N`: names this thread's copies of the global tables.
+    /// `StreamThread-N`: names this thread's copies of the global tables, its tasks in ``InstanceTasks``
+    /// and its partitions in ``QueryableStores``.
     private let thread: String
     private let instance: InstanceTasks
     private let logger: Logger
@@ -45,13 +46,13 @@ final class TaskManager {
     /// first, found by the task's restore.
     @discardableResult
     func open(_ id: TaskID) throws -> StreamTask {
-        instance.activate([id])
+        instance.activate([id], on: thread)
         let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
         let task: StreamTask
         do {
             task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
         } catch {
-            instance.deactivate([id])
+            instance.deactivate([id], on: thread)
             throw error
         }
         tasks[id] = task
@@ -67,7 +68,7 @@ final class TaskManager {
             for store in task.state.stores.values { configuration.queryableStores.unregister(store, task: id) }
             task.close()
         }
-        instance.deactivate(ids)
+        instance.deactivate(ids, on: thread)
     }
 
     func closeAll() {
