@@ -10,14 +10,14 @@ func partitionsHeld(port: Int) async -> [String] {
 
 /// Waits until the runner serving on `port` holds `count` input partitions, so a test's input starts
 /// with every partition being processed rather than some starting seconds late.
-func waitForPartitions(port: Int, count: Int) async throws {
-    try await waitUntil(timeout: .seconds(30)) { await partitionsHeld(port: port).count == count }
+func waitForPartitions(port: Int, count: Int, file: StaticString = #fileID, line: UInt = #line) async throws {
+    try await waitUntil(timeout: .seconds(60), file: file, line: line) { await partitionsHeld(port: port).count == count }
 }
 
 /// Waits until the runners serving on `ports`, members of one group, hold the application's `count`
 /// input partitions between them — each partition once, each runner some: the group has formed.
-func waitForGroup(ports: [Int], partitions count: Int) async throws {
-    try await waitUntil(timeout: .seconds(60)) {
+func waitForGroup(ports: [Int], partitions count: Int, file: StaticString = #fileID, line: UInt = #line) async throws {
+    try await waitUntil(timeout: .seconds(60), file: file, line: line) {
         var held: [String] = []
         for port in ports {
             let partitions = await partitionsHeld(port: port)
