@@ -5,15 +5,9 @@ import Metrics
 /// partition, writes the outputs, and commits a record's offset only after its outputs — and the state
 /// changes it caused — are acknowledged (at least once for outputs, exactly once for state).
 ///
-/// The commit cycle, in order: outputs acknowledged; each task's stores flushed (changelog acknowledged,
-/// then state and checkpoint in one local batch); consumer offsets committed. A crash between any two
-/// steps leaves the checkpoint at or ahead of the committed offsets, and tasks skip what they applied.
-///
-/// Under ``ProcessingGuarantee/exactlyOnceV2`` a commit interval is one transaction of the thread's
-/// transactional producer: outputs and changelog records are produced in it, the processed offsets are
-/// sent with it, it commits, and only then do the stores write locally. An abortable failure aborts it
-/// and rolls state and consumer positions back to the last commit; a fenced or fatally failed producer
-/// is replaced and the thread's tasks reopened from their stores and changelogs.
+/// How a commit makes outputs, state and offsets durable together is the thread's ``CommitStrategy``:
+/// ``AtLeastOnceCommits`` or, under ``ProcessingGuarantee/exactlyOnceV2``, ``TransactionalCommits``.
+/// Its tasks are the ``TaskManager``'s.
 ///
 /// An instance runs ``StreamsConfiguration/streamThreads`` of them per topology, each a member of the
 /// consumer group with its own consumer and producer, so a rebalance moves tasks between threads as it
@@ -28,9 +22,9 @@ final class StreamThread: ConsumerRebalanceListener {
     private let index: Int
     private let instance: InstanceTasks
     private let processor: RecordProcessor
-    private let deliveries = DeliveryResults()
     private var consumer: KafkaConsumer!
-    private var producer: KafkaProducer!
+    /// Where outputs go, and how a commit makes them, the tasks' state and the offsets durable.
+    private var commits: (any CommitStrategy)!
     private var progress = ProgressCounts()
     private let deadLetterCounter: Counter
     /// The thread's tasks and its copies of the global tables.
@@ -49,9 +43,6 @@ final class StreamThread: ConsumerRebalanceListener {
     private var keepsStandbys: Bool { index == 1 && configuration.standbyPartitions != nil }
     /// A failure inside a rebalance callback, thrown from the processing loop.
     private var rebalanceFailure: (any Error)?
-    /// Exactly-once: an output or dead letter the open transaction refused; it is aborted at the next commit.
-    private var transactionFailure: KafkaError?
-    private var exactlyOnce: Bool { configuration.processingGuarantee == .exactlyOnceV2 }
 
     init(topology: Topology, configuration: StreamsConfiguration, index: Int, instance: InstanceTasks, logger: Logger) {
         self.topology = topology
@@ -78,13 +69,13 @@ final class StreamThread: ConsumerRebalanceListener {
     func run(until shouldStop: () -> Bool) throws {
         try StateDirectory.checkWritable(topology.applicationID, under: configuration.stateDirectory)
         configuration.queryableStores.declare(topology)
-        producer = try makeProducer()
+        commits = try makeCommitStrategy()
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.bootstrapServers, groupID: topology.applicationID)
         consumerConfiguration.clientID = "\(topology.applicationID)-\(Self.name(index))-consumer"
         consumerConfiguration.offsetOutOfRange = configuration.offsetOutOfRange
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.additionalProperties = configuration.consumerProperties
-        consumerConfiguration.offsetsCommittedInTransactions = exactlyOnce
+        consumerConfiguration.offsetsCommittedInTransactions = configuration.processingGuarantee == .exactlyOnceV2
         try AssignmentStrategyCheck.verify(strategies: consumerConfiguration.properties["partition.assignment.strategy"] ?? "", for: topology)
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         consumer.rebalanceListener = self
@@ -129,14 +120,14 @@ final class StreamThread: ConsumerRebalanceListener {
             taskManager.closeAll()
             if keepsStandbys { instance.stopStandbys() }
             taskManager.closeGlobalTables()
-            try producer.close()
+            try commits.close(timeout: .seconds(30))
         } catch {
             logger.error("stream thread failed; offsets after the last commit are not committed: \(error)")
             try? consumer.close()
             taskManager.closeAll()
             if keepsStandbys { instance.stopStandbys() }
             taskManager.closeGlobalTables()
-            try? producer.close(timeout: .seconds(5))
+            try? commits.close(timeout: .seconds(5))
             logSummary()
             throw error
         }
@@ -216,7 +207,7 @@ final class StreamThread: ConsumerRebalanceListener {
         var assigned: [TaskID: [TopicPartition]] = [:]
         for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition), default: []].append(partition) }
         let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.bufferedBytes ?? 0 }
-        let (pause, resume) = pressure.update(bufferedBytes: counts, producerQueuedRecords: producer.queuedRecordCount)
+        let (pause, resume) = pressure.update(bufferedBytes: counts, producerQueuedRecords: commits.queuedOutputCount)
         backPressure = pressure
         if !pause.isEmpty {
             try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
@@ -274,135 +265,30 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Enqueues an output; a failed delivery is kept and stops the thread at the next commit, before
     /// that record's offset is committed.
     private func send(_ record: ProducerRecord) throws(KafkaError) {
-        do {
-            if try producer.enqueueWaitingForRoom(record, completion: deliveries.record) {
-                backPressure?.producerFull(queuedRecords: producer.queuedRecordCount)
-            }
-        } catch where exactlyOnce {
-            // The transaction is in error (abortable or fatal): what it holds will be processed again.
-            if transactionFailure == nil { transactionFailure = error }
+        if try commits.send(record) {
+            backPressure?.producerFull(queuedRecords: commits.queuedOutputCount)
         }
     }
 
-    /// Waits for every output so far to be acknowledged, flushes the tasks' state, then commits the
-    /// processed offsets; under exactly-once, commits the transaction instead.
+    /// Commits what was processed (the strategy says how); when it was rolled back instead, the records
+    /// fetched since are dropped, as the consumer's positions went back too.
     private func commit() throws {
         let started = ContinuousClock.now
-        if exactlyOnce {
-            try commitTransaction()
-        } else {
-            try awaitDeliveries()
-            for id in taskManager.ids { try taskManager.tasks[id]!.flush(to: producer) }
-            try consumer.commit()
-        }
+        if try commits.commit(taskManager, consumer: consumer) == .rolledBack { buffered = [:] }
         metrics.recordCommit(ContinuousClock.now - started)
         metrics.recordLag(consumer.lag)
         metrics.recordStoreSizes(taskManager.tasks.values)
     }
 
-    // MARK: - Transactions (exactly-once)
-
-    /// A producer for this thread; under exactly-once a transactional one, initialised and inside a
-    /// transaction. The transactional id is `<application-id>-<random>`: unique per thread, so instances
-    /// never fence one another; zombies are fenced by the group generation the offsets are sent with
-    /// (exactly-once v2), not by the id.
-    private func makeProducer() throws -> KafkaProducer {
+    /// This thread's producer settings, in the strategy its processing guarantee asks for.
+    private func makeCommitStrategy() throws -> any CommitStrategy {
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "\(topology.applicationID)-\(Self.name(index))-producer"
         producerConfiguration.additionalProperties = configuration.producerProperties
-        guard exactlyOnce else { return try withMetadata(KafkaProducer(configuration: producerConfiguration, logger: logger)) }
-        producerConfiguration.transactionalID = "\(topology.applicationID)-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger, transactionCallLog: configuration.transactionCallLog)
-        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.initTransactions() }
-        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
-        return withMetadata(producer)
-    }
-
-    /// `producer`, with the cluster's topic metadata loaded, so that the first outputs after a start
-    /// leave at once; a cluster that does not answer yet only delays them, as before.
-    private func withMetadata(_ producer: KafkaProducer) -> KafkaProducer {
-        do {
-            try producer.loadMetadata()
-        } catch {
-            logger.warning("topic metadata not loaded; the first outputs wait for librdkafka to ask: \(error)")
+        guard configuration.processingGuarantee == .exactlyOnceV2 else {
+            return try AtLeastOnceCommits(producer: producerConfiguration, logger: logger)
         }
-        return producer
-    }
-
-    /// Ends the open transaction: the stores' changelog records join it, the processed offsets are sent
-    /// with it, it commits, and only then do the stores write locally; then the next one begins.
-    private func commitTransaction() throws {
-        let offsets = consumer.uncommittedProcessedOffsets
-        var pending: [TaskID: [String: PendingStoreFlush]] = [:]
-        do {
-            if let transactionFailure { throw transactionFailure }
-            for id in taskManager.ids { pending[id] = try taskManager.tasks[id]!.sendChangelog(to: producer) }
-            if !offsets.isEmpty {
-                try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.sendOffsetsToTransaction(offsets, of: consumer) }
-            }
-            try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.commitTransaction() }
-        } catch let error as KafkaTransactionError where error.code == .fatal {
-            try replaceProducer(because: error)
-            return
-        } catch {
-            try abortTransaction(because: error)
-            return
-        }
-        for (id, flushes) in pending { try taskManager.tasks[id]!.writeLocally(flushes) }
-        consumer.markCommitted(offsets)
-        metrics.recordTransaction(.committed)
-        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
-    }
-
-    /// Aborts the open transaction and goes back to the last committed one: state, consumer positions
-    /// and buffered records; then begins the next. An abort that fails replaces the producer.
-    private func abortTransaction(because error: any Error) throws {
-        logger.warning("transaction aborted; state and input positions go back to the last commit: \(error)", metadata: ["application": "\(topology.applicationID)"])
-        do {
-            try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.abortTransaction() }
-        } catch {
-            try replaceProducer(because: error)
-            return
-        }
-        for task in taskManager.tasks.values { task.rollBackToCommitted() }
-        try rewindToLastCommit()
-        metrics.recordTransaction(.aborted)
-        try retryingWhileRetriable { () throws(KafkaTransactionError) in try producer.beginTransaction() }
-    }
-
-    /// A fenced or fatally failed producer can do nothing more: the thread's tasks are closed, a new
-    /// producer takes over (fencing nothing: its id is new), and the tasks reopen from their stores and
-    /// changelogs — a clean restart of the tasks, without stopping the process.
-    private func replaceProducer(because error: any Error) throws {
-        logger.error("producer failed fatally (fenced, or its transaction state is lost); restarting this thread's tasks with a new producer: \(error)",
-                     metadata: ["application": "\(topology.applicationID)"])
-        let reopening = taskManager.ids
-        taskManager.close(reopening)
-        try? producer.close(timeout: .seconds(5))
-        producer = try makeProducer()
-        try rewindToLastCommit()
-        for id in reopening { try taskManager.open(id) }
-        metrics.recordProducerReplaced()
-    }
-
-    /// Consumer positions back to the last committed offsets; records fetched since are dropped.
-    private func rewindToLastCommit() throws {
-        transactionFailure = nil
-        buffered = [:]
-        try consumer.rewindToCommitted()
-    }
-
-    /// Runs a transactional call again for as long as librdkafka says it may simply be retried (a
-    /// coordinator moving or unreachable): like outputs, a transaction waits out a broker outage.
-    private func retryingWhileRetriable(_ call: () throws(KafkaTransactionError) -> Void) throws(KafkaTransactionError) {
-        while true {
-            do {
-                try call()
-                return
-            } catch where error.code == .retriable {
-                logger.warning("retrying: \(error)")
-            }
-        }
+        return try TransactionalCommits(producer: producerConfiguration, applicationID: topology.applicationID, callLog: configuration.transactionCallLog, logger: logger)
     }
 
     // MARK: - Tasks
@@ -414,19 +300,6 @@ final class StreamThread: ConsumerRebalanceListener {
             let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskManager.taskID(of: $0)) == id }
             buffered[id]!.assign(assigned)
         }
-    }
-
-    private func awaitDeliveries() throws(KafkaError) {
-        while true {
-            do {
-                try producer.flush(timeout: .seconds(30))
-                break
-            } catch where error.code == .flushTimedOut {
-                // The broker is unreachable or slow: keep waiting; records are retried, never dropped.
-                logger.warning("outputs not yet acknowledged; still waiting: \(error.message)")
-            }
-        }
-        if let failure = deliveries.firstFailure { throw failure }
     }
 
     // MARK: - ConsumerRebalanceListener
@@ -450,22 +323,10 @@ final class StreamThread: ConsumerRebalanceListener {
         // outputs and state must be written first, or the offsets withdrawn.
         let revokedTasks = Set(partitions.compactMap { try? taskManager.taskID(of: $0) })
         backPressure?.forget(revokedTasks)
-        if exactlyOnce {
-            // The consumer commits nothing itself: the transaction carries the revoked partitions'
-            // offsets, or, aborted, leaves them to the next owner.
-            do {
-                try commitTransaction()
-            } catch {
-                rebalanceFailure = error
-            }
-        } else {
-            do {
-                try awaitDeliveries()
-                for id in revokedTasks.sorted() { try taskManager.tasks[id]?.flush(to: producer) }
-            } catch {
-                logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
-                consumer.forgetProcessed(partitions)
-            }
+        do {
+            if try commits.commitRevoked(revokedTasks, of: partitions, tasks: taskManager, consumer: consumer) == .rolledBack { buffered = [:] }
+        } catch {
+            rebalanceFailure = error
         }
         taskManager.close(revokedTasks)
         configuration.queryableStores.revoked(partitions, from: topology.applicationID, thread: Self.name(index))

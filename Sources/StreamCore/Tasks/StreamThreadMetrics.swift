@@ -21,22 +21,6 @@ struct StreamThreadMetrics {
         backPressurePauses.increment(by: tasks)
     }
 
-    /// How a transaction ended (exactly-once).
-    enum TransactionOutcome: String {
-        case committed
-        case aborted
-    }
-
-    /// One transaction ended (`tributary_transactions_total{outcome}`).
-    func recordTransaction(_ outcome: TransactionOutcome) {
-        Counter(label: "tributary_transactions_total", dimensions: [("application", application), ("outcome", outcome.rawValue)]).increment()
-    }
-
-    /// A fenced or fatally failed producer was replaced (`tributary_producer_replacements_total`).
-    func recordProducerReplaced() {
-        Counter(label: "tributary_producer_replacements_total", dimensions: [("application", application)]).increment()
-    }
-
     /// Time from the start of a commit (outputs flushed, stores flushed, offsets committed) to its end.
     func recordCommit(_ duration: Duration) {
         commitTimer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)

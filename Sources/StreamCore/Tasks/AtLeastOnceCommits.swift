@@ -1,0 +1,58 @@
+import Logging
+
+/// At least once (``ProcessingGuarantee/atLeastOnce``): a commit waits until every output so far is
+/// acknowledged, flushes each task's stores (changelog acknowledged, then state and checkpoint in one
+/// local batch), and only then commits the processed offsets. A crash between any two steps leaves the
+/// checkpoint at or ahead of the committed offsets, and tasks skip what they already applied; outputs
+/// may be written again.
+final class AtLeastOnceCommits: CommitStrategy {
+    private let producer: KafkaProducer
+    private let deliveries = DeliveryResults()
+    private let logger: Logger
+
+    init(producer configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
+        self.logger = logger
+        producer = Self.loadingMetadata(try KafkaProducer(configuration: configuration, logger: logger), logger: logger)
+    }
+
+    var queuedOutputCount: Int { producer.queuedRecordCount }
+
+    func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
+        try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
+    }
+
+    func commit(_ tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {
+        try awaitDeliveries()
+        for id in tasks.ids { try tasks.tasks[id]!.flush(to: producer) }
+        try consumer.commit()
+        return .committed
+    }
+
+    func commitRevoked(_ revoked: Set<TaskID>, of partitions: [TopicPartition], tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {
+        do {
+            try awaitDeliveries()
+            for id in revoked.sorted() { try tasks.tasks[id]?.flush(to: producer) }
+        } catch {
+            logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
+            consumer.forgetProcessed(partitions)
+        }
+        return .committed
+    }
+
+    func close(timeout: Duration) throws(KafkaError) {
+        try producer.close(timeout: timeout)
+    }
+
+    private func awaitDeliveries() throws(KafkaError) {
+        while true {
+            do {
+                try producer.flush(timeout: .seconds(30))
+                break
+            } catch where error.code == .flushTimedOut {
+                // The broker is unreachable or slow: keep waiting; records are retried, never dropped.
+                logger.warning("outputs not yet acknowledged; still waiting: \(error.message)")
+            }
+        }
+        if let failure = deliveries.firstFailure { throw failure }
+    }
+}
