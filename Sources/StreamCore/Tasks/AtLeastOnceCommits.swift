@@ -18,7 +18,7 @@ final class AtLeastOnceCommits: CommitStrategy {
     var queuedOutputCount: Int { producer.queuedRecordCount }
 
     func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
-        try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
+        try producer.enqueueWaitingForRoom(record, completion: deliveries.recordFailure)
     }
 
     func commit(_ tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {

@@ -32,7 +32,7 @@ final class TransactionalCommits: CommitStrategy {
 
     func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
         do {
-            return try producer.enqueueWaitingForRoom(record, completion: deliveries.record)
+            return try producer.enqueueWaitingForRoom(record, completion: deliveries.recordFailure)
         } catch {
             // The transaction is in error (abortable or fatal): what it holds will be processed again.
             if transactionFailure == nil { transactionFailure = error }

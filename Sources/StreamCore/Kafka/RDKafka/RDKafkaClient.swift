@@ -1,5 +1,10 @@
 import CRdKafka
 import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The one owner of an `rd_kafka_t` handle, and the only place producer, consumer and admin calls
 /// reach librdkafka. Speaks Swift values only; `KafkaProducer`, `KafkaConsumer` and
@@ -31,6 +36,9 @@ final class RDKafkaClient: @unchecked Sendable {
     let handle: OpaquePointer
     let logger: Logger
     private let callbacks: Unmanaged<RDKafkaCallbacks>
+    /// The topic names polled records carried so far, reused for the records after them: a name made
+    /// for each record would be an allocation per record. Touched only by the consumer's polling caller.
+    private var polledTopicNames: [String] = []
 
     /// Creates the handle. `rebalance` is only used by consumers and is called on the polling thread; it
     /// returns `false` when nobody handled the event, and the client then applies librdkafka's default
@@ -96,44 +104,30 @@ final class RDKafkaClient: @unchecked Sendable {
         let error: OpaquePointer? = record.topic.withCString { topic in
             withBytes(record.key) { keyPointer, keyCount in
                 withBytes(record.value) { valuePointer, valueCount in
-                    var arguments: [rd_kafka_vu_t] = []
-                    arguments.reserveCapacity(7)
-                    var argument = rd_kafka_vu_t()
-                    argument.vtype = RD_KAFKA_VTYPE_TOPIC
-                    argument.u.cstr = topic
-                    arguments.append(argument)
-                    if let partition = record.partition {
-                        argument.vtype = RD_KAFKA_VTYPE_PARTITION
-                        argument.u.i32 = partition
-                        arguments.append(argument)
+                    // At most 8 arguments, on the stack: produce is called once per output record.
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { arguments in
+                        var count = 0
+                        func append(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t) -> Void) {
+                            var argument = rd_kafka_vu_t()
+                            argument.vtype = type
+                            set(&argument)
+                            arguments.initializeElement(at: count, to: argument)
+                            count += 1
+                        }
+                        append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topic }
+                        if let partition = record.partition { append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition } }
+                        if let keyPointer {
+                            append(RD_KAFKA_VTYPE_KEY) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: keyPointer), size: keyCount) }
+                        }
+                        if let valuePointer {
+                            append(RD_KAFKA_VTYPE_VALUE) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: valuePointer), size: valueCount) }
+                        }
+                        if let headers { append(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers } }
+                        if let timestamp = record.timestamp { append(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = timestamp } }
+                        append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
+                        append(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque.toOpaque() }
+                        return rd_kafka_produceva(handle, arguments.baseAddress, count)
                     }
-                    if let keyPointer {
-                        argument.vtype = RD_KAFKA_VTYPE_KEY
-                        argument.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: keyPointer), size: keyCount)
-                        arguments.append(argument)
-                    }
-                    if let valuePointer {
-                        argument.vtype = RD_KAFKA_VTYPE_VALUE
-                        argument.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: valuePointer), size: valueCount)
-                        arguments.append(argument)
-                    }
-                    if let headers {
-                        argument.vtype = RD_KAFKA_VTYPE_HEADERS
-                        argument.u.headers = headers
-                        arguments.append(argument)
-                    }
-                    if let timestamp = record.timestamp {
-                        argument.vtype = RD_KAFKA_VTYPE_TIMESTAMP
-                        argument.u.i64 = timestamp
-                        arguments.append(argument)
-                    }
-                    argument.vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    argument.u.i = RD_KAFKA_MSG_F_COPY
-                    arguments.append(argument)
-                    argument.vtype = RD_KAFKA_VTYPE_OPAQUE
-                    argument.u.ptr = opaque.toOpaque()
-                    arguments.append(argument)
-                    return rd_kafka_produceva(handle, arguments, arguments.count)
                 }
             }
         }
@@ -218,7 +212,7 @@ final class RDKafkaClient: @unchecked Sendable {
     func consumerPoll(timeout: Duration) -> ConsumerEvent? {
         guard let message = rd_kafka_consumer_poll(handle, Int32(timeout.milliseconds)) else { return nil }
         defer { rd_kafka_message_destroy(message) }
-        let topicPartition = message.pointee.rkt.map { TopicPartition(String(cString: rd_kafka_topic_name($0)), message.pointee.partition) }
+        let topicPartition = message.pointee.rkt.map { TopicPartition(topicName(of: $0), message.pointee.partition) }
         if message.pointee.err.isError {
             // A consumer error carries its text as the payload, with a length and no guaranteed terminator.
             let text = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) } ?? ""
@@ -230,6 +224,16 @@ final class RDKafkaClient: @unchecked Sendable {
             return .error(KafkaError(code: code, responseError: message.pointee.err, context: text, topicPartition: topicPartition, offset: message.pointee.offset))
         }
         return .record(Self.copyRecord(message, topicPartition: topicPartition!))
+    }
+
+    /// The name of `topic`, one of ``polledTopicNames`` when it was seen before.
+    private func topicName(of topic: OpaquePointer) -> String {
+        let name = UnsafeRawPointer(rd_kafka_topic_name(topic)!)
+        let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self)))
+        if let known = polledTopicNames.first(where: { $0.utf8.elementsEqual(bytes) }) { return known }
+        let created = String(decoding: bytes, as: UTF8.self)
+        polledTopicNames.append(created)
+        return created
     }
 
     private static func copyRecord(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topicPartition: TopicPartition) -> ConsumerRecord {
