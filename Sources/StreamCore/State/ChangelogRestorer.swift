@@ -1,34 +1,111 @@
 import Logging
 import Metrics
 
-/// Brings a ``KeyValueStore`` up to date from its changelog: from its local changelog offset (or from
-/// the start when the local state is gone) to the end of the partition, last write winning, as a
+/// Brings ``KeyValueStore``s up to date from their changelogs: each from its local changelog offset (or
+/// from the start when the local state is gone) to the end of its partition, last write winning, as a
 /// changelog that is not compacted requires. Checkpoint and lineage records in the changelog restore the
 /// task's ``TaskCheckpoint`` and the store's ``StoreLineage`` along with the data.
+///
+/// Many stores restore together, with one consumer for all their changelog partitions (Kafka Streams'
+/// restore consumer): a consumer's start, its metadata and its first fetch are paid once per batch of
+/// tasks a thread is assigned, not once per store, and the partitions are fetched side by side.
 public enum ChangelogRestorer {
     /// Replays the changelog tail into `store` and returns how many records were applied.
-    ///
-    /// Local state that claims more of the changelog than the partition holds belongs to another
-    /// incarnation of the topic (a new cluster, a recreated topic): it is discarded and rebuilt.
-    ///
-    /// - Throws: ``StateStoreError`` when the changelog no longer holds the records the store needs
-    ///   (retention removed them): a partial store is never served silently.
     @discardableResult
     public static func restore(
         _ store: KeyValueStore, bootstrapServers: String, kafkaProperties: [String: String] = [:], readCommitted: Bool = false, logger: Logger, batchSize: Int = 10_000,
         stallTimeout: Duration = .seconds(10)
     ) throws -> Int {
+        try restore([store], bootstrapServers: bootstrapServers, kafkaProperties: kafkaProperties, readCommitted: readCommitted, logger: logger, batchSize: batchSize, stallTimeout: stallTimeout)[0]
+    }
+
+    /// Replays the changelog tails into `stores`, with one consumer, and returns how many records each
+    /// applied (in the order of `stores`).
+    ///
+    /// Local state that claims more of the changelog than the partition holds belongs to another
+    /// incarnation of the topic (a new cluster, a recreated topic): it is discarded and rebuilt.
+    ///
+    /// - Throws: ``StateStoreError`` when a changelog no longer holds the records its store needs
+    ///   (retention removed them): a partial store is never served silently.
+    @discardableResult
+    public static func restore(
+        _ stores: [KeyValueStore], bootstrapServers: String, kafkaProperties: [String: String] = [:], readCommitted: Bool = false, logger: Logger, batchSize: Int = 10_000,
+        stallTimeout: Duration = .seconds(10)
+    ) throws -> [Int] {
+        guard !stores.isEmpty else { return [] }
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(stores[0].name)")
+        configuration.readCommitted = readCommitted
+        configuration.additionalProperties = kafkaProperties
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        defer { try? consumer.close() }
+
+        /// One store's restore: where it reads from, to where, how far it got.
+        struct Restoring {
+            let store: KeyValueStore
+            let start: Int64
+            let high: Int64
+            var next: Int64
+            var applied = 0
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        var restoring: [TopicPartition: Restoring] = [:]
+        for store in stores {
+            let (start, high) = try range(of: store, consumer: consumer, logger: logger)
+            if start < high { restoring[store.changelog] = Restoring(store: store, start: start, high: high, next: start) }
+        }
+        var applied: [TopicPartition: Int] = [:]
+        var finished: [Restoring] = []
+        if !restoring.isEmpty {
+            try consumer.assign(restoring.mapValues(\.start))
+        }
+        var lastProgress = began
+        while !restoring.isEmpty {
+            var byPartition: [TopicPartition: [ConsumerRecord]] = [:]
+            for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) {
+                byPartition[record.topicPartition, default: []].append(record)
+            }
+            if !byPartition.isEmpty { lastProgress = clock.now }
+            // Offsets without a record (transaction markers) never arrive: once nothing has come for
+            // `stallTimeout`, the partitions still short of their high watermark end there.
+            let quiet = clock.now - lastProgress >= stallTimeout
+            for (partition, var state) in restoring {
+                let records = (byPartition[partition] ?? []).filter { $0.offset >= state.next }
+                if let last = records.last {
+                    state.next = last.offset + 1
+                    state.applied += try state.store.applyChangelog(records, through: state.next)
+                } else if quiet {
+                    logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(state.store.name)", "at": "\(state.next)", "high": "\(state.high)"])
+                    state.next = state.high
+                }
+                if state.next >= state.high {
+                    restoring[partition] = nil
+                    finished.append(state)
+                } else {
+                    restoring[partition] = state
+                }
+            }
+        }
+        let seconds = began.duration(to: clock.now)
+        for state in finished {
+            applied[state.store.changelog] = state.applied
+            Timer(label: "tributary_restore_seconds", dimensions: [("store", state.store.name)]).recordNanoseconds(Int64(seconds.components.seconds) * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
+            logger.info("store restored from its changelog", metadata: [
+                "store": "\(state.store.name)", "changelog": "\(state.store.changelog)", "from": "\(state.start)", "to": "\(state.high)", "records": "\(state.applied)", "seconds": "\(seconds)",
+            ])
+        }
+        return stores.map { applied[$0.changelog] ?? 0 }
+    }
+
+    /// The offsets `store` must be restored from and to. A store ahead of its changelog is wiped, to be
+    /// restored from the start.
+    private static func range(of store: KeyValueStore, consumer: KafkaConsumer, logger: Logger) throws -> (start: Int64, high: Int64) {
         var start: Int64
         do {
             start = try store.changelogOffset ?? 0
         } catch {
             throw StateStoreError(store: store.name, changelog: store.changelog, message: "cannot read the local changelog offset: \(error)")
         }
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: "tributary-restore-\(store.name)")
-        configuration.readCommitted = readCommitted
-        configuration.additionalProperties = kafkaProperties
-        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-        defer { try? consumer.close() }
         let (low, high) = try consumer.watermarks(of: store.changelog)
         if start > high {
             logger.warning("local state is ahead of its changelog (another cluster or a recreated topic); rebuilding it from the changelog", metadata: [
@@ -41,31 +118,6 @@ public enum ChangelogRestorer {
             throw StateStoreError(store: store.name, changelog: store.changelog, message:
                 "the changelog starts at offset \(low) but the store needs it from \(start): retention removed records; refusing to serve a partial store")
         }
-        guard start < high else { return 0 }
-        try consumer.assign([store.changelog: start])
-        var applied = 0
-        var next = start
-        let clock = ContinuousClock()
-        let began = clock.now
-        var lastProgress = clock.now
-        while next < high {
-            // Offsets without a record (transaction markers) never arrive: stop waiting at a quiet end.
-            guard clock.now - lastProgress < stallTimeout else {
-                logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(store.name)", "at": "\(next)", "high": "\(high)"])
-                break
-            }
-            let records = try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)).filter { $0.offset >= next }
-            if let last = records.last {
-                next = last.offset + 1
-                lastProgress = clock.now
-            }
-            applied += try store.applyChangelog(records, through: next)
-        }
-        let seconds = began.duration(to: clock.now)
-        Timer(label: "tributary_restore_seconds", dimensions: [("store", store.name)]).recordNanoseconds(Int64(seconds.components.seconds) * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
-        logger.info("store restored from its changelog", metadata: [
-            "store": "\(store.name)", "changelog": "\(store.changelog)", "from": "\(start)", "to": "\(high)", "records": "\(applied)", "seconds": "\(seconds)",
-        ])
-        return applied
+        return (start, high)
     }
 }

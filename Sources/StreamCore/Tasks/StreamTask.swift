@@ -20,28 +20,34 @@ final class StreamTask {
     /// transaction rolls its checkpoint back to.
     private var committedCheckpoint: TaskCheckpoint
 
-    /// Opens the task's stores, restoring each from its changelog.
+    /// Opens the stores of task `id`, not yet restored: ``TaskManager`` restores the stores of every
+    /// task it opens together (``ChangelogRestorer``), then makes the tasks from them.
     ///
-    /// - Throws: ``StateStoreError`` or ``RocksDBError`` when a store cannot be opened or restored.
-    init(id: TaskID, topology: Topology, configuration: StreamsConfiguration, globalStores: [String: KeyValueStore] = [:], logger: Logger) throws {
-        self.id = id
-        self.logger = logger
-        topicsCarryingOrigin = topology.topicsCarryingOrigin
-        feedbackTopics = Set(topology.feedbackTopics)
-        let subtopology = topology.subtopologies[id.subtopology]
+    /// - Throws: ``RocksDBError`` when a store cannot be opened; those opened already are closed then.
+    static func openStores(of id: TaskID, topology: Topology, configuration: StreamsConfiguration) throws -> [String: KeyValueStore] {
         var stores: [String: KeyValueStore] = [:]
         do {
-            for name in subtopology.stores {
-                let store = try Self.openStore(name, of: id, topology: topology, configuration: configuration)
-                stores[name] = store
-                try ChangelogRestorer.restore(
-                    store, bootstrapServers: configuration.bootstrapServers, kafkaProperties: configuration.consumerProperties,
-                    readCommitted: configuration.readsChangelogsCommitted, logger: logger)
-                try Self.check(store, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
+            for name in topology.subtopologies[id.subtopology].stores {
+                stores[name] = try openStore(name, of: id, topology: topology, configuration: configuration)
             }
         } catch {
             stores.values.forEach { $0.close() }
             throw error
+        }
+        return stores
+    }
+
+    /// Makes task `id` from its stores, opened with ``openStores(of:topology:configuration:)`` and
+    /// restored; the caller closes them if this throws.
+    ///
+    /// - Throws: ``StateStoreError`` when a store holds state of a topology this one no longer matches.
+    init(id: TaskID, stores: [String: KeyValueStore], topology: Topology, globalStores: [String: KeyValueStore] = [:], logger: Logger) throws {
+        self.id = id
+        self.logger = logger
+        topicsCarryingOrigin = topology.topicsCarryingOrigin
+        feedbackTopics = Set(topology.feedbackTopics)
+        for name in stores.keys.sorted() {
+            try Self.check(stores[name]!, against: StoreLineage(of: name, in: topology), application: topology.applicationID)
         }
         // Stores flush one after another: after a crash between two flushes, the one behind decides, so
         // no input is skipped that a store has not applied.

@@ -311,8 +311,7 @@ final class StreamThread: ConsumerRebalanceListener {
         backPressure?.forget(Set(partitions.compactMap { try? taskManager.taskID(of: $0) }))
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
-            let opening = Set(try partitions.map(taskManager.taskID)).filter { taskManager.tasks[$0] == nil }
-            for id in opening { try taskManager.open(id) }
+            try taskManager.open(Set(try partitions.map(taskManager.taskID)))
         } catch {
             rebalanceFailure = error
         }

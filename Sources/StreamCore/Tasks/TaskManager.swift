@@ -39,25 +39,37 @@ final class TaskManager {
 
     /// The open task `id`, opened now if it is not.
     func task(_ id: TaskID) throws -> StreamTask {
-        try tasks[id] ?? open(id)
+        if let task = tasks[id] { return task }
+        try open([id])
+        return tasks[id]!
     }
 
-    /// Opens a task this thread was assigned. A standby copy of it becomes its local state: closed
-    /// first, found by the task's restore.
-    @discardableResult
-    func open(_ id: TaskID) throws -> StreamTask {
-        instance.activate([id], on: thread)
-        let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
-        let task: StreamTask
+    /// Opens tasks this thread was assigned (those not open yet). Their stores are restored together,
+    /// with one restore consumer for all their changelog partitions. A standby copy of a task becomes
+    /// its local state: closed first, found by the restore.
+    func open(_ ids: some Collection<TaskID>) throws {
+        let opening = Set(ids).subtracting(tasks.keys).sorted()
+        guard !opening.isEmpty else { return }
+        instance.activate(Set(opening), on: thread)
+        var stores: [TaskID: [String: KeyValueStore]] = [:]
         do {
-            task = try StreamTask(id: id, topology: topology, configuration: configuration, globalStores: globalStores, logger: logger)
+            for id in opening { stores[id] = try StreamTask.openStores(of: id, topology: topology, configuration: configuration) }
+            try ChangelogRestorer.restore(
+                opening.flatMap { id in stores[id]!.keys.sorted().map { stores[id]![$0]! } }, bootstrapServers: configuration.bootstrapServers,
+                kafkaProperties: configuration.consumerProperties, readCommitted: configuration.readsChangelogsCommitted, logger: logger)
+            let globalStores = Dictionary(uniqueKeysWithValues: globalTables.map { ($0.table.store, $0.store) })
+            for id in opening {
+                let task = try StreamTask(id: id, stores: stores[id]!, topology: topology, globalStores: globalStores, logger: logger)
+                stores[id] = nil
+                tasks[id] = task
+                for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
+            }
         } catch {
-            instance.deactivate([id], on: thread)
+            // The tasks made so far stay open (and registered); the others are given back.
+            for storesOfTask in stores.values { storesOfTask.values.forEach { $0.close() } }
+            instance.deactivate(opening.filter { tasks[$0] == nil }, on: thread)
             throw error
         }
-        tasks[id] = task
-        for store in task.state.stores.values { configuration.queryableStores.register(store, task: id) }
-        return task
     }
 
     /// Closes the tasks `ids` that are open, without flushing: whoever closes a task flushes it first if

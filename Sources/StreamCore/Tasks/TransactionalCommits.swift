@@ -103,7 +103,7 @@ final class TransactionalCommits: CommitStrategy {
         try? producer.close(timeout: .seconds(5))
         producer = try Self.transactionalProducer(configuration, applicationID: applicationID, callLog: callLog, logger: logger)
         try rewindToLastCommit(consumer)
-        for id in reopening { try tasks.open(id) }
+        for id in reopening { try tasks.open([id]) }
         Counter(label: "tributary_producer_replacements_total", dimensions: [("application", applicationID)]).increment()
     }
 

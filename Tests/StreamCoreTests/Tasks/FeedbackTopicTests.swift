@@ -17,7 +17,7 @@ struct FeedbackTopicTests {
         arms[1].to("done", topic: "out", valueFormat: .string)
         let topology = try builder.build()
         #expect(topology.subtopologies.count == 1, "both sources feed one task")
-        let task = try StreamTask(id: TaskID(subtopology: 0, partition: 0), topology: topology, configuration: StreamsConfiguration(bootstrapServers: "unused:9092"), logger: Logger(label: "test"))
+        let task = try StreamTask(id: TaskID(subtopology: 0, partition: 0), stores: [:], topology: topology, logger: Logger(label: "test"))
         return (task, RecordProcessor(topology: topology))
     }
 
