@@ -78,6 +78,40 @@ struct KeyValueStoreTests {
         #expect(try rebuilt.taskCheckpoint == TaskCheckpoint(applied: [TopicPartition("in", 0): OriginPosition(offset: 2)]), "the last checkpoint comes back with the data")
     }
 
+    /// A thread restores the stores of all the tasks it is assigned with one consumer: each store gets
+    /// its own partition's records, from its own checkpoint on, and one already up to date reads nothing.
+    @Test func storesOfSeveralPartitionsRestoreTogetherEachFromItsOwnCheckpoint() async throws {
+        let broker = try DevBroker(configuration: .init(topics: [.init(name: changelog.topic, partitions: 3)]), logger: logger)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
+        let partitions = (0..<3).map { TopicPartition(changelog.topic, Int32($0)) }
+        var expected: [[String: String]] = [[:], [:], [:]]
+        let directories = (0..<3).map { _ in TemporaryDirectory("tributary-state") }
+        // Partition 0 is written before its store's checkpoint and after; 1 only before; 2 only by another owner.
+        for (index, partition) in partitions.enumerated() where index < 2 {
+            let store = try KeyValueStore(name: "counts", directory: directories[index].path, changelog: partition)
+            for key in 0..<(100 * (index + 1)) {
+                store.put(bytes("p\(index)-k\(key)"), bytes("old"))
+                expected[index]["p\(index)-k\(key)"] = "old"
+            }
+            try store.flush(to: producer, checkpoint: TaskCheckpoint())
+            store.close()
+        }
+        for (index, key) in [(0, "p0-k1"), (0, "p0-new"), (2, "p2-k0"), (2, "p2-k1")] {
+            try await producer.send(ProducerRecord(topic: changelog.topic, partition: partitions[index].partition, key: bytes(key), value: bytes("new")))
+            expected[index][key] = "new"
+        }
+        try producer.close()
+
+        let stores = try partitions.enumerated().map { try KeyValueStore(name: "counts", directory: directories[$0.offset].path, changelog: $0.element) }
+        let applied = try ChangelogRestorer.restore(stores, bootstrapServers: broker.bootstrapServers, logger: logger)
+        #expect(applied == [2, 0, 2], "each store reads only its partition's tail after its checkpoint")
+        for (index, store) in stores.enumerated() {
+            let restored = Dictionary(uniqueKeysWithValues: try store.entries().map { (String(decoding: $0.key, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) })
+            #expect(restored == expected[index], "partition \(index)")
+            #expect(try store.changelogOffset == [103, 201, 2][index], "partition \(index): its entries, a checkpoint record where flushed, the other owner's")
+        }
+    }
+
     @Test func aReopenedStoreAppliesOnlyTheChangelogTailAfterItsCheckpoint() async throws {
         let broker = try inProcessBroker()
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: broker.bootstrapServers), logger: logger)
