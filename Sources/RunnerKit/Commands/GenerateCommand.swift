@@ -24,6 +24,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Share of malformed records, 0 to 1.")
     var malformedRatio: Double = 0.02
 
+    @Option(help: "How many known shoppers (user ids C1…CN) the events spread over; anonymous visitors come on top.")
+    var shoppers: Int = 500
+
+    @Option(help: "How many products (P1…PN) the catalogue has.")
+    var products: Int = ShopEventGenerator.productIDs.count
+
     @Option(help: "Generate this many events first without producing them: runs with --skip 0, N, 2N… and --events N produce one sequence in chunks (event times keep increasing per key).")
     var skip: Int = 0
 
@@ -33,13 +39,14 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        guard shoppers > 0, products > 0 else { throw ValidationError("--shoppers and --products must be at least 1") }
         if !printEvents, bootstrapServers == nil {
             throw ValidationError("Missing expected argument '--bootstrap-servers <bootstrap-servers>' (not needed with --print)")
         }
     }
 
     func run() throws {
-        var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio)
+        var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio, customers: shoppers, products: products)
         for _ in 0..<skip { _ = generator.next() }
         if printEvents {
             for _ in 0..<events { print(Self.line(for: generator.next(), topic: topic)) }
