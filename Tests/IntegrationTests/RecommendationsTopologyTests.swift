@@ -85,7 +85,7 @@ struct RecommendationsTopologyTests {
         let broker = try TestDevBroker(topologies: [Self.topology])
         let port = TestPorts.next()
         let runner = try TestRunnerProcess(topology: Self.topology, bootstrapServers: broker.bootstrapServers, extraArguments: ["--http-port", String(port), "--log-level", "info"])
-        try await waitForPartitions(port: port, count: 20)  // the two inputs, and three repartition topics
+        try await waitForPartitions(port: port, count: 24)  // the two inputs, and four repartition topics
         if let status = runner.waitForExit(timeout: .zero) {
             Issue.record("the runner exited with status \(status): \(runner.standardError)")
             return
