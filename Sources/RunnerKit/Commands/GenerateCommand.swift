@@ -30,6 +30,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "How many products (P1…PN) the catalogue has.")
     var products: Int = ShopEventGenerator.productIDs.count
 
+    @Option(help: "Events per second of event time, on average (the events' timestamps; they are produced as fast as the broker takes them).")
+    var eventsPerSecond: Double = 1
+
     @Option(help: "Generate this many events first without producing them: runs with --skip 0, N, 2N… and --events N produce one sequence in chunks (event times keep increasing per key).")
     var skip: Int = 0
 
@@ -40,13 +43,14 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard shoppers > 0, products > 0 else { throw ValidationError("--shoppers and --products must be at least 1") }
+        guard eventsPerSecond > 0, eventsPerSecond.isFinite else { throw ValidationError("--events-per-second must be a positive number") }
         if !printEvents, bootstrapServers == nil {
             throw ValidationError("Missing expected argument '--bootstrap-servers <bootstrap-servers>' (not needed with --print)")
         }
     }
 
     func run() throws {
-        var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio, customers: shoppers, products: products)
+        var generator = ShopEventGenerator(seed: seed, malformedRatio: malformedRatio, customers: shoppers, products: products, eventsPerSecond: eventsPerSecond)
         for _ in 0..<skip { _ = generator.next() }
         if printEvents {
             for _ in 0..<events { print(Self.line(for: generator.next(), topic: topic)) }

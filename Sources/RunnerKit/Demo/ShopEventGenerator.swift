@@ -25,6 +25,8 @@ struct ShopEventGenerator {
     private var pending: [Event] = []
     private let products: [(id: String, category: String, price: Double)]
     private let customers: Int
+    /// Events per second of event time, on average: the gap between two events is 1 ms to 2 s divided by it.
+    private let eventsPerSecond: Double
 
     private static let categories = ["shoes", "shirts", "jackets", "bags", "hats", "socks", "watches", "toys"]
     private static let channels = ["email", "chat", "phone", "twitter", "facebook", "instagram"]
@@ -38,11 +40,12 @@ struct ShopEventGenerator {
         ("Hello", "Do you have these jackets in blue?"),
     ]
 
-    init(seed: UInt64, malformedRatio: Double = 0.02, startTime: Int64 = 1_795_780_800_000, customers: Int = 500, products: Int = productIDs.count) {
+    init(seed: UInt64, malformedRatio: Double = 0.02, startTime: Int64 = 1_795_780_800_000, customers: Int = 500, products: Int = productIDs.count, eventsPerSecond: Double = 1) {
         random = SeededRandom(seed: seed)
         self.malformedRatio = malformedRatio
         clock = startTime
         self.customers = customers
+        self.eventsPerSecond = eventsPerSecond
         var random = SeededRandom(seed: seed ^ 0x5EED)
         self.products = (1...products).map { index in
             let category = Self.categories[Int(random.next() % UInt64(Self.categories.count))]
@@ -176,7 +179,7 @@ struct ShopEventGenerator {
     }
 
     private mutating func nextTimestamp() -> String {
-        clock += Int64(1 + random.next() % 2000)
+        clock += Int64((Double(1 + random.next() % 2000) / eventsPerSecond).rounded(.up))
         return EventTimestamp.formatISO8601(clock)
     }
 }
