@@ -43,13 +43,15 @@ public final class StreamApplication: Service, Sendable {
                     completion.await(continuation)
                     for index in 1...threads {
                         let thread = Thread {
+                            // Named from the thread itself, within Linux's 15 characters, so that `top -H`,
+                            // gdb and perf show `StreamThread-N` (the application is in every log line).
+                            Thread.current.name = StreamThread.name(index)
                             let supervisor = StreamThreadSupervisor(topology: topology, configuration: configuration, index: index, instance: instance, logger: logger)
                             let outcome = Result { () throws in try supervisor.run { stopRequested.isSet } }
                             // A thread that failed stops its siblings: the instance does not go on with some of its tasks.
                             if case .failure = outcome { stopRequested.set() }
                             completion.threadFinished(outcome)
                         }
-                        thread.name = "tributary-\(topology.applicationID)-\(StreamThread.name(index))"
                         thread.start()
                     }
                 }
