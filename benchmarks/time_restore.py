@@ -12,8 +12,9 @@ entry of the store, sends SIGTERM, waits for a clean exit, and prints one line:
     RESTORE_SECONDS START_TO_RESTORED_SECONDS RESTORED_RECORDS STORE_ENTRIES STORE_VALUE_SUM TASK_MEDIAN TASK_MAX
 
 START_TO_RESTORED_SECONDS runs from the process start instead (start-up and the group join included).
-TASK_MEDIAN and TASK_MAX are over the tasks' restore times: tasks restore one after another, so each is
-the time since the previous "store restored" line (the first: since "partitions assigned").
+TASK_MEDIAN and TASK_MAX are over the gaps between "store restored" lines (the first: since "partitions
+assigned"): each task's restore time while tasks restored one after another; a thread now restores
+the tasks it is assigned together, and their lines come at the end.
 The log's own timestamps have whole seconds only, hence the stamping here.
 """
 import argparse

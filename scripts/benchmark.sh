@@ -140,7 +140,7 @@ print(f"runner, windowed count, group-by-key:       {rate(by_key):>10,.0f} recor
 print(f"restore: {keys} keys, changelog of {changelog_records} records ({changelog_records - keys} checkpoint markers); medians of 3 rounds")
 print(f"raw librdkafka, changelog to its end (C):   {drain:>8.3f} s   {changelog_records / drain:>10,.0f} records/s")
 print(f"runner, restore (assigned -> restored):     {restore:>8.3f} s   {changelog_records / restore:>10,.0f} records/s   ratio {drain / restore:.2f}")
-print(f"  16 tasks restored one after another; per task: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms")
+print(f"  16 tasks; gaps between their \"store restored\" lines: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms (a thread restores its tasks together)")
 print(f"runner, process start -> restored:          {start:>8.3f} s   (start-up and group join included)")
 PY
 
