@@ -214,19 +214,25 @@ struct ScaleOutTests {
         try await answer(port: port, path: "/stores/product-views-1m/windows/\(product)?to=\(end - 1)")
     }
 
-    /// `product|start|end|count` of the windows the instance on `port` answers for `path`.
+    /// `product|start|end|count` of the windows the instance on `port` answers for `path`, asking
+    /// again while it cannot answer yet: for up to 60 s, as a hand-over waits for a rebalance, which the
+    /// dev broker holds for most of a session timeout per member change, and with two stream threads
+    /// an instance has two members to rejoin.
     static func answer(port: Int, path: String) async throws -> Set<String> {
         let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
-        for _ in 0..<50 {
+        var last = ""
+        for _ in 0..<300 {
             let (body, response) = try await URLSession.shared.data(from: url)
-            if (response as? HTTPURLResponse)?.statusCode == 200, let windows = try JSONValue(parsing: Array(body)).arrayValue {
+            let status = (response as? HTTPURLResponse)?.statusCode ?? -1
+            if status == 200, let windows = try JSONValue(parsing: Array(body)).arrayValue {
                 return Set(windows.map { window in
                     ["key", "window_start", "window_end"].map { window[$0]?.stringValue ?? "-" }.joined(separator: "|") + "|\(window["value"]?.int64Value ?? -1)"
                 })
             }
+            last = "\(status) \(String(decoding: body.prefix(300), as: UTF8.self))"
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw TestFailure("no answer to \(path) from port \(port)")
+        throw TestFailure("no answer to \(path) from port \(port) within 60 s; the last: \(last)")
     }
 }
 
