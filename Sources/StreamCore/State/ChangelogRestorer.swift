@@ -54,7 +54,6 @@ public enum ChangelogRestorer {
             let (start, high) = try range(of: store, consumer: consumer, logger: logger)
             if start < high { restoring[store.changelog] = Restoring(store: store, start: start, high: high, next: start) }
         }
-        var applied: [TopicPartition: Int] = [:]
         var finished: [Restoring] = []
         if !restoring.isEmpty {
             try consumer.assign(restoring.mapValues(\.start))
@@ -87,13 +86,14 @@ public enum ChangelogRestorer {
             }
         }
         let seconds = began.duration(to: clock.now)
+        // Stores restored together share one duration: the batch's.
         for state in finished {
-            applied[state.store.changelog] = state.applied
             Timer(label: "tributary_restore_seconds", dimensions: [("store", state.store.name)]).recordNanoseconds(Int64(seconds.components.seconds) * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
             logger.info("store restored from its changelog", metadata: [
                 "store": "\(state.store.name)", "changelog": "\(state.store.changelog)", "from": "\(state.start)", "to": "\(state.high)", "records": "\(state.applied)", "seconds": "\(seconds)",
             ])
         }
+        let applied = Dictionary(uniqueKeysWithValues: finished.map { ($0.store.changelog, $0.applied) })
         return stores.map { applied[$0.changelog] ?? 0 }
     }
 

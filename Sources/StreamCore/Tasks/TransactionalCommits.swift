@@ -15,7 +15,6 @@ final class TransactionalCommits: CommitStrategy {
     private let configuration: KafkaProducerConfiguration
     private let applicationID: String
     private let callLog: TransactionCallLog
-    private let deliveries = DeliveryResults()
     private let logger: Logger
     /// An output or dead letter the open transaction refused; it is aborted at the next commit.
     private var transactionFailure: KafkaError?
@@ -32,7 +31,8 @@ final class TransactionalCommits: CommitStrategy {
 
     func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
         do {
-            return try producer.enqueueWaitingForRoom(record, completion: deliveries.recordFailure)
+            // Nothing to note per record: a failed delivery fails the transaction's commit, which aborts it.
+            return try producer.enqueueWaitingForRoom(record) { _ in }
         } catch {
             // The transaction is in error (abortable or fatal): what it holds will be processed again.
             if transactionFailure == nil { transactionFailure = error }
