@@ -97,6 +97,27 @@ struct KafkaEdgeTests {
         try producer.close()
     }
 
+    /// A record enqueued without a completion (a stream thread's output) costs nothing when it arrives
+    /// and leaves its failure for the next commit to find.
+    @Test func aRecordEnqueuedWithoutACompletionKeepsItsFailureForTheCaller() throws {
+        let broker = try TestDevBroker(topics: ["small:2"])
+        let delivering = try producer(broker)
+        try delivering.enqueueWaitingForRoom(ProducerRecord(topic: "small", partition: 1, key: nil, value: [1]))
+        try delivering.flush()
+        #expect(delivering.firstDeliveryFailure == nil)
+        try delivering.close()
+        // Enqueued before the producer knows the topic's partitions, so it fails at delivery.
+        let failing = try producer(broker)
+        try failing.enqueueWaitingForRoom(ProducerRecord(topic: "small", partition: 7, key: nil, value: [2]))
+        try failing.enqueueWaitingForRoom(ProducerRecord(topic: "small", partition: 0, key: nil, value: [3]))
+        try failing.flush()
+        let failure = try #require(failing.firstDeliveryFailure)
+        #expect(failure.code == .deliveryFailed)
+        #expect(failure.protocolCode?.name == "_UNKNOWN_PARTITION")
+        #expect(failure.topicPartition == TopicPartition("small", 7))
+        try failing.close()
+    }
+
     @Test func kcatAndTheEngineReadEachOthersRecords() async throws {
         let broker = try TestDevBroker(topics: ["from-kcat:3", "to-kcat:3"])
         let lines = (0..<50).map { "user-\($0):{\"event\":\"Product Viewed\",\"i\":\($0)}" }

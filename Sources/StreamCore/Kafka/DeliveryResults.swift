@@ -26,13 +26,6 @@ public final class DeliveryResults: Sendable {
         }
     }
 
-    /// Like ``record(_:)``, for a caller that asks only for ``firstFailure``: an acknowledgement costs
-    /// nothing (a stream thread's outputs, one call per record).
-    public func recordFailure(_ result: Result<RecordMetadata, KafkaError>) {
-        guard case .failure = result else { return }
-        record(result)
-    }
-
     /// The first failed delivery, if any.
     public var firstFailure: KafkaError? { state.withLock { $0.firstFailure } }
 

@@ -61,10 +61,31 @@ public final class KafkaProducer: Sendable {
     /// - Returns: whether the queue was full, so that a caller can stop taking in more work.
     @discardableResult
     public func enqueueWaitingForRoom(_ record: ProducerRecord, completion: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) throws(KafkaError) -> Bool {
+        try waitingForRoom { () throws(KafkaError) in try enqueue(record, completion: completion) }
+    }
+
+    /// Like ``enqueueWaitingForRoom(_:completion:)`` without a completion: an acknowledgement costs
+    /// nothing, and a failed delivery is kept as ``firstDeliveryFailure``. For a caller that only asks,
+    /// after a ``flush(timeout:)``, whether every record arrived: a stream thread's outputs.
+    @discardableResult
+    public func enqueueWaitingForRoom(_ record: ProducerRecord) throws(KafkaError) -> Bool {
+        try waitingForRoom { () throws(KafkaError) in
+            guard !closed.load(ordering: .acquiring) else {
+                throw KafkaError(code: .closed, message: "producer closed; cannot send to \(record.topic)")
+            }
+            try client.produce(record)
+        }
+    }
+
+    /// The first failed delivery of a record enqueued without a completion, if any; it stays.
+    public var firstDeliveryFailure: KafkaError? { client.firstUnobservedDeliveryFailure }
+
+    /// Runs `enqueue` until librdkafka's local queue has room for it; returns whether it had to wait.
+    private func waitingForRoom(_ enqueue: () throws(KafkaError) -> Void) throws(KafkaError) -> Bool {
         var waited = false
         while true {
             do {
-                try enqueue(record, completion: completion)
+                try enqueue()
                 return waited
             } catch where error.protocolCode == .queueFull {
                 waited = true

@@ -62,13 +62,12 @@ public final class RecordProcessor {
     /// Processes a record read with ``decode(_:)``: a record that could not be read goes to the
     /// dead-letter topic with why.
     public func process(_ input: DecodedInput, state: TaskState = TaskState()) -> Outcome {
-        let record: StreamRecord
+        let (record, sourceID): (StreamRecord, TopologyNode.ID)
         switch input.decoded {
-        case .success(let decoded): record = decoded
+        case .success(let decoded): (record, sourceID) = decoded
         case .failure(let error):
             return .deadLetter(DeadLetter.record(for: input.record, error: error, topic: topology.deadLetterTopic, maximumBytes: maximumRecordBytes), error)
         }
-        let sourceID = topology.sourceNodeByTopic[input.record.topic]!
         let origin = record.origin
         var outputs: [ProducerRecord] = []
         state.beginRecord()
@@ -97,7 +96,7 @@ public final class RecordProcessor {
             return DecodedInput(record: input, decoded: .failure(ProcessingError(kind: .undecodable, message: "no source reads topic \(input.topic)", node: "-", origin: origin)))
         }
         do throws(ProcessingError) {
-            return DecodedInput(record: input, decoded: .success(try decode(input, at: topology.nodes[sourceID], origin: origin)))
+            return DecodedInput(record: input, decoded: .success((try decode(input, at: topology.nodes[sourceID], origin: origin), sourceID)))
         } catch {
             return DecodedInput(record: input, decoded: .failure(error))
         }
@@ -224,8 +223,7 @@ public final class RecordProcessor {
                 topic: topic,
                 key: RecordCodec.encode(record.key, arrived: record.arrivedKey, as: keyFormat),
                 value: RecordCodec.encode(record.value, arrived: record.arrivedValue, as: valueFormat),
-                headers: record.headers + [identity(of: record, at: node, fanout: outputs.count)]
-                    + (feedbackTopics.contains(topic) ? OriginHeaders.headers(for: origin, fanout: outputs.count) : []),
+                headers: outputHeaders(of: record, at: node, fanout: outputs.count, carryingOrigin: feedbackTopics.contains(topic)),
                 timestamp: record.timestamp))
         case .repartitionSink(let topic):
             let key = RepartitionCodec.encode(key: record.key, oldValue: record.oldValue)
@@ -278,10 +276,15 @@ public final class RecordProcessor {
         }
     }
 
-    /// The deterministic id header of an output: the same however often the input is reprocessed.
-    private func identity(of record: StreamRecord, at node: TopologyNode, fanout: Int) -> KafkaHeader {
-        let origin = record.origin
-        return KafkaHeader(OriginHeaders.id, record.resultID ?? "\(node.name)/\(origin.topic)/\(origin.partition)/\(origin.offset)/\(fanout)")
+    /// An output's headers: the record's, its deterministic id (the same however often the input is
+    /// reprocessed) and, to a feedback topic, its origin. One array, sized once: a sink runs per output.
+    private func outputHeaders(of record: StreamRecord, at node: TopologyNode, fanout: Int, carryingOrigin: Bool) -> [KafkaHeader] {
+        var headers: [KafkaHeader] = []
+        headers.reserveCapacity(record.headers.count + 1 + (carryingOrigin ? OriginHeaders.count : 0))
+        headers.append(contentsOf: record.headers)
+        headers.append(KafkaHeader(OriginHeaders.id, record.resultID.map { Array($0.utf8) } ?? OriginHeaders.id(node: node.name, origin: record.origin, fanout: fanout)))
+        if carryingOrigin { headers.append(contentsOf: OriginHeaders.headers(for: record.origin, fanout: fanout)) }
+        return headers
     }
 
     /// Runs a step's closure, turning what it throws into a ``ProcessingError`` naming the node.

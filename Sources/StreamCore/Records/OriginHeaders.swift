@@ -12,6 +12,38 @@ public enum OriginHeaders {
     /// for window results: downstream consumers de-duplicate by it.
     public static let id = "tributary.id"
 
+    /// An output's default id, `NODE/TOPIC/PARTITION/OFFSET/FANOUT`: the sink, its input's position and
+    /// the output's place among that input's outputs. Written as bytes in one buffer, as it is made
+    /// once per output.
+    static func id(node: String, origin: RecordOrigin, fanout: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(node.utf8.count + origin.topic.utf8.count + 36)
+        bytes.append(contentsOf: node.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.append(contentsOf: origin.topic.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        appendDecimal(Int64(origin.partition), to: &bytes)
+        bytes.append(UInt8(ascii: "/"))
+        appendDecimal(origin.offset, to: &bytes)
+        bytes.append(UInt8(ascii: "/"))
+        appendDecimal(Int64(fanout), to: &bytes)
+        return bytes
+    }
+
+    /// How many headers ``headers(for:fanout:)`` makes.
+    static let count = 4
+
+    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
     static func headers(for origin: RecordOrigin, fanout index: Int) -> [KafkaHeader] {
         [
             KafkaHeader(topic, origin.topic), KafkaHeader(partition, String(origin.partition)),

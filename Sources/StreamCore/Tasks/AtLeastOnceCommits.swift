@@ -7,7 +7,6 @@ import Logging
 /// may be written again.
 final class AtLeastOnceCommits: CommitStrategy {
     private let producer: KafkaProducer
-    private let deliveries = DeliveryResults()
     private let logger: Logger
 
     init(producer configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
@@ -18,7 +17,7 @@ final class AtLeastOnceCommits: CommitStrategy {
     var queuedOutputCount: Int { producer.queuedRecordCount }
 
     func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
-        try producer.enqueueWaitingForRoom(record, completion: deliveries.recordFailure)
+        try producer.enqueueWaitingForRoom(record)
     }
 
     func commit(_ tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {
@@ -53,6 +52,6 @@ final class AtLeastOnceCommits: CommitStrategy {
                 logger.warning("outputs not yet acknowledged; still waiting: \(error.message)")
             }
         }
-        if let failure = deliveries.firstFailure { throw failure }
+        if let failure = producer.firstDeliveryFailure { throw failure }
     }
 }

@@ -179,18 +179,23 @@ final class StreamThread: ConsumerRebalanceListener {
             } else {
                 orderingWaitSince[subtopology] = nil
             }
+            // Each task's next timestamp; only the task a record was taken from has a new one (nothing
+            // else adds records or moves `now` until this loop ends).
+            var heads = groups.map { $0.value.peek(now: now, maxIdle: configuration.maxTaskIdle) }
             while true {
-                var next: (id: TaskID, group: PartitionGroup<DecodedInput>, timestamp: Int64)?
-                for (id, group) in groups {
-                    guard let timestamp = group.peek(now: now, maxIdle: configuration.maxTaskIdle) else { continue }
-                    if next == nil || timestamp < next!.timestamp { next = (id, group, timestamp) }
+                var next: Int?
+                for index in heads.indices {
+                    guard let timestamp = heads[index] else { continue }
+                    if next == nil || timestamp < heads[next!]! { next = index }
                 }
                 guard let next else { break }
-                let (input, emptied) = next.group.take()
-                try process(input, in: next.id)
+                let (id, group) = groups[next]
+                let (input, emptied) = group.take()
+                try process(input, in: id)
                 consumer.markProcessed(input.record)
                 // A partition just emptied with more to come: wait for it before going on.
                 if lagging.isEmpty, let emptied, isLagging(emptied) { break }
+                heads[next] = group.peek(now: now, maxIdle: configuration.maxTaskIdle)
             }
         }
     }

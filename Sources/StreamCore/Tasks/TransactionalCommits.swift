@@ -32,7 +32,7 @@ final class TransactionalCommits: CommitStrategy {
     func send(_ record: ProducerRecord) throws(KafkaError) -> Bool {
         do {
             // Nothing to note per record: a failed delivery fails the transaction's commit, which aborts it.
-            return try producer.enqueueWaitingForRoom(record) { _ in }
+            return try producer.enqueueWaitingForRoom(record)
         } catch {
             // The transaction is in error (abortable or fatal): what it holds will be processed again.
             if transactionFailure == nil { transactionFailure = error }

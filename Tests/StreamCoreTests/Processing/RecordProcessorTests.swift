@@ -109,6 +109,28 @@ struct RecordProcessorTests {
         #expect(OriginHeaders.position(in: plain.headers) == nil)
     }
 
+    /// Each output's id is its sink, its input's position and its place among the input's outputs:
+    /// the same however often the input is processed again.
+    @Test func eachOutputCarriesAnIdMadeOfItsSinkItsInputsPositionAndItsFanout() throws {
+        let builder = TopologyBuilder(applicationID: "app")
+        let requests = builder.stream("src", topic: "in", keyFormat: .string, valueFormat: .json)
+        requests.flatMap("twice") { [$0, $0] }.to("copies", topic: "out")
+        requests.to("ask", topic: "answers")
+        builder.stream("answers", topic: "answers", keyFormat: .string, valueFormat: .json).to("done", topic: "done")
+        let processor = RecordProcessor(topology: try builder.build())
+        let written = outputs(processor.process(input(value: "1", offset: 1_234_567_890_123, headers: [KafkaHeader("trace", "t-1")])))
+        #expect(written.map { text($0.headers.lastValue(named: OriginHeaders.id)) } == [
+            "copies/in/2/1234567890123/0", "copies/in/2/1234567890123/1", "ask/in/2/1234567890123/2",
+        ])
+        // The input's headers come first; a record to a topic read back also carries its origin.
+        #expect(written.map { $0.headers.map(\.name) } == [
+            ["trace", OriginHeaders.id], ["trace", OriginHeaders.id],
+            ["trace", OriginHeaders.id, OriginHeaders.topic, OriginHeaders.partition, OriginHeaders.offset, OriginHeaders.fanout],
+        ])
+        let again = outputs(processor.process(input(value: "1", offset: 1_234_567_890_123, headers: [KafkaHeader("trace", "t-1")])))
+        #expect(again == written)
+    }
+
     @Test func mergeCombinesStreams() throws {
         let builder = TopologyBuilder(applicationID: "app")
         let first = builder.stream("a", topic: "a", keyFormat: .string, valueFormat: .string)

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -92,6 +93,28 @@ final class RDKafkaClient: @unchecked Sendable {
     /// Enqueues `record`; `completion` runs (on a polling thread) when it is acknowledged or fails.
     func produce(_ record: ProducerRecord, completion: @escaping @Sendable (Result<RecordMetadata, KafkaError>) -> Void) throws(KafkaError) {
         let opaque = Unmanaged.passRetained(RDKafkaDeliveryCompletion(completion))
+        do {
+            try produce(record, opaque: opaque.toOpaque())
+        } catch {
+            // Not enqueued: the completion is still ours.
+            opaque.release()
+            throw error
+        }
+    }
+
+    /// Enqueues `record` with no completion of its own: an acknowledgement costs nothing (no object per
+    /// record, no report built), and a failure is kept as ``firstUnobservedDeliveryFailure``. For the
+    /// stream threads' outputs, whose only question at a commit is whether any failed.
+    func produce(_ record: ProducerRecord) throws(KafkaError) {
+        try produce(record, opaque: nil)
+    }
+
+    /// The first delivery that failed among records enqueued with ``produce(_:)``.
+    var firstUnobservedDeliveryFailure: KafkaError? { callbacks.takeUnretainedValue().firstUnobservedDeliveryFailure.withLock { $0 } }
+
+    /// Enqueues `record`; its delivery report reaches `opaque`'s completion, or, without one, the
+    /// handle's unobserved failures.
+    private func produce(_ record: ProducerRecord, opaque: UnsafeMutableRawPointer?) throws(KafkaError) {
         var headers: OpaquePointer?
         if !record.headers.isEmpty {
             headers = rd_kafka_headers_new(record.headers.count)
@@ -125,16 +148,15 @@ final class RDKafkaClient: @unchecked Sendable {
                         if let headers { append(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers } }
                         if let timestamp = record.timestamp { append(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = timestamp } }
                         append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
-                        append(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque.toOpaque() }
+                        if let opaque { append(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque } }
                         return rd_kafka_produceva(handle, arguments.baseAddress, count)
                     }
                 }
             }
         }
         if let error {
-            // Not enqueued: the headers and the completion are still ours.
+            // Not enqueued: the headers are still ours.
             if let headers { rd_kafka_headers_destroy(headers) }
-            opaque.release()
             throw KafkaError.consuming(error, code: .deliveryFailed, context: "could not enqueue a record for \(record.topic)")
         }
     }
@@ -465,6 +487,8 @@ private func withBytes<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, In
 private final class RDKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
     var rebalance: ((RDKafkaClient.RebalanceEvent) -> Bool)?
+    /// The first failed delivery of a record enqueued without a completion.
+    let firstUnobservedDeliveryFailure = Mutex<KafkaError?>(nil)
 
     init(logger: Logger) { self.logger = logger }
 
@@ -498,19 +522,28 @@ private func rdKafkaError(_ handle: OpaquePointer?, _ code: Int32, _ reason: Uns
 }
 
 private func rdKafkaDelivery(_ handle: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
-    guard let message, let completionPointer = message.pointee._private else { return }
+    guard let message else { return }
+    func topic() -> String { message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
+    // A failed delivery report's payload is the record's own value, not an error text.
+    func failure() -> KafkaError {
+        KafkaError(code: .deliveryFailed, responseError: message.pointee.err, context: "delivery to \(topic()) failed",
+                   topicPartition: TopicPartition(topic(), message.pointee.partition))
+    }
+    guard let completionPointer = message.pointee._private else {
+        // Enqueued without a completion: only a failure is kept.
+        guard message.pointee.err.isError, let callbacks = RDKafkaCallbacks.from(opaque) else { return }
+        let error = failure()
+        callbacks.firstUnobservedDeliveryFailure.withLock { first in first = first ?? error }
+        return
+    }
     let completion = Unmanaged<RDKafkaDeliveryCompletion>.fromOpaque(completionPointer).takeRetainedValue()
-    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     if message.pointee.err.isError {
-        // A failed delivery report's payload is the record's own value, not an error text.
-        completion.body(.failure(KafkaError(
-            code: .deliveryFailed, responseError: message.pointee.err, context: "delivery to \(topic) failed",
-            topicPartition: TopicPartition(topic, message.pointee.partition))))
+        completion.body(.failure(failure()))
     } else {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         completion.body(.success(RecordMetadata(
-            topic: topic, partition: message.pointee.partition, offset: message.pointee.offset,
+            topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset,
             timestamp: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)))
     }
 }
