@@ -41,7 +41,12 @@ public enum OriginHeaders {
             bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
         } while magnitude > 0
-        bytes[start...].reverse()
+        // Swapped in place: reversing a slice of `bytes` would copy them.
+        var (low, high) = (start, bytes.count - 1)
+        while low < high {
+            bytes.swapAt(low, high)
+            (low, high) = (low + 1, high - 1)
+        }
     }
 
     static func headers(for origin: RecordOrigin, fanout index: Int) -> [KafkaHeader] {

@@ -119,8 +119,11 @@ final class RDKafkaClient: @unchecked Sendable {
         if !record.headers.isEmpty {
             headers = rd_kafka_headers_new(record.headers.count)
             for header in record.headers {
-                withBytes(header.value) { pointer, count in
-                    _ = rd_kafka_header_add(headers, header.name, -1, pointer, count)
+                // withCString: a native string's bytes in place, where passing the String would copy them.
+                header.name.withCString { name in
+                    withBytes(header.value) { pointer, count in
+                        _ = rd_kafka_header_add(headers, name, -1, pointer, count)
+                    }
                 }
             }
         }
