@@ -22,33 +22,19 @@ public enum OriginHeaders {
         bytes.append(UInt8(ascii: "/"))
         bytes.append(contentsOf: origin.topic.utf8)
         bytes.append(UInt8(ascii: "/"))
-        appendDecimal(Int64(origin.partition), to: &bytes)
+        bytes.appendDecimal(Int64(origin.partition))
         bytes.append(UInt8(ascii: "/"))
-        appendDecimal(origin.offset, to: &bytes)
+        bytes.appendDecimal(origin.offset)
         bytes.append(UInt8(ascii: "/"))
-        appendDecimal(Int64(fanout), to: &bytes)
+        bytes.appendDecimal(Int64(fanout))
         return bytes
     }
 
     /// How many headers ``headers(for:fanout:)`` makes.
     static let count = 4
 
-    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        // Swapped in place: reversing a slice of `bytes` would copy them.
-        var (low, high) = (start, bytes.count - 1)
-        while low < high {
-            bytes.swapAt(low, high)
-            (low, high) = (low + 1, high - 1)
-        }
-    }
-
+    /// Where a record written to a topic the topology reads back comes from: its input's position and
+    /// its place among that input's outputs.
     static func headers(for origin: RecordOrigin, fanout index: Int) -> [KafkaHeader] {
         [
             KafkaHeader(topic, origin.topic), KafkaHeader(partition, String(origin.partition)),

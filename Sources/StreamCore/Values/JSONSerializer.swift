@@ -22,7 +22,7 @@ public enum JSONSerializer {
         case .bool(let flag):
             appendASCII(flag ? "true" : "false", to: &bytes)
         case .int(let integer):
-            appendInteger(integer, to: &bytes)
+            bytes.appendDecimal(integer)
         case .double(let double):
             if double.isFinite {
                 bytes.append(contentsOf: double.description.utf8)
@@ -59,19 +59,6 @@ public enum JSONSerializer {
 
     private static func appendASCII(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    private static func appendInteger(_ integer: Int64, to bytes: inout [UInt8]) {
-        // Digits are produced least significant first, then reversed in place,
-        // which avoids the temporary String that `description` would allocate.
-        if integer < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = integer.magnitude
-        let firstDigit = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[firstDigit...].reverse()
     }
 
     /// Appends `string` quoted, escaping what RFC 8259 requires: the quote, the
