@@ -103,7 +103,7 @@ let package = Package(
         // jemalloc serves every allocation in the runner's process, librdkafka's and RocksDB's included:
         // with glibc's allocator a stream thread waited on arena locks whenever it freed memory another
         // thread had allocated (librdkafka's fetched records, its delivered outputs). docs/BENCHMARKS.md,
-        // "The allocator", has the profile and the figures.
+        // "2026-12-07 (night): the allocator, …", has the profile and the figures.
         .executableTarget(name: "Runner", dependencies: ["RunnerKit"], linkerSettings: [.linkedLibrary("jemalloc")]),
         // What every test target shares: temporary directories, waiting for a condition, TestFailure.
         .target(name: "TributaryTestSupport", path: "Tests/TributaryTestSupport"),
