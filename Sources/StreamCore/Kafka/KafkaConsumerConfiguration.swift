@@ -83,6 +83,14 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(heartbeatInterval.milliseconds),
             "isolation.level": readCommitted ? "read_committed" : "read_uncommitted",
             "enable.partition.eof": "false",
+            // librdkafka 2.0 compares this with the length of the consumer's one queue, which every
+            // assigned partition feeds, and once it is reached stops fetching for a fixed second
+            // (librdkafka issue #2879; 2.3 made the pause `fetch.queue.backoff.ms`). Its default,
+            // 100,000 records, is reached whenever processing falls behind fetching, and the consumer
+            // then sat idle for up to a second: a 200,000-record restore took 1.2 s instead of 0.85 s.
+            // `queued.max.messages.kbytes` (librdkafka's default, or the memory budget's share) still
+            // bounds the queue, by bytes. docs/BENCHMARKS.md, "2026-12-07 (night)".
+            "queued.min.messages": "10000000",
         ]
         properties.merge(additionalProperties) { _, override in override }
         return properties
