@@ -201,8 +201,8 @@ static int drain(const char *bootstrap, const char *topic) {
         rd_kafka_conf_set(conf, "isolation.level", "read_uncommitted", error, sizeof(error));
         /* librdkafka 2.0 stops fetching once 100,000 messages wait in its queue and resumes only at
          * its next ~1 s wake-up: a 200,000-record changelog read by one consumer then took 0.15 s or
-         * 1.05 s at random. A larger queue removes the stall (the engine's restore, one consumer per
-         * partition, never queues that many). */
+         * 1.05 s at random. A larger queue removes the stall; the engine's consumers set the same
+         * (KafkaConsumerConfiguration). */
         rd_kafka_conf_set(conf, "queued.min.messages", "10000000", error, sizeof(error));
         rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof(error));
         if (!consumer) {
