@@ -100,7 +100,7 @@ results=()
 for budget in "${budgets[@]}"; do results+=("$(run "$budget")"); done
 
 echo "events: $events ($topology, release: ${RUNNER:-.build/release/runner})"
-printf '%-10s %12s %12s %14s %12s %9s %10s %12s\n' "budget" "before input" "peak RSS" "max sampled" "RSS at end" "seconds" "records/s" "task pauses"
+printf '%-10s %12s %12s %14s %12s %9s %10s %12s\n' "budget" "before input" "peak RSS" "max sampled" "RSS at end" "seconds" "records/s" "pauses"
 for result in "${results[@]}"; do
   read -r budget idle peak sampled final seconds pauses <<< "$result"
   label=$([ "$budget" = 0 ] && echo "none (0)" || echo "$budget MiB")

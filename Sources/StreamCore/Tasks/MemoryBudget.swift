@@ -4,7 +4,8 @@ import Foundation
 /// RocksDB (one block cache shared by every store, and memtables), librdkafka (each stream thread's
 /// consumer prefetch queue and producer queue), and records fetched but not yet processed.
 ///
-/// The split, of the total T (librdkafka's shares divided among the instance's stream threads):
+/// The split, of the total T (librdkafka's shares and the buffered records' share divided among the
+/// instance's stream threads):
 ///
 /// | share | what | bound |
 /// |---:|---|---|
@@ -12,7 +13,7 @@ import Foundation
 /// | 20 % | RocksDB memtables, for ``stores`` stores | per store: 2 memtables of 1/(2 × stores) of the share each |
 /// | 20 % | consumer prefetch | half `queued.max.messages.kbytes`, a quarter `fetch.max.bytes` (one fetch in flight per broker overshoots the queue) |
 /// | 10 % | producer queue | `queue.buffering.max.kbytes` |
-/// | 10 % | fetched records buffered per task | ``bufferedBytesPerTask`` (keys, values, headers and a fixed overhead per record), for ``tasks`` tasks |
+/// | 10 % | fetched records buffered, not yet processed | ``bufferedBytesPerThread`` (keys, values, headers and a fixed overhead per record), over all of a thread's tasks |
 /// | 15 % | not allotted | stores' uncommitted write caches (bounded by the commit interval), code, thread stacks, allocator slack |
 ///
 /// RocksDB 7.8.3's C API has no write buffer manager shared across databases, so memtables are bounded
@@ -23,17 +24,15 @@ import Foundation
 public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     /// The budget when none is given: `runner run --memory-budget-mb` defaults to it.
     public static let defaultMegabytes = 512
-    /// Never fewer buffered bytes per task than this: one poll hands out up to
+    /// Never fewer buffered bytes per stream thread than this: one poll hands out up to
     /// ``StreamsConfiguration/maxPollRecords`` (1,000) records at once, and a bound below a poll's worth
     /// of ordinary records would pause on every poll.
-    public static let minimumBufferedBytesPerTask = 1 << 20
+    public static let minimumBufferedBytesPerThread = 1 << 20
 
     /// The whole budget, in bytes.
     public let totalBytes: Int
     /// Stream threads sharing the librdkafka shares (over every topology of a runner).
     public let streamThreads: Int
-    /// Tasks the buffered-records share is divided among.
-    public let tasks: Int
     /// Stores the memtable share is divided among.
     public let stores: Int
 
@@ -51,24 +50,22 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     public let partitionFetchMaxBytes: Int
     /// librdkafka `queue.buffering.max.kbytes` of each stream thread's producer.
     public let producerQueueKilobytes: Int
-    /// Bytes of records a task may have fetched but not processed before its partitions are paused
-    /// (as Kafka Streams' `input.buffer.max.bytes`, but per task).
-    public let bufferedBytesPerTask: Int
+    /// Bytes of records a stream thread may have fetched but not processed before it pauses the
+    /// partitions holding them (``BackPressure``).
+    public let bufferedBytesPerThread: Int
 
     /// Splits `megabytes` MiB among the places above.
     ///
     /// - Parameters:
     ///   - megabytes: the instance's total, at least 1.
     ///   - streamThreads: how many stream threads (of every topology) share the instance, at least 1.
-    ///   - tasks: how many tasks the instance runs at most, over all its stream threads.
-    ///   - stores: how many state stores those tasks (and global tables) open.
-    public init(megabytes: Int, streamThreads: Int = 1, tasks: Int = 16, stores: Int = 16) {
+    ///   - stores: how many state stores the instance's tasks (and global tables) open.
+    public init(megabytes: Int, streamThreads: Int = 1, stores: Int = 16) {
         let mebibyte = 1024 * 1024
         let total = max(megabytes, 1) * mebibyte
         let threads = max(streamThreads, 1)
         totalBytes = total
         self.streamThreads = threads
-        self.tasks = max(tasks, 1)
         self.stores = max(stores, 1)
         blockCacheBytes = total / 4
         maxWriteBuffers = 2
@@ -79,7 +76,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
         fetchMaxBytes = max(consumerBytes / 4, mebibyte)
         partitionFetchMaxBytes = min(mebibyte, max(fetchMaxBytes / 16, 64 * 1024))
         producerQueueKilobytes = max(total / 10 / threads / 1024, 1024)
-        bufferedBytesPerTask = max(total / 10 / self.tasks, Self.minimumBufferedBytesPerTask)
+        bufferedBytesPerThread = max(total / 10 / threads, Self.minimumBufferedBytesPerThread)
     }
 
     /// The budget for `topologies` running in one instance with every task here, each topology on its
@@ -88,16 +85,14 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Parameter partitionCounts: partitions per topic; a topic missing from it counts as one.
     public init(megabytes: Int, for topologies: [(topology: Topology, streamThreads: Int)], partitionCounts: [String: Int]) {
-        var tasks = 0
         var stores = 0
         for (topology, threads) in topologies {
             for (subtopology, partitions) in zip(topology.subtopologies, topology.taskCounts(partitionCounts: partitionCounts)) {
-                tasks += partitions
                 stores += partitions * subtopology.stores.count
             }
             stores += topology.globalTables.count * threads
         }
-        self.init(megabytes: megabytes, streamThreads: topologies.map(\.streamThreads).reduce(0, +), tasks: tasks, stores: stores)
+        self.init(megabytes: megabytes, streamThreads: topologies.map(\.streamThreads).reduce(0, +), stores: stores)
     }
 
     /// The consumer properties the budget sets; properties the user gives win over them.
@@ -134,6 +129,6 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
             + "per stream thread (\(streamThreads)): consumer queue \(mebibytes(consumerQueueKilobytes * 1024)), "
             + "fetch \(mebibytes(fetchMaxBytes)) (\(mebibytes(partitionFetchMaxBytes)) per partition), "
             + "producer queue \(mebibytes(producerQueueKilobytes * 1024)); "
-            + "tasks (\(tasks)) pause their partitions above \(mebibytes(bufferedBytesPerTask)) of buffered records"
+            + "partitions with buffered records pause above \(mebibytes(bufferedBytesPerThread)) of them"
     }
 }

@@ -23,11 +23,24 @@ final class PartitionGroup<Stamped> {
         var records: [ConsumerRecord] = []
         /// Index of the next record in `records`; the records before it were handed out.
         var head = 0
+        /// ``PartitionGroup/bufferedBytes(of:)`` of the records not handed out.
+        var bytes = 0
         /// The next record, once read: its timestamp, kept apart so that comparing heads copies nothing.
         var headTimestamp: Int64?
         var headStamped: Stamped?
 
         var count: Int { records.count - head }
+
+        /// Drops the records handed out once they are at least half of `records` (and a few), so that
+        /// a partition that never runs dry — fetching keeps pace with processing, or the thread stops
+        /// between records to wait for another partition — does not keep every record it ever handed
+        /// out. Each compaction moves at most as many records as it drops: amortised O(1) per record.
+        mutating func dropHandedOut() {
+            // Below 64 handed-out records, moving a few often would cost more than it frees.
+            guard head >= 64, head * 2 >= records.count else { return }
+            records.removeFirst(head)
+            head = 0
+        }
     }
 
     private let stamp: Stamp
@@ -47,6 +60,10 @@ final class PartitionGroup<Stamped> {
     /// Records buffered and not yet handed out, over all partitions.
     var count: Int { queues.reduce(0) { $0 + $1.count } }
 
+    /// Records held in memory, handed out or not: what ``count`` is plus the handed-out records not
+    /// dropped yet (at most as many again, and a few).
+    var heldCount: Int { queues.reduce(0) { $0 + $1.records.count } }
+
     /// The memory the buffered records take, estimated (``bufferedBytes(of:)``): what back-pressure bounds.
     private(set) var bufferedBytes = 0
 
@@ -61,12 +78,20 @@ final class PartitionGroup<Stamped> {
     /// The partitions assigned here with nothing buffered.
     var emptyPartitions: [TopicPartition] { queues.filter { $0.count == 0 }.map(\.partition) }
 
+    /// The partitions assigned here with records buffered, and what their records take (as
+    /// ``bufferedBytes``).
+    var bufferedBytesByPartition: [(partition: TopicPartition, bytes: Int)] {
+        queues.filter { $0.count > 0 }.map { ($0.partition, $0.bytes) }
+    }
+
     /// Buffers `record` behind its partition's others. A record of a partition not assigned here is
     /// ignored: the partition's owner reads it.
     func add(_ record: ConsumerRecord) {
         guard let index = queues.firstIndex(where: { $0.partition.partition == record.partition && $0.partition.topic == record.topic }) else { return }
+        let bytes = Self.bufferedBytes(of: record)
         queues[index].records.append(record)
-        bufferedBytes += Self.bufferedBytes(of: record)
+        queues[index].bytes += bytes
+        bufferedBytes += bytes
         chosen = nil
     }
 
@@ -101,10 +126,16 @@ final class PartitionGroup<Stamped> {
         chosen = nil
         let stamped = queues[index].headStamped.take()!
         queues[index].headTimestamp = nil
-        bufferedBytes -= Self.bufferedBytes(of: queues[index].records[queues[index].head])
+        let bytes = Self.bufferedBytes(of: queues[index].records[queues[index].head])
+        queues[index].bytes -= bytes
+        bufferedBytes -= bytes
         queues[index].head += 1
-        guard queues[index].count == 0 else { return (stamped, nil) }
-        queues[index].records.removeAll(keepingCapacity: true)
+        guard queues[index].count == 0 else {
+            queues[index].dropHandedOut()
+            return (stamped, nil)
+        }
+        // Not keeping the capacity: a queue that once held a large backlog would hold its size for good.
+        queues[index].records.removeAll()
         queues[index].head = 0
         return (stamped, queues[index].partition)
     }
@@ -114,7 +145,7 @@ final class PartitionGroup<Stamped> {
     func assign(_ assigned: Set<TopicPartition>) {
         let kept = Dictionary(uniqueKeysWithValues: queues.filter { assigned.contains($0.partition) }.map { ($0.partition, $0) })
         queues = Self.queues(for: assigned).map { kept[$0.partition] ?? $0 }
-        bufferedBytes = queues.reduce(0) { total, queue in total + queue.records[queue.head...].reduce(0) { $0 + Self.bufferedBytes(of: $1) } }
+        bufferedBytes = queues.reduce(0) { $0 + $1.bytes }
         chosen = nil
     }
 

@@ -31,11 +31,13 @@ final class StreamThread: ConsumerRebalanceListener {
     private let taskManager: TaskManager
     /// Fetched records not yet processed, per task, for processing in timestamp order.
     private var buffered: [TaskID: PartitionGroup<DecodedInput>] = [:]
+    /// The sub-topologies whose tasks are processed in event-time order across them (``processBuffered()``).
+    private let ordersAcrossTasks: Set<Int>
     /// Since when each sub-topology has waited for a lagging partition's records (``processBuffered()``).
     private var orderingWaitSince: [Int: ContinuousClock.Instant] = [:]
     /// Input partitions whose fetching stopped for good (their lag must not hold the others back).
     private var stoppedPartitions: Set<TopicPartition> = []
-    /// Tasks paused because their buffer, or the producer's queue, is full; `nil` without a memory budget.
+    /// Partitions paused because the buffer, or the producer's queue, is full; `nil` without a memory budget.
     private var backPressure: BackPressure?
     private var metrics: StreamThreadMetrics
     private let punctuates: Bool
@@ -57,7 +59,8 @@ final class StreamThread: ConsumerRebalanceListener {
         processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
         metrics = StreamThreadMetrics(application: topology.applicationID)
         punctuates = processor.punctuatesOnWallClock
-        backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedBytes: $0.bufferedBytesPerTask) }
+        ordersAcrossTasks = Set(topology.subtopologies.filter(topology.writesTopicsItReads).map(\.id))
+        backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedBytes: $0.bufferedBytesPerThread) }
         deadLetterCounter = Counter(label: "tributary_dead_letters_total", dimensions: [("application", topology.applicationID)])
     }
 
@@ -148,18 +151,21 @@ final class StreamThread: ConsumerRebalanceListener {
         buffered[id]!.add(record)
     }
 
-    /// Processes the buffered records, sub-topology by sub-topology, in event-time order across the
-    /// sub-topology's tasks (within a task, its partition group's order): the smallest timestamp among
-    /// the tasks' next records goes first.
+    /// Processes the buffered records, sub-topology by sub-topology. Within a task, its partition
+    /// group's order. Across the tasks of a sub-topology that writes a topic the topology reads back (a
+    /// repartition or feedback topic), event-time order: the smallest timestamp among the tasks' next
+    /// records goes first.
     ///
-    /// Tasks of one sub-topology feed the same repartition partitions, whose downstream tasks take the
-    /// largest event time seen as their stream time. Processed in fetch order, a backlog (a restart, a
-    /// replay, a runner that is behind) would hand one input partition's hours before another's minutes,
-    /// and the later ones would be late downstream. So while a partition of the sub-topology has nothing
-    /// buffered but may have records not yet handed out (known lag, or no fetch has told yet; as Kafka
-    /// Streams' KIP-695 task idling asks),
-    /// the sub-topology waits for them, at most ``maximumOrderingWait`` (a partition whose fetches stall
-    /// must not stop the others for good).
+    /// Such tasks feed the same downstream partitions, whose tasks take the largest event time seen as
+    /// their stream time. Processed in fetch order, a backlog (a restart, a replay, a runner that is
+    /// behind) would hand one input partition's hours before another's minutes, and the later ones
+    /// would be late downstream. So while a partition of the sub-topology has nothing buffered but may
+    /// have records not yet handed out (known lag, or no fetch has told yet; as Kafka Streams' KIP-695
+    /// task idling asks), the sub-topology waits for them, at most ``maximumOrderingWait`` (a partition
+    /// whose fetches stall must not stop the others for good).
+    ///
+    /// The tasks of any other sub-topology share nothing downstream, so each goes at its own pace, as
+    /// in Kafka Streams: waiting for one another would only hold their records in memory longer.
     private func processBuffered() throws {
         let now = ContinuousClock.now
         func isLagging(_ partition: TopicPartition) -> Bool { !stoppedPartitions.contains(partition) && consumer.mayHaveMore(partition) }
@@ -168,6 +174,16 @@ final class StreamThread: ConsumerRebalanceListener {
         for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition).subtopology, default: []].append(partition) }
         for subtopology in Set(buffered.keys.map(\.subtopology)).sorted() {
             let groups = buffered.filter { $0.key.subtopology == subtopology }.sorted { $0.key < $1.key }
+            guard ordersAcrossTasks.contains(subtopology) else {
+                for (id, group) in groups {
+                    while group.peek(now: now, maxIdle: configuration.maxTaskIdle) != nil {
+                        let input = group.take().stamped
+                        try process(input, in: id)
+                        consumer.markProcessed(input.record)
+                    }
+                }
+                continue
+            }
             let empty = Set(groups.flatMap { $0.value.emptyPartitions })
             let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskManager.taskID(of: $0)] == nil }
             let lagging = unbuffered.filter(isLagging)
@@ -204,24 +220,26 @@ final class StreamThread: ConsumerRebalanceListener {
     /// them (see ``processBuffered()``).
     static let maximumOrderingWait: Duration = .seconds(10)
 
-    /// Pauses the partitions of tasks whose buffer is over the budget's bound, or of every task while the
-    /// producer's queue is full, and resumes them once drained: librdkafka then stops prefetching for
-    /// them, so memory stays bounded however far processing falls behind fetching.
+    /// Pauses the partitions holding buffered records while the thread's buffer is over the budget's
+    /// bound, or every partition while the producer's queue is full, and resumes them once drained
+    /// (``BackPressure``): librdkafka then stops prefetching for them, so memory stays bounded however
+    /// far processing falls behind fetching.
     private func applyBackPressure() throws {
         guard var pressure = backPressure else { return }
-        var assigned: [TaskID: [TopicPartition]] = [:]
-        for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition), default: []].append(partition) }
-        let counts = assigned.keys.reduce(into: [TaskID: Int]()) { counts, id in counts[id] = buffered[id]?.bufferedBytes ?? 0 }
-        let (pause, resume) = pressure.update(bufferedBytes: counts, producerQueuedRecords: commits.queuedOutputCount)
+        var buffering: [TopicPartition: Int] = [:]
+        for group in buffered.values {
+            for (partition, bytes) in group.bufferedBytesByPartition { buffering[partition] = bytes }
+        }
+        let (pause, resume) = pressure.update(buffered: buffering, assigned: consumer.assignment, producerQueuedRecords: commits.queuedOutputCount)
         backPressure = pressure
         if !pause.isEmpty {
-            try consumer.pause(pause.flatMap { assigned[$0] ?? [] })
-            metrics.recordPauses(tasks: pause.count)
-            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedBytes) bytes or the producer queue full", metadata: ["tasks": "\(pause.sorted())"])
+            try consumer.pause(pause.sorted())
+            metrics.recordPauses(partitions: pause.count)
+            logger.debug("partitions paused: buffered records over \(pressure.maxBufferedBytes) bytes or the producer queue full", metadata: ["partitions": "\(pause.sorted())"])
         }
         if !resume.isEmpty {
-            try consumer.resume(resume.flatMap { assigned[$0] ?? [] })
-            logger.debug("partitions resumed", metadata: ["tasks": "\(resume.sorted())"])
+            try consumer.resume(resume.sorted())
+            logger.debug("partitions resumed", metadata: ["partitions": "\(resume.sorted())"])
         }
     }
 
@@ -313,7 +331,7 @@ final class StreamThread: ConsumerRebalanceListener {
         configuration.queryableStores.assigned(partitions, to: topology.applicationID, thread: Self.name(index))
         reassignBuffers()
         // Newly assigned partitions are fetched unpaused; the next evaluation pauses them if need be.
-        backPressure?.forget(Set(partitions.compactMap { try? taskManager.taskID(of: $0) }))
+        backPressure?.forget(Set(partitions))
         // Restoring before the first record keeps restore time out of processing latency figures.
         do {
             try taskManager.open(Set(try partitions.map(taskManager.taskID)))
@@ -326,7 +344,7 @@ final class StreamThread: ConsumerRebalanceListener {
         // The consumer commits these partitions' processed offsets right after this returns: their
         // outputs and state must be written first, or the offsets withdrawn.
         let revokedTasks = Set(partitions.compactMap { try? taskManager.taskID(of: $0) })
-        backPressure?.forget(revokedTasks)
+        backPressure?.forget(Set(partitions))
         do {
             if try commits.commitRevoked(revokedTasks, of: partitions, tasks: taskManager, consumer: consumer) == .rolledBack { buffered = [:] }
         } catch {
@@ -342,7 +360,7 @@ final class StreamThread: ConsumerRebalanceListener {
         // would interleave this instance's stale state with the owner's. The tasks close dirty; their
         // unflushed changes are dropped and re-made by the new owner from the uncommitted input.
         let lostTasks = Set(partitions.compactMap { try? taskManager.taskID(of: $0) })
-        backPressure?.forget(lostTasks)
+        backPressure?.forget(Set(partitions))
         logger.warning("partitions lost (the group moved on without this instance): their tasks close without flushing", metadata: ["tasks": "\(lostTasks.sorted())"])
         taskManager.close(lostTasks)
         configuration.queryableStores.revoked(partitions, from: topology.applicationID, thread: Self.name(index))

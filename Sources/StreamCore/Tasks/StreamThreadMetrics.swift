@@ -1,8 +1,8 @@
 import Metrics
 
 /// The gauges and timers a stream thread exports, refreshed at every commit: consumer lag per input
-/// partition, entries per store and task, and how long commits take; and, as they happen, tasks paused
-/// for back-pressure.
+/// partition, entries per store and task, and how long commits take; and, as they happen, partitions
+/// paused for back-pressure.
 struct StreamThreadMetrics {
     private let application: String
     private let commitTimer: Metrics.Timer
@@ -16,9 +16,9 @@ struct StreamThreadMetrics {
         backPressurePauses = Counter(label: "tributary_back_pressure_pauses_total", dimensions: [("application", application)])
     }
 
-    /// Tasks whose partitions were just paused because their buffer or the producer's queue was full.
-    func recordPauses(tasks: Int) {
-        backPressurePauses.increment(by: tasks)
+    /// Partitions just paused because the thread's buffer or the producer's queue was full.
+    func recordPauses(partitions: Int) {
+        backPressurePauses.increment(by: partitions)
     }
 
     /// Time from the start of a commit (outputs flushed, stores flushed, offsets committed) to its end.

@@ -8,6 +8,8 @@ public struct Subtopology: Sendable, Hashable {
     public let sourceTopics: [String]
     /// The state stores the sub-topology's nodes write, sorted.
     public let stores: [String]
+    /// Topics the sub-topology's nodes write (repartition topics included), sorted.
+    public let sinkTopics: [String]
 }
 
 /// One task: a sub-topology's nodes applied to one partition number of its source topics.

@@ -72,6 +72,13 @@ public struct Topology: Sendable {
     /// The changelog topic of a state store: `<application-id>-<store>-changelog`.
     public func changelogTopic(of store: String) -> String { InternalTopics.changelog(of: store, in: applicationID) }
 
+    /// Whether `subtopology` writes a topic this topology reads (a repartition or a feedback topic): its
+    /// tasks then feed the same downstream partitions, whose tasks' stream time is the largest event
+    /// time they have seen from any of them.
+    public func writesTopicsItReads(_ subtopology: Subtopology) -> Bool {
+        subtopology.sinkTopics.contains { sourceNodeByTopic[$0] != nil }
+    }
+
     /// The sub-topology that reads `topic`.
     public func subtopology(reading topic: String) -> Subtopology? {
         subtopologies.first { $0.sourceTopics.contains(topic) }

@@ -106,7 +106,8 @@ public final class TopologyBuilder {
             return Subtopology(
                 id: index,
                 sourceTopics: members.compactMap(\.operation.sourceTopic).sorted(),
-                stores: members.compactMap(\.operation.storeName).sorted())
+                stores: members.compactMap(\.operation.storeName).sorted(),
+                sinkTopics: Set(members.compactMap(\.operation.writtenTopic)).sorted())
         }
     }
 

@@ -14,7 +14,7 @@ struct MemoryBudgetTests {
         #expect(budget.fetchMaxBytes == 26_843_545)
         #expect(budget.partitionFetchMaxBytes == 1_048_576)
         #expect(budget.producerQueueKilobytes == 52_428)
-        #expect(budget.bufferedBytesPerTask == 3_355_443)
+        #expect(budget.bufferedBytesPerThread == 53_687_091)
     }
 
     @Test func theAllottedSharesStayWithinTheTotal() {
@@ -24,7 +24,7 @@ struct MemoryBudgetTests {
                 + budget.stores * budget.maxWriteBuffers * budget.writeBufferBytes
                 + budget.consumerQueueKilobytes * 1024 + budget.fetchMaxBytes
                 + budget.producerQueueKilobytes * 1024
-                + budget.tasks * budget.bufferedBytesPerTask
+                + budget.streamThreads * budget.bufferedBytesPerThread
             #expect(allotted <= budget.totalBytes * 85 / 100, "\(megabytes) MiB")
         }
     }
@@ -35,13 +35,15 @@ struct MemoryBudgetTests {
         #expect(budget.consumerQueueKilobytes == 1024)
         #expect(budget.producerQueueKilobytes == 1024)
         #expect(budget.writeBufferBytes == 64 * 1024)
-        #expect(budget.bufferedBytesPerTask == MemoryBudget.minimumBufferedBytesPerTask)
+        #expect(budget.bufferedBytesPerThread == MemoryBudget.minimumBufferedBytesPerThread)
     }
 
-    @Test func moreStoresGetSmallerMemtablesAndMoreTasksSmallerBuffers() {
-        let budget = MemoryBudget(megabytes: 512, tasks: 192, stores: 96)
+    /// The buffered records' share does not grow with the number of tasks: 96 partitions and a
+    /// repartition topic (192 tasks) once had a 1 MiB floor each, 192 MiB under a 128 MiB budget.
+    @Test func moreStoresGetSmallerMemtablesAndMoreTasksShareOneBuffer() {
+        let budget = MemoryBudget(megabytes: 512, stores: 96)
         #expect(budget.writeBufferBytes == 559_240)
-        #expect(budget.bufferedBytesPerTask == MemoryBudget.minimumBufferedBytesPerTask)
+        #expect(budget.bufferedBytesPerThread == 53_687_091)
         #expect(budget.blockCacheBytes == 128 * 1_048_576)
     }
 
@@ -52,6 +54,7 @@ struct MemoryBudgetTests {
         #expect(two.writeBufferBytes == one.writeBufferBytes)
         #expect(two.consumerQueueKilobytes == one.consumerQueueKilobytes / 2)
         #expect(two.producerQueueKilobytes == one.producerQueueKilobytes / 2)
+        #expect(two.bufferedBytesPerThread == one.bufferedBytesPerThread / 2)
     }
 
     @Test func propertiesTheUserGivesWinOverTheBudget() {
