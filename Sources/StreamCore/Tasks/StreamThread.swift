@@ -33,8 +33,8 @@ final class StreamThread: ConsumerRebalanceListener {
     private var buffered: [TaskID: PartitionGroup<DecodedInput>] = [:]
     /// The sub-topologies whose tasks are processed in event-time order across them (``processBuffered()``).
     private let ordersAcrossTasks: Set<Int>
-    /// Since when each sub-topology has waited for a lagging partition's records (``processBuffered()``).
-    private var orderingWaitSince: [Int: ContinuousClock.Instant] = [:]
+    /// Since when each sub-topology or task has waited for a lagging partition's records (``processBuffered()``).
+    private var orderingWaitSince: [OrderingGroup: ContinuousClock.Instant] = [:]
     /// Input partitions whose fetching stopped for good (their lag must not hold the others back).
     private var stoppedPartitions: Set<TopicPartition> = []
     /// Partitions paused because the buffer, or the producer's queue, is full; `nil` without a memory budget.
@@ -159,65 +159,76 @@ final class StreamThread: ConsumerRebalanceListener {
     /// Such tasks feed the same downstream partitions, whose tasks take the largest event time seen as
     /// their stream time. Processed in fetch order, a backlog (a restart, a replay, a runner that is
     /// behind) would hand one input partition's hours before another's minutes, and the later ones
-    /// would be late downstream. So while a partition of the sub-topology has nothing buffered but may
-    /// have records not yet handed out (known lag, or no fetch has told yet; as Kafka Streams' KIP-695
-    /// task idling asks), the sub-topology waits for them, at most ``maximumOrderingWait`` (a partition
-    /// whose fetches stall must not stop the others for good).
-    ///
-    /// The tasks of any other sub-topology share nothing downstream, so each goes at its own pace, as
-    /// in Kafka Streams: waiting for one another would only hold their records in memory longer.
+    /// would be late downstream. The tasks of any other sub-topology share nothing downstream, so each
+    /// goes at its own pace, as in Kafka Streams: waiting for one another would only hold their records
+    /// in memory longer.
     private func processBuffered() throws {
         let now = ContinuousClock.now
-        func isLagging(_ partition: TopicPartition) -> Bool { !stoppedPartitions.contains(partition) && consumer.mayHaveMore(partition) }
         // Every assigned input partition counts, also one of a task that has buffered nothing yet.
-        var assigned: [Int: [TopicPartition]] = [:]
-        for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition).subtopology, default: []].append(partition) }
+        var assigned: [TaskID: [TopicPartition]] = [:]
+        for partition in consumer.assignment { assigned[try taskManager.taskID(of: partition), default: []].append(partition) }
         for subtopology in Set(buffered.keys.map(\.subtopology)).sorted() {
             let groups = buffered.filter { $0.key.subtopology == subtopology }.sorted { $0.key < $1.key }
-            guard ordersAcrossTasks.contains(subtopology) else {
-                for (id, group) in groups {
-                    while group.peek(now: now, maxIdle: configuration.maxTaskIdle) != nil {
-                        let input = group.take().stamped
-                        try process(input, in: id)
-                        consumer.markProcessed(input.record)
-                    }
-                }
-                continue
-            }
-            let empty = Set(groups.flatMap { $0.value.emptyPartitions })
-            let unbuffered = try (assigned[subtopology] ?? []).filter { try empty.contains($0) || buffered[taskManager.taskID(of: $0)] == nil }
-            let lagging = unbuffered.filter(isLagging)
-            if !lagging.isEmpty {
-                let since = orderingWaitSince[subtopology] ?? now
-                orderingWaitSince[subtopology] = since
-                if now - since < Self.maximumOrderingWait { continue }
-                logger.debug("input partitions without buffered records still lag; processing without them", metadata: ["partitions": "\(lagging.sorted())"])
+            if ordersAcrossTasks.contains(subtopology) {
+                let partitions = assigned.filter { $0.key.subtopology == subtopology }.values.flatMap { $0 }
+                try process(groups, inOrderAs: .subtopology(subtopology), partitions: partitions, now: now)
             } else {
-                orderingWaitSince[subtopology] = nil
-            }
-            // Each task's next timestamp; only the task a record was taken from has a new one (nothing
-            // else adds records or moves `now` until this loop ends).
-            var heads = groups.map { $0.value.peek(now: now, maxIdle: configuration.maxTaskIdle) }
-            while true {
-                var next: Int?
-                for index in heads.indices {
-                    guard let timestamp = heads[index] else { continue }
-                    if next == nil || timestamp < heads[next!]! { next = index }
+                for group in groups {
+                    try process([group], inOrderAs: .task(group.key), partitions: assigned[group.key] ?? [], now: now)
                 }
-                guard let next else { break }
-                let (id, group) = groups[next]
-                let (input, emptied) = group.take()
-                try process(input, in: id)
-                consumer.markProcessed(input.record)
-                // A partition just emptied with more to come: wait for it before going on.
-                if lagging.isEmpty, let emptied, isLagging(emptied) { break }
-                heads[next] = group.peek(now: now, maxIdle: configuration.maxTaskIdle)
             }
         }
     }
 
-    /// How long a sub-topology waits for a lagging input partition's records before it goes on without
-    /// them (see ``processBuffered()``).
+    /// Tasks whose records are processed in one event-time order: a sub-topology's, or one task's.
+    private enum OrderingGroup: Hashable {
+        case subtopology(Int)
+        case task(TaskID)
+    }
+
+    /// Processes the buffered records of `groups`, smallest timestamp first among their next records.
+    ///
+    /// While one of `partitions` (the tasks' input partitions) has nothing buffered but may have records
+    /// not yet handed out (known lag, or no fetch has told yet; as Kafka Streams' KIP-695 task idling
+    /// asks), the tasks wait for it, at most ``maximumOrderingWait`` (a partition whose fetches stall
+    /// must not stop the others for good).
+    private func process(
+        _ groups: [(key: TaskID, value: PartitionGroup<DecodedInput>)], inOrderAs ordering: OrderingGroup, partitions: [TopicPartition], now: ContinuousClock.Instant
+    ) throws {
+        func isLagging(_ partition: TopicPartition) -> Bool { !stoppedPartitions.contains(partition) && consumer.mayHaveMore(partition) }
+        let empty = Set(groups.flatMap { $0.value.emptyPartitions })
+        let unbuffered = try partitions.filter { try empty.contains($0) || buffered[taskManager.taskID(of: $0)] == nil }
+        let lagging = unbuffered.filter(isLagging)
+        if !lagging.isEmpty {
+            let since = orderingWaitSince[ordering] ?? now
+            orderingWaitSince[ordering] = since
+            if now - since < Self.maximumOrderingWait { return }
+            logger.debug("input partitions without buffered records still lag; processing without them", metadata: ["partitions": "\(lagging.sorted())"])
+        } else {
+            orderingWaitSince[ordering] = nil
+        }
+        // Each task's next timestamp; only the task a record was taken from has a new one (nothing
+        // else adds records or moves `now` until this loop ends).
+        var heads = groups.map { $0.value.peek(now: now, maxIdle: configuration.maxTaskIdle) }
+        while true {
+            var next: Int?
+            for index in heads.indices {
+                guard let timestamp = heads[index] else { continue }
+                if next == nil || timestamp < heads[next!]! { next = index }
+            }
+            guard let next else { break }
+            let (id, group) = groups[next]
+            let (input, emptied) = group.take()
+            try process(input, in: id)
+            consumer.markProcessed(input.record)
+            // A partition just emptied with more to come: wait for it before going on.
+            if lagging.isEmpty, let emptied, isLagging(emptied) { break }
+            heads[next] = group.peek(now: now, maxIdle: configuration.maxTaskIdle)
+        }
+    }
+
+    /// How long a sub-topology or task waits for a lagging input partition's records before it goes on
+    /// without them (see ``processBuffered()``).
     static let maximumOrderingWait: Duration = .seconds(10)
 
     /// Pauses the partitions holding buffered records while the thread's buffer is over the budget's
