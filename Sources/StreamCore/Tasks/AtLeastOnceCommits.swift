@@ -1,8 +1,8 @@
 import Logging
 
 /// At least once (``ProcessingGuarantee/atLeastOnce``): a commit waits until every output so far is
-/// acknowledged, flushes each task's stores (changelog acknowledged, then state and checkpoint in one
-/// local batch), and only then commits the processed offsets. A crash between any two steps leaves the
+/// acknowledged, flushes the tasks' stores (changelogs acknowledged, then each store's state and
+/// checkpoint in one local batch), and only then commits the processed offsets. A crash between any two steps leaves the
 /// checkpoint at or ahead of the committed offsets, and tasks skip what they already applied; outputs
 /// may be written again.
 final class AtLeastOnceCommits: CommitStrategy {
@@ -21,16 +21,14 @@ final class AtLeastOnceCommits: CommitStrategy {
     }
 
     func commit(_ tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {
-        try awaitDeliveries()
-        for id in tasks.ids { try tasks.tasks[id]!.flush(to: producer) }
+        try flush(tasks.ids.compactMap { tasks.tasks[$0] })
         try consumer.commit()
         return .committed
     }
 
     func commitRevoked(_ revoked: Set<TaskID>, of partitions: [TopicPartition], tasks: TaskManager, consumer: KafkaConsumer) throws -> CommitOutcome {
         do {
-            try awaitDeliveries()
-            for id in revoked.sorted() { try tasks.tasks[id]?.flush(to: producer) }
+            try flush(revoked.sorted().compactMap { tasks.tasks[$0] })
         } catch {
             logger.error("outputs or state of revoked partitions failed; not committing them: \(error)")
             consumer.forgetProcessed(partitions)
@@ -40,6 +38,19 @@ final class AtLeastOnceCommits: CommitStrategy {
 
     func close(timeout: Duration) throws(KafkaError) {
         try producer.close(timeout: timeout)
+    }
+
+    /// Waits for every output so far, then sends the stores' changes of all `tasks` and waits for them
+    /// together, then writes each store locally: two round trips to the brokers however many tasks.
+    ///
+    /// The outputs go first because a changelog carries its task's checkpoint: once a checkpoint is on
+    /// the changelog, a task restored from it skips the inputs it names, so their outputs must already
+    /// be acknowledged (librdkafka keeps no order across partitions).
+    private func flush(_ tasks: [StreamTask]) throws {
+        try awaitDeliveries()
+        let pending = try tasks.map { task in (task, try task.sendChangelog(to: producer)) }
+        try awaitDeliveries()
+        for (task, flushes) in pending { try task.writeLocally(flushes) }
     }
 
     private func awaitDeliveries() throws(KafkaError) {

@@ -84,20 +84,13 @@ final class StreamTask {
         return outcome
     }
 
-    /// Writes the stores' changes and the checkpoint: changelog first (acknowledged), then locally.
+    /// The first half of a flush: the stores' changes and the checkpoint are enqueued on their
+    /// changelogs (under exactly-once, in the producer's open transaction). ``writeLocally(_:)`` follows
+    /// once they are acknowledged (or their transaction committed), or ``rollBackToCommitted()`` once
+    /// the transaction aborted.
     ///
-    /// - Important: Call only after the outputs of every processed record are acknowledged: the
-    ///   checkpoint claims those records are done.
-    func flush(to producer: KafkaProducer) throws(StateStoreError) {
-        for name in state.stores.keys.sorted() {
-            try state.stores[name]!.flush(to: producer, checkpoint: state.checkpoint)
-        }
-        committedCheckpoint = state.checkpoint
-    }
-
-    /// Under exactly-once, the first half of a flush: the stores' changes and the checkpoint join the
-    /// producer's open transaction. ``writeLocally(_:)`` follows once it committed, or
-    /// ``rollBackToCommitted()`` once it aborted.
+    /// - Important: Call only after the outputs of every processed record are acknowledged (or in the
+    ///   same transaction): the checkpoint claims those records are done.
     ///
     /// - Returns: the pending local writes, by store name.
     func sendChangelog(to producer: KafkaProducer) throws(StateStoreError) -> [String: PendingStoreFlush] {
@@ -108,7 +101,8 @@ final class StreamTask {
         return pending
     }
 
-    /// Writes what ``sendChangelog(to:)`` sent to the local stores, now that its transaction committed.
+    /// Writes what ``sendChangelog(to:)`` sent to the local stores, now that it is acknowledged (or its
+    /// transaction committed).
     func writeLocally(_ pending: [String: PendingStoreFlush]) throws(StateStoreError) {
         for name in pending.keys.sorted() {
             try state.stores[name]!.writeLocally(pending[name]!)
