@@ -328,11 +328,17 @@ final class StreamThread: ConsumerRebalanceListener {
     // MARK: - Tasks
 
     /// Keeps each partition group's partitions in step with the assignment; records buffered for
-    /// partitions that left are dropped (never marked processed, so their next owner reads them).
+    /// partitions that left are dropped (never marked processed, so their next owner reads them), and
+    /// the tasks that left stop waiting for their partitions.
     private func reassignBuffers(without revoked: Set<TopicPartition> = []) {
         for id in buffered.keys {
             let assigned = consumer.assignment.subtracting(revoked).filter { (try? taskManager.taskID(of: $0)) == id }
             buffered[id]!.assign(assigned)
+        }
+        // A task that left waits for nothing any more.
+        let tasks = Set(consumer.assignment.subtracting(revoked).compactMap { try? taskManager.taskID(of: $0) })
+        orderingWaitSince = orderingWaitSince.filter { ordering, _ in
+            if case .task(let id) = ordering { tasks.contains(id) } else { true }
         }
     }
 
