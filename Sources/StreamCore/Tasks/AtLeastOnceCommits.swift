@@ -2,9 +2,9 @@ import Logging
 
 /// At least once (``ProcessingGuarantee/atLeastOnce``): a commit waits until every output so far is
 /// acknowledged, flushes the tasks' stores (changelogs acknowledged, then each store's state and
-/// checkpoint in one local batch), and only then commits the processed offsets. A crash between any two steps leaves the
-/// checkpoint at or ahead of the committed offsets, and tasks skip what they already applied; outputs
-/// may be written again.
+/// checkpoint in one local batch), and only then commits the processed offsets. A crash between any two
+/// steps leaves the checkpoint at or ahead of the committed offsets, and tasks skip what they already
+/// applied; outputs may be written again.
 final class AtLeastOnceCommits: CommitStrategy {
     private let producer: KafkaProducer
     private let logger: Logger
