@@ -76,7 +76,7 @@ public struct Topology: Sendable {
     /// tasks then feed the same downstream partitions, whose tasks' stream time is the largest event
     /// time they have seen from any of them.
     public func writesTopicsItReads(_ subtopology: Subtopology) -> Bool {
-        subtopology.sinkTopics.contains { sourceNodeByTopic[$0] != nil }
+        !topicsCarryingOrigin.isDisjoint(with: subtopology.sinkTopics)
     }
 
     /// The sub-topology that reads `topic`.
