@@ -8,7 +8,8 @@
 # ~5 MB retention). RESTORE_KEYS=N changes the restore benchmark's key count (default 200000).
 # RUNNER=PATH uses that runner binary instead of building .build/release/runner. RUNNER_ARGS="..." adds
 # arguments to every timed `runner run`, restores included (for example --threads 2, or --kafka-property
-# fetch.wait.max.ms=10); the summary prints them.
+# fetch.wait.max.ms=10); the summary prints them. ONLY=restore runs the restore rounds alone (no
+# throughput or query figures); RESTORE_ROUNDS=N (default 3, odd) sets how many rounds the median is of.
 # Results and method: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,12 @@ until [ -s "$work/broker.out" ]; do
 done
 bootstrap=$(head -n 1 "$work/broker.out")
 
+# engine NAME TOPOLOGY: the runner on one topology (exec: its pid is the caller's).
+engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2" ${RUNNER_ARGS:-}; }
+only=${ONLY:-all}
+rounds=${RESTORE_ROUNDS:-3}
+raw_seconds=0 engine_seconds=0 json_seconds=0 windowed_seconds=0 by_key_seconds=0
+if [ "$only" != restore ]; then
 echo "producing $records generated shop events to bench-in ($partitions partitions)" >&2
 $runner generate --bootstrap-servers "$bootstrap" --topic bench-in --events "$records" --seed 3 --malformed-ratio 0 --log-level warning
 
@@ -71,7 +78,6 @@ measure() {
 
 # engine NAME TOPOLOGY: `runner run` on its own state directory. Only ever run in the background
 # (`engine ... &`): exec makes the background job the runner itself, so SIGTERM reaches it.
-engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2" ${RUNNER_ARGS:-}; }
 
 echo "throughput: raw copy, pass-through, JSON filter, windowed count (repartitioned, then by key)" >&2
 raw_seconds=$(measure raw bench-raw-out - "$raw" copy "$bootstrap" bench-in bench-raw-out "$records")
@@ -80,6 +86,7 @@ json_seconds=$(measure json bench-json-out - engine json benchmarks/json-filter.
 # emit: updates writes one record per counted input: seeing RECORDS outputs means none was late.
 windowed_seconds=$(measure windowed bench-count-out bench-windowed-count-by-user-repartition engine windowed benchmarks/windowed-count.yml)
 by_key_seconds=$(measure windowed-by-key bench-count-by-key-out - engine windowed-by-key benchmarks/windowed-count-by-key.yml)
+fi
 
 # Restore: fill the store, stop, delete the local state, time the restore from the changelog.
 changelog=bench-restore-bench-keys-changelog
@@ -98,9 +105,9 @@ kill -TERM "$filler"
 wait "$filler" || { echo "restore: the runner filling the store exited $? after SIGTERM" >&2; tail -n 20 "$work/restore-fill.log" >&2; exit 1; }
 
 # Rounds, alternating: raw drain of the changelog, then a runner restoring into an empty state directory.
-# Each figure is a fraction of a second to a few seconds; the medians of three rounds are reported.
+# Each figure is a fraction of a second to a few seconds; the medians of the rounds are reported.
 drains=() restores=() starts=() task_medians=() task_maxes=()
-for round in 1 2 3; do
+for round in $(seq 1 "$rounds"); do
   rm -rf "$restore_state"
   read -r drain_seconds changelog_records < <("$raw" drain "$bootstrap" "$changelog")
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -118,7 +125,7 @@ for round in 1 2 3; do
   drains+=("$drain_seconds") restores+=("$restore_seconds") starts+=("$start_seconds")
   task_medians+=("$task_median") task_maxes+=("$task_max")
 done
-median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 python3 - "$records" "$raw_seconds" "$engine_seconds" "$json_seconds" "$windowed_seconds" "$by_key_seconds" \
   "$keys" "$changelog_records" "$(median "${drains[@]}")" "$(median "${restores[@]}")" "$(median "${starts[@]}")" \
@@ -130,19 +137,22 @@ keys, changelog_records = int(sys.argv[7]), int(sys.argv[8])
 drain, restore, start, task_median, task_max = (float(x) for x in sys.argv[9:14])
 rate = lambda seconds: records / seconds
 print(f"records: {records}; runner arguments: {os.environ.get('RUNNER_ARGS') or 'none'}")
-print(f"raw librdkafka consume->produce (C):        {rate(raw):>10,.0f} records/s")
-print(f"runner, pass-through (bytes):               {rate(engine):>10,.0f} records/s   ratio {raw / engine:.2f}")
-print(f"runner, JSON decode + filter + select-key:  {rate(json):>10,.0f} records/s   ratio {raw / json:.2f}")
-print(f"runner, windowed count, group-by (2 hops):  {rate(windowed):>10,.0f} records/s   ratio {raw / windowed:.2f}   "
-      f"vs pass-through {engine / windowed:.2f}")
-print(f"runner, windowed count, group-by-key:       {rate(by_key):>10,.0f} records/s   ratio {raw / by_key:.2f}   "
-      f"vs pass-through {engine / by_key:.2f}")
-print(f"restore: {keys} keys, changelog of {changelog_records} records ({changelog_records - keys} checkpoint markers); medians of 3 rounds")
+if raw > 0:  # ONLY=restore measures no throughput
+  print(f"raw librdkafka consume->produce (C):        {rate(raw):>10,.0f} records/s")
+  print(f"runner, pass-through (bytes):               {rate(engine):>10,.0f} records/s   ratio {raw / engine:.2f}")
+  print(f"runner, JSON decode + filter + select-key:  {rate(json):>10,.0f} records/s   ratio {raw / json:.2f}")
+  print(f"runner, windowed count, group-by (2 hops):  {rate(windowed):>10,.0f} records/s   ratio {raw / windowed:.2f}   "
+        f"vs pass-through {engine / windowed:.2f}")
+  print(f"runner, windowed count, group-by-key:       {rate(by_key):>10,.0f} records/s   ratio {raw / by_key:.2f}   "
+        f"vs pass-through {engine / by_key:.2f}")
+print(f"restore: {keys} keys, changelog of {changelog_records} records ({changelog_records - keys} checkpoint markers); medians of {os.environ.get('RESTORE_ROUNDS') or 3} rounds")
 print(f"raw librdkafka, changelog to its end (C):   {drain:>8.3f} s   {changelog_records / drain:>10,.0f} records/s")
 print(f"runner, restore (assigned -> restored):     {restore:>8.3f} s   {changelog_records / restore:>10,.0f} records/s   ratio {drain / restore:.2f}")
 print(f"  16 tasks; gaps between their \"store restored\" lines: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms (a thread restores its tasks together)")
 print(f"runner, process start -> restored:          {start:>8.3f} s   (start-up and group join included)")
 PY
+
+[ "$only" = restore ] && exit 0
 
 # Interactive queries: two instances of the restore topology share its 16 tasks. Latency of
 # GET /stores/bench-keys/keys/{key} at fixed rates for keys the asked instance holds (local) and keys
