@@ -33,6 +33,12 @@ public final class KafkaConsumer {
     /// goes back to while nothing is committed.
     private var assignedFrom: [TopicPartition: Int64] = [:]
     private var paused: Set<TopicPartition> = []
+    /// The partition of the records ``poll(maxRecords:timeout:)`` is handing out and the offset after the
+    /// last of them, not yet in ``positions``. A fetch delivers a partition's records in a run: one run is
+    /// checked against the assignment and its position written once, not per record (those lookups hash
+    /// the topic name). Settled before anything else reads or changes the assignment: an error, a
+    /// rebalance (which runs inside librdkafka's poll), the end of the poll.
+    private var handOutRun: (partition: TopicPartition, nextOffset: Int64)?
     /// Set when a commit was refused because the group is rebalancing: no record is handed out until the
     /// next assignment, so progress that cannot be committed does not grow (what the next owner re-reads).
     private var awaitingRebalance = false
@@ -114,22 +120,37 @@ public final class KafkaConsumer {
         guard !isClosed else { throw KafkaError(code: .closed, message: "consumer closed") }
         var records: [ConsumerRecord] = []
         var wait = timeout
+        defer { settleHandOutRun() }
         while records.count < maxRecords, let event = client.consumerPoll(timeout: wait) {
             wait = .zero
             switch event {
             case .record(let record):
+                if let run = handOutRun, run.partition == record.topicPartition {
+                    handOutRun = (run.partition, record.offset + 1)
+                    records.append(record)
+                    continue
+                }
+                settleHandOutRun()
                 let partition = record.topicPartition
                 // Records fetched before a pause (or from a partition already handed over) are dropped
                 // here and not counted as read: the position is where a resume seeks back to.
                 guard assignment.contains(partition), !paused.contains(partition), !awaitingRebalance else { continue }
-                positions[partition] = record.offset + 1
+                handOutRun = (partition, record.offset + 1)
                 records.append(record)
             case .error(let error):
+                settleHandOutRun()
                 try handle(error)
             }
         }
         if let fatalError { throw fatalError }
         return records
+    }
+
+    /// Notes the position after the current run of handed-out records, which is then over.
+    private func settleHandOutRun() {
+        guard let run = handOutRun else { return }
+        positions[run.partition] = run.nextOffset
+        handOutRun = nil
     }
 
     /// Marks `record` (and everything before it in its partition) processed: the next ``commit()``
@@ -276,6 +297,7 @@ public final class KafkaConsumer {
     }
 
     private func handleRebalance(_ event: RDKafkaClient.RebalanceEvent) {
+        settleHandOutRun()
         let cooperative = client.rebalanceProtocol == "COOPERATIVE"
         do {
             switch event {

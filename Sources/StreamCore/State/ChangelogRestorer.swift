@@ -60,29 +60,33 @@ public enum ChangelogRestorer {
         }
         var lastProgress = began
         while !restoring.isEmpty {
-            var byPartition: [TopicPartition: [ConsumerRecord]] = [:]
-            for record in try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200)) {
-                byPartition[record.topicPartition, default: []].append(record)
+            let polled = try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200))
+            if !polled.isEmpty { lastProgress = clock.now }
+            // A fetch delivers each partition's records in a run: each run is applied as it stands in
+            // the poll's array, one RocksDB batch, without copying the records out.
+            var runStart = polled.startIndex
+            while runStart < polled.endIndex {
+                let partition = polled[runStart].topicPartition
+                var runEnd = runStart + 1
+                while runEnd < polled.endIndex, polled[runEnd].partition == partition.partition, polled[runEnd].topic == partition.topic { runEnd += 1 }
+                defer { runStart = runEnd }
+                guard var state = restoring[partition] else { continue }
+                let records = polled[runStart..<runEnd].drop { $0.offset < state.next }
+                guard let last = records.last else { continue }
+                state.next = last.offset + 1
+                state.applied += try state.store.applyChangelog(records, through: state.next)
+                restoring[partition] = state
             }
-            if !byPartition.isEmpty { lastProgress = clock.now }
             // Offsets without a record (transaction markers) never arrive: once nothing has come for
             // `stallTimeout`, the partitions still short of their high watermark end there.
             let quiet = clock.now - lastProgress >= stallTimeout
-            for (partition, var state) in restoring {
-                let records = (byPartition[partition] ?? []).filter { $0.offset >= state.next }
-                if let last = records.last {
-                    state.next = last.offset + 1
-                    state.applied += try state.store.applyChangelog(records, through: state.next)
-                } else if quiet {
+            for (partition, var state) in restoring where state.next >= state.high || quiet {
+                if state.next < state.high {
                     logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(state.store.name)", "at": "\(state.next)", "high": "\(state.high)"])
                     state.next = state.high
                 }
-                if state.next >= state.high {
-                    restoring[partition] = nil
-                    finished.append(state)
-                } else {
-                    restoring[partition] = state
-                }
+                restoring[partition] = nil
+                finished.append(state)
             }
         }
         let seconds = began.duration(to: clock.now)

@@ -43,11 +43,22 @@ public final class KeyValueStore {
 
     /// Opens (or creates) the store in `directory`, with `options` (a memory budget's shared block
     /// cache and memtable bounds, or RocksDB's defaults).
-    public init(name: String, directory: String, changelog: TopicPartition, options: RocksDBOptions = RocksDBOptions()) throws(RocksDBError) {
+    public convenience init(name: String, directory: String, changelog: TopicPartition, options: RocksDBOptions = RocksDBOptions()) throws(RocksDBError) {
+        self.init(name: name, changelog: changelog, database: try Self.openDatabase(in: directory, options: options))
+    }
+
+    /// Makes the store over `database`, opened with ``openDatabase(in:options:)``.
+    init(name: String, changelog: TopicPartition, database: RocksDBDatabase) {
         self.name = name
         self.changelog = changelog
+        self.database = database
+    }
+
+    /// Opens (or creates) the database of a store in `directory`: the first half of ``init(name:directory:changelog:options:)``,
+    /// which may run on any thread (``StreamTask`` opens many at once).
+    static func openDatabase(in directory: String, options: RocksDBOptions) throws(RocksDBError) -> RocksDBDatabase {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try RocksDBDatabase(path: directory, columnFamilies: [Self.dataFamily, Self.metadataFamily], options: options)
+        return try RocksDBDatabase(path: directory, columnFamilies: [dataFamily, metadataFamily], options: options)
     }
 
     /// The value of `key`, from the cache or the database.
@@ -231,26 +242,28 @@ public final class KeyValueStore {
     ///
     /// - Returns: how many data records were applied.
     @discardableResult
-    func applyChangelog(_ records: [ConsumerRecord], through nextOffset: Int64) throws(RocksDBError) -> Int {
+    func applyChangelog(_ records: ArraySlice<ConsumerRecord>, through nextOffset: Int64) throws(RocksDBError) -> Int {
         var batch = RocksDBWriteBatch()
-        var data: [Int] = []
+        // The data records' keys, each with its record's position: sorted by key, and within a key by
+        // position, the last of each run of equal keys is its last write. The keys are taken out first so
+        // that the sort compares them without reaching into the records.
+        var data: [(key: [UInt8], index: Int)] = []
         data.reserveCapacity(records.count)
-        for (index, record) in records.enumerated() where record.key != nil {
-            if let metadataKey = record.headers.lazy.compactMap({ Self.metadataHeaders[$0.name] }).first {
-                if let value = record.value { batch.put(metadataKey, value, in: Self.metadataFamily) } else { batch.delete(metadataKey, in: Self.metadataFamily) }
+        for index in records.indices {
+            guard let key = records[index].key else { continue }
+            if let metadataKey = records[index].headers.lazy.compactMap({ Self.metadataHeaders[$0.name] }).first {
+                if let value = records[index].value { batch.put(metadataKey, value, in: Self.metadataFamily) } else { batch.delete(metadataKey, in: Self.metadataFamily) }
                 continue
             }
-            data.append(index)
+            data.append((key, index))
         }
-        // By key, and within a key by offset: the last of each run of equal keys is its last write.
         data.sort { lhs, rhs in
-            let (left, right) = (records[lhs].key!, records[rhs].key!)
-            return left == right ? lhs < rhs : left.lexicographicallyPrecedes(right)
+            lhs.key == rhs.key ? lhs.index < rhs.index : lhs.key.lexicographicallyPrecedes(rhs.key)
         }
-        for (position, index) in data.enumerated() {
-            let record = records[index]
-            if position + 1 < data.count, records[data[position + 1]].key! == record.key! { continue }
-            if let value = record.value { batch.put(record.key!, value, in: Self.dataFamily) } else { batch.delete(record.key!, in: Self.dataFamily) }
+        for position in data.indices {
+            let (key, index) = data[position]
+            if position + 1 < data.count, data[position + 1].key == key { continue }
+            if let value = records[index].value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
         }
         batch.put(Self.changelogOffsetKey, Self.encodeOffset(nextOffset), in: Self.metadataFamily)
         try database.write(batch)

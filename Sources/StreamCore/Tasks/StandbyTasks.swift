@@ -55,7 +55,7 @@ final class StandbyTasks {
         let records = try consumer.poll(maxRecords: 10_000, timeout: .zero)
         for (changelog, records) in Dictionary(grouping: records, by: \.topicPartition) {
             guard let store = storeByChangelog[changelog], let last = records.last else { continue }
-            try store.applyChangelog(records, through: last.offset + 1)
+            try store.applyChangelog(records[...], through: last.offset + 1)
         }
     }
 

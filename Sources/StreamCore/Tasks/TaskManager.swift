@@ -53,7 +53,7 @@ final class TaskManager {
         instance.activate(Set(opening), on: thread)
         var stores: [TaskID: [String: KeyValueStore]] = [:]
         do {
-            for id in opening { stores[id] = try StreamTask.openStores(of: id, topology: topology, configuration: configuration) }
+            stores = try StreamTask.openStores(of: opening, topology: topology, configuration: configuration)
             try ChangelogRestorer.restore(
                 opening.flatMap { id in stores[id]!.keys.sorted().map { stores[id]![$0]! } }, bootstrapServers: configuration.bootstrapServers,
                 kafkaProperties: configuration.consumerProperties, readCommitted: configuration.readsChangelogsCommitted, logger: logger)

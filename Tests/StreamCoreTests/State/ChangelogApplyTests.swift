@@ -34,7 +34,13 @@ struct ChangelogApplyTests {
                     appliedExpected += 1
                 }
             }
-            appliedExpected -= try store.applyChangelog(batch, through: offset)
+            // A restore applies a run of one partition's records out of a poll of many partitions: the
+            // batch comes as a slice behind records of another partition, which must not be applied.
+            let otherPartition = (0..<Int.random(in: 0..<5, using: &random)).map { index in
+                ConsumerRecord(topic: changelog.topic, partition: 1, offset: Int64(index), key: Array("other\(index)".utf8), value: [1], timestamp: 0)
+            }
+            let polled = otherPartition + batch
+            appliedExpected -= try store.applyChangelog(polled[otherPartition.count...], through: offset)
         }
         #expect(appliedExpected == 0, "every data record counts as applied")
         let stored = try store.entries()
