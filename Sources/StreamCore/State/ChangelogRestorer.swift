@@ -8,7 +8,9 @@ import Metrics
 ///
 /// Many stores restore together, with one consumer for all their changelog partitions (Kafka Streams'
 /// restore consumer): a consumer's start, its metadata and its first fetch are paid once per batch of
-/// tasks a thread is assigned, not once per store, and the partitions are fetched side by side.
+/// tasks a thread is assigned, not once per store, and the partitions are fetched side by side. The
+/// records are written into the stores on other threads (``ChangelogWriters``) while the next ones are
+/// fetched.
 public enum ChangelogRestorer {
     /// Replays the changelog tail into `store` and returns how many records were applied.
     @discardableResult
@@ -45,7 +47,6 @@ public enum ChangelogRestorer {
             let start: Int64
             let high: Int64
             var next: Int64
-            var applied = 0
         }
         let clock = ContinuousClock()
         let began = clock.now
@@ -59,45 +60,59 @@ public enum ChangelogRestorer {
             try consumer.assign(restoring.mapValues(\.start))
         }
         var lastProgress = began
-        while !restoring.isEmpty {
-            let polled = try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200))
-            if !polled.isEmpty { lastProgress = clock.now }
-            // A fetch delivers each partition's records in a run: each run is applied as it stands in
-            // the poll's array, one RocksDB batch, without copying the records out.
-            var runStart = polled.startIndex
-            while runStart < polled.endIndex {
-                let partition = polled[runStart].topicPartition
-                var runEnd = runStart + 1
-                while runEnd < polled.endIndex, polled[runEnd].partition == partition.partition, polled[runEnd].topic == partition.topic { runEnd += 1 }
-                defer { runStart = runEnd }
-                guard var state = restoring[partition] else { continue }
-                let records = polled[runStart..<runEnd].drop { $0.offset < state.next }
-                guard let last = records.last else { continue }
-                state.next = last.offset + 1
-                state.applied += try state.store.applyChangelog(records, through: state.next)
-                restoring[partition] = state
-            }
-            // Offsets without a record (transaction markers) never arrive: once nothing has come for
-            // `stallTimeout`, the partitions still short of their high watermark end there.
-            let quiet = clock.now - lastProgress >= stallTimeout
-            for (partition, var state) in restoring where state.next >= state.high || quiet {
-                if state.next < state.high {
-                    logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(state.store.name)", "at": "\(state.next)", "high": "\(state.high)"])
-                    state.next = state.high
+        // Each poll's records are written while the next poll fetches; the writes of one poll end before
+        // the next poll's are handed over, so at most two polls' records are held.
+        let writers = ChangelogWriters(changelogs: restoring.keys)
+        var applied: [TopicPartition: Int] = [:]
+        func collectWrites() throws(RocksDBError) {
+            applied.merge(try writers.waitForWrites(), uniquingKeysWith: +)
+        }
+        do {
+            while !restoring.isEmpty {
+                let polled = try consumer.poll(maxRecords: batchSize, timeout: .milliseconds(200))
+                if !polled.isEmpty { lastProgress = clock.now }
+                try collectWrites()
+                // A fetch delivers each partition's records in a run: each run is written as it stands
+                // in the poll's array, one RocksDB batch, without copying the records out.
+                var runStart = polled.startIndex
+                while runStart < polled.endIndex {
+                    let partition = polled[runStart].topicPartition
+                    var runEnd = runStart + 1
+                    while runEnd < polled.endIndex, polled[runEnd].partition == partition.partition, polled[runEnd].topic == partition.topic { runEnd += 1 }
+                    defer { runStart = runEnd }
+                    guard var state = restoring[partition] else { continue }
+                    let records = polled[runStart..<runEnd].drop { $0.offset < state.next }
+                    guard let last = records.last else { continue }
+                    state.next = last.offset + 1
+                    writers.write(records, through: state.next, to: state.store)
+                    restoring[partition] = state
                 }
-                restoring[partition] = nil
-                finished.append(state)
+                // Offsets without a record (transaction markers) never arrive: once nothing has come for
+                // `stallTimeout`, the partitions still short of their high watermark end there.
+                let quiet = clock.now - lastProgress >= stallTimeout
+                for (partition, var state) in restoring where state.next >= state.high || quiet {
+                    if state.next < state.high {
+                        logger.warning("changelog ended before its high watermark; treating the rest as markers", metadata: ["store": "\(state.store.name)", "at": "\(state.next)", "high": "\(state.high)"])
+                        state.next = state.high
+                    }
+                    restoring[partition] = nil
+                    finished.append(state)
+                }
             }
+            try collectWrites()
+        } catch {
+            // No write may outlive the restore: the caller closes the stores when it fails.
+            _ = try? writers.waitForWrites()
+            throw error
         }
         let seconds = began.duration(to: clock.now)
         // Stores restored together share one duration: the batch's.
         for state in finished {
             Timer(label: "tributary_restore_seconds", dimensions: [("store", state.store.name)]).recordNanoseconds(Int64(seconds.components.seconds) * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
             logger.info("store restored from its changelog", metadata: [
-                "store": "\(state.store.name)", "changelog": "\(state.store.changelog)", "from": "\(state.start)", "to": "\(state.high)", "records": "\(state.applied)", "seconds": "\(seconds)",
+                "store": "\(state.store.name)", "changelog": "\(state.store.changelog)", "from": "\(state.start)", "to": "\(state.high)", "records": "\(applied[state.store.changelog] ?? 0)", "seconds": "\(seconds)",
             ])
         }
-        let applied = Dictionary(uniqueKeysWithValues: finished.map { ($0.store.changelog, $0.applied) })
         return stores.map { applied[$0.changelog] ?? 0 }
     }
 

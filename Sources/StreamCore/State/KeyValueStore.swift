@@ -177,14 +177,14 @@ public final class KeyValueStore {
     ///   ``discardUncommitted()``.
     func sendChangelog(to producer: KafkaProducer, checkpoint: TaskCheckpoint) throws(StateStoreError) -> PendingStoreFlush? {
         guard !cache.isEmpty || checkpoint != flushedCheckpoint || unrecordedLineage != nil else { return nil }
-        let pending = PendingStoreFlush(entries: cache.values, checkpoint: checkpoint, lineage: unrecordedLineage)
+        let pending = PendingStoreFlush(entries: cache.writesInKeyOrder, checkpoint: checkpoint, lineage: unrecordedLineage)
         do throws(KafkaError) {
             if let unrecordedLineage {
                 try producer.enqueueWaitingForRoom(ProducerRecord(
                     topic: changelog.topic, partition: changelog.partition, key: Self.lineageKey, value: unrecordedLineage.encoded,
                     headers: [KafkaHeader(Self.lineageHeader, "1")]), completion: pending.acknowledgements.record)
             }
-            for (key, value) in cache.values {
+            for (key, value) in pending.entries {
                 try producer.enqueueWaitingForRoom(ProducerRecord(topic: changelog.topic, partition: changelog.partition, key: key, value: value), completion: pending.acknowledgements.record)
             }
             let marker = ProducerRecord(
@@ -243,6 +243,12 @@ public final class KeyValueStore {
     /// - Returns: how many data records were applied.
     @discardableResult
     func applyChangelog(_ records: ArraySlice<ConsumerRecord>, through nextOffset: Int64) throws(RocksDBError) -> Int {
+        try Self.applyChangelog(records, through: nextOffset, to: database)
+    }
+
+    /// ``applyChangelog(_:through:)`` on the store's `database` alone, so that it can run on another
+    /// thread than the store's owner (``ChangelogWriters``): it reads and writes nothing else of the store.
+    static func applyChangelog(_ records: ArraySlice<ConsumerRecord>, through nextOffset: Int64, to database: RocksDBDatabase) throws(RocksDBError) -> Int {
         var batch = RocksDBWriteBatch()
         // The data records' keys, each with its record's position: sorted by key, and within a key by
         // position, the last of each run of equal keys is its last write. The keys are taken out first so
@@ -251,8 +257,8 @@ public final class KeyValueStore {
         data.reserveCapacity(records.count)
         for index in records.indices {
             guard let key = records[index].key else { continue }
-            if let metadataKey = records[index].headers.lazy.compactMap({ Self.metadataHeaders[$0.name] }).first {
-                if let value = records[index].value { batch.put(metadataKey, value, in: Self.metadataFamily) } else { batch.delete(metadataKey, in: Self.metadataFamily) }
+            if let metadataKey = records[index].headers.lazy.compactMap({ metadataHeaders[$0.name] }).first {
+                if let value = records[index].value { batch.put(metadataKey, value, in: metadataFamily) } else { batch.delete(metadataKey, in: metadataFamily) }
                 continue
             }
             data.append((key, index))
@@ -263,9 +269,9 @@ public final class KeyValueStore {
         for position in data.indices {
             let (key, index) = data[position]
             if position + 1 < data.count, data[position + 1].key == key { continue }
-            if let value = records[index].value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
+            if let value = records[index].value { batch.put(key, value, in: dataFamily) } else { batch.delete(key, in: dataFamily) }
         }
-        batch.put(Self.changelogOffsetKey, Self.encodeOffset(nextOffset), in: Self.metadataFamily)
+        batch.put(changelogOffsetKey, encodeOffset(nextOffset), in: metadataFamily)
         try database.write(batch)
         return data.count
     }
@@ -275,7 +281,7 @@ public final class KeyValueStore {
     func flushLocally() throws(RocksDBError) {
         guard !cache.isEmpty else { return }
         var batch = RocksDBWriteBatch()
-        for (key, value) in cache.values {
+        for (key, value) in cache.writesInKeyOrder {
             if let value { batch.put(key, value, in: Self.dataFamily) } else { batch.delete(key, in: Self.dataFamily) }
         }
         try database.write(batch)

@@ -33,6 +33,13 @@ struct WriteCache {
         sortedKeys.removeAll(keepingCapacity: true)
     }
 
+    /// Every write, in key order: what a flush sends to the changelog and writes locally. In key order,
+    /// RocksDB inserts each key next to the one before it, and a restore or standby replica reading the
+    /// changelog finds a flush's records already sorted (``KeyValueStore/applyChangelog(_:through:)``).
+    var writesInKeyOrder: [(key: [UInt8], value: [UInt8]?)] {
+        sortedKeys.map { ($0, values[$0]!) }
+    }
+
     /// The writes of the keys in `range`, in key order.
     func writes(in range: RocksDBKeyRange) -> [(key: [UInt8], value: [UInt8]?)] {
         var index = range.lowerBound.map { Self.firstIndex(notBelow: $0, in: sortedKeys) } ?? 0
