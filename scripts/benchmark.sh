@@ -10,6 +10,8 @@
 # arguments to every timed `runner run`, restores included (for example --threads 2, or --kafka-property
 # fetch.wait.max.ms=10); the summary prints them. ONLY=restore runs the restore rounds alone (no
 # throughput or query figures); RESTORE_ROUNDS=N (default 3, odd) sets how many rounds the median is of.
+# RUNNER_B=PATH restores with that second runner binary too, right after the first in every round (an
+# A/B on one broker and one changelog, which is filled by RUNNER), and prints its median.
 # Results and method: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,24 +108,39 @@ wait "$filler" || { echo "restore: the runner filling the store exited $? after 
 
 # Rounds, alternating: raw drain of the changelog, then a runner restoring into an empty state directory.
 # Each figure is a fraction of a second to a few seconds; the medians of the rounds are reported.
-drains=() restores=() starts=() task_medians=() task_maxes=()
-for round in $(seq 1 "$rounds"); do
+# time_restore RUNNER LOG: one restore into an empty state directory by RUNNER; prints
+# time_restore.py's line after checking that every key was restored once.
+time_restore() {
+  local runner_binary=$1 log=$2 port
   rm -rf "$restore_state"
-  read -r drain_seconds changelog_records < <("$raw" drain "$bootstrap" "$changelog")
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  read -r restore_seconds start_seconds restored_records store_entries store_sum task_median task_max < <(
-    python3 benchmarks/time_restore.py --tasks "$partitions" --store bench-keys --http "http://127.0.0.1:$port" \
-      --log "$work/restore-$round.log" -- \
-      $runner run --bootstrap-servers "$bootstrap" --http-port "$port" --log-level info --state-dir "$restore_state" \
-      --topology benchmarks/restore-keys.yml ${RUNNER_ARGS:-})
+  local line
+  line=$(python3 benchmarks/time_restore.py --tasks "$partitions" --store bench-keys --http "http://127.0.0.1:$port" --log "$log" -- \
+    $runner_binary run --bootstrap-servers "$bootstrap" --http-port "$port" --log-level info --state-dir "$restore_state" \
+    --topology benchmarks/restore-keys.yml ${RUNNER_ARGS:-})
+  local restored_records store_entries store_sum
+  read -r _ _ restored_records store_entries store_sum _ _ <<< "$line"
   if [ "$restored_records" -ne "$keys" ] || [ "$store_entries" -ne "$keys" ] || [ "$store_sum" -ne "$keys" ]; then
-    echo "restore round $round: expected $keys keys each counted once; restored $restored_records records," \
+    echo "restore with $runner_binary: expected $keys keys each counted once; restored $restored_records records," \
       "the store serves $store_entries entries summing to $store_sum" >&2
-    exit 1
+    return 1
   fi
+  echo "$line"
+}
+drains=() restores=() starts=() task_medians=() task_maxes=() restores_b=()
+for round in $(seq 1 "$rounds"); do
+  read -r drain_seconds changelog_records < <("$raw" drain "$bootstrap" "$changelog")
+  read -r restore_seconds start_seconds _ _ _ task_median task_max < <(time_restore "$runner" "$work/restore-$round.log" || echo fail)
+  [ "$restore_seconds" != fail ] || exit 1
   echo "restore round $round: raw ${drain_seconds}s, runner ${restore_seconds}s" >&2
   drains+=("$drain_seconds") restores+=("$restore_seconds") starts+=("$start_seconds")
   task_medians+=("$task_median") task_maxes+=("$task_max")
+  if [ -n "${RUNNER_B:-}" ]; then
+    read -r restore_b _ < <(time_restore "$RUNNER_B" "$work/restore-b-$round.log" || echo fail)
+    [ "$restore_b" != fail ] || exit 1
+    echo "restore round $round: runner B ${restore_b}s" >&2
+    restores_b+=("$restore_b")
+  fi
 done
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
@@ -151,6 +168,10 @@ print(f"runner, restore (assigned -> restored):     {restore:>8.3f} s   {changel
 print(f"  16 tasks; gaps between their \"store restored\" lines: median {task_median * 1000:.0f} ms, max {task_max * 1000:.0f} ms (a thread restores its tasks together)")
 print(f"runner, process start -> restored:          {start:>8.3f} s   (start-up and group join included)")
 PY
+if [ -n "${RUNNER_B:-}" ]; then
+  python3 -c "import sys; d, r = float(sys.argv[1]), float(sys.argv[2]); print(f'runner B ({sys.argv[3]}), restore:  {r:>8.3f} s   ratio {d / r:.2f}   (rounds alternate with the runner above)')" \
+    "$(median "${drains[@]}")" "$(median "${restores_b[@]}")" "$RUNNER_B"
+fi
 
 [ "$only" = restore ] && exit 0
 
