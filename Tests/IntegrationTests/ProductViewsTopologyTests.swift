@@ -92,7 +92,7 @@ struct ProductViewsTopologyTests {
         let late = metricsText.split(separator: "\n")
             .filter { $0.hasPrefix("tributary_late_records_total{") }.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
         #expect(late == reference.late, "late records are counted, not included")
-        for name in ["tributary_consumer_lag{", "tributary_store_entries{", "tributary_commit_seconds", "tributary_node_records_total{"] {
+        for name in ["tributary_consumer_lag{", "tributary_store_entries{", "tributary_commit_seconds", "tributary_node_records_total{", "tributary_buffered_bytes{"] {
             #expect(metricsText.contains(name), "metrics export \(name)")
         }
         try await checkQueryAnswers(port: port, reference: reference)

@@ -57,7 +57,7 @@ final class StreamThread: ConsumerRebalanceListener {
         taskManager = TaskManager(topology: topology, configuration: configuration, thread: Self.name(index), instance: instance, logger: logger)
         processor = RecordProcessor(topology: topology)
         processor.maximumEventTimeSkew = configuration.maxEventTimeSkew?.milliseconds
-        metrics = StreamThreadMetrics(application: topology.applicationID)
+        metrics = StreamThreadMetrics(application: topology.applicationID, thread: Self.name(index))
         punctuates = processor.punctuatesOnWallClock
         ordersAcrossTasks = Set(topology.subtopologies.filter(topology.writesTopicsItReads).map(\.id))
         backPressure = configuration.memoryBudget.map { BackPressure(maxBufferedBytes: $0.bufferedBytesPerThread) }
@@ -108,6 +108,7 @@ final class StreamThread: ConsumerRebalanceListener {
                 if let rebalanceFailure { throw rebalanceFailure }
                 try processBuffered()
                 try applyBackPressure()
+                metrics.recordBufferedBytes(buffered.values.reduce(0) { $0 + $1.bufferedBytes })
                 if punctuates { try punctuate() }
                 if clock.now >= nextCommit {
                     try commit()

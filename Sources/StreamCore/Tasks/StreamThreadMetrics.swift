@@ -1,19 +1,27 @@
 import Metrics
 
 /// The gauges and timers a stream thread exports, refreshed at every commit: consumer lag per input
-/// partition, entries per store and task, and how long commits take; and, as they happen, partitions
-/// paused for back-pressure.
+/// partition, entries per store and task, and how long commits take; after every poll, the bytes of
+/// fetched records the thread holds; and, as they happen, partitions paused for back-pressure.
 struct StreamThreadMetrics {
     private let application: String
     private let commitTimer: Metrics.Timer
     private let backPressurePauses: Counter
+    private let bufferedBytes: Gauge
     private var lagGauges: [TopicPartition: Gauge] = [:]
     private var storeGauges: [String: Gauge] = [:]
 
-    init(application: String) {
+    init(application: String, thread: String) {
         self.application = application
         commitTimer = Metrics.Timer(label: "tributary_commit_seconds", dimensions: [("application", application)])
         backPressurePauses = Counter(label: "tributary_back_pressure_pauses_total", dimensions: [("application", application)])
+        bufferedBytes = Gauge(label: "tributary_buffered_bytes", dimensions: [("application", application), ("thread", thread)])
+    }
+
+    /// The bytes of fetched records the thread holds, not yet processed (`tributary_buffered_bytes`): what
+    /// the memory budget bounds per thread (``MemoryBudget/bufferedBytesPerThread``).
+    func recordBufferedBytes(_ bytes: Int) {
+        bufferedBytes.record(bytes)
     }
 
     /// Partitions just paused because the thread's buffer or the producer's queue was full.
