@@ -8,7 +8,8 @@
 # seconds and, with LOG_LEVEL=debug (which slows the runner), how often back-pressure paused partitions.
 # The profile is left in perf.data (PERF_DATA=PATH to change): `perf report -i perf.data --children`.
 # RUNNER=PATH uses that runner binary instead of building .build/release/runner; NO_PERF=1 times the
-# run without perf; RUNNER_ARGS="..." adds arguments to the `runner run` (for example --threads 2).
+# run without perf; RUNNER_ARGS="..." adds arguments to the `runner run` (for example --threads 2);
+# PERF_FREQUENCY=HZ samples more often than the default 999 (a 0.4 s pass-through holds few samples).
 # Method and findings: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ bootstrap=$(head -n 1 "$work/broker.out")
 $runner generate --bootstrap-servers "$bootstrap" --topic bench-in --events "$records" --seed 3 --malformed-ratio 0 --log-level warning
 
 profiler=()
-[ -n "${NO_PERF:-}" ] || profiler=(perf record -F 999 -g -o "$perf_data" --)
+[ -n "${NO_PERF:-}" ] || profiler=(perf record -F ${PERF_FREQUENCY:-999} -g -o "$perf_data" --)
 "${profiler[@]}" $runner run --bootstrap-servers "$bootstrap" --no-http --log-level "${LOG_LEVEL:-warning}" \
   --state-dir "$work/state" --topology "$topology" ${RUNNER_ARGS:-} > /dev/null 2> "$work/runner.log" &
 profiled=$!
