@@ -24,12 +24,11 @@ final class StreamTask {
     /// Opens the stores of every task in `ids`, not yet restored: ``TaskManager`` restores the stores of
     /// every task it opens together (``ChangelogRestorer``), then makes the tasks from them.
     ///
-    /// The databases open several at a time: opening one is mostly waiting for the disk (RocksDB creates
-    /// its files and syncs them), and a thread assigned 16 tasks spent a fifth of its restore opening
-    /// them one by one.
+    /// The databases open as many at a time as there are cores: RocksDB creates and syncs several files
+    /// for each, and a thread assigned 16 tasks spent a fifth of its restore opening them one by one.
     ///
-    /// - Throws: ``RocksDBError`` when a store cannot be opened (the first such error); every store
-    ///   opened is closed then.
+    /// - Throws: ``RocksDBError`` when a store cannot be opened (one of the errors, when several could
+    ///   not); every store opened is closed then.
     static func openStores(of ids: [TaskID], topology: Topology, configuration: StreamsConfiguration) throws(RocksDBError) -> [TaskID: [String: KeyValueStore]] {
         let wanted = ids.flatMap { id in topology.subtopologies[id.subtopology].stores.map { (id: id, name: $0) } }
         let opened = Mutex<[Int: Result<RocksDBDatabase, RocksDBError>]>([:])
