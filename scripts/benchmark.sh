@@ -37,7 +37,8 @@ until [ -s "$work/broker.out" ]; do
 done
 bootstrap=$(head -n 1 "$work/broker.out")
 
-# engine NAME TOPOLOGY: the runner on one topology (exec: its pid is the caller's).
+# engine NAME TOPOLOGY: `runner run` on its own state directory. Only ever run in the background
+# (`engine ... &`): exec makes the background job the runner itself, so SIGTERM reaches it.
 engine() { exec $runner run --bootstrap-servers "$bootstrap" --no-http --log-level warning --state-dir "$work/state-$1" --topology "$2" ${RUNNER_ARGS:-}; }
 only=${ONLY:-all}
 rounds=${RESTORE_ROUNDS:-3}
@@ -78,9 +79,6 @@ measure() {
   cat "$work/$name.seconds"
 }
 
-# engine NAME TOPOLOGY: `runner run` on its own state directory. Only ever run in the background
-# (`engine ... &`): exec makes the background job the runner itself, so SIGTERM reaches it.
-
 echo "throughput: raw copy, pass-through, JSON filter, windowed count (repartitioned, then by key)" >&2
 raw_seconds=$(measure raw bench-raw-out - "$raw" copy "$bootstrap" bench-in bench-raw-out "$records")
 engine_seconds=$(measure passthrough bench-out - engine passthrough benchmarks/passthrough.yml)
@@ -106,8 +104,6 @@ fi
 kill -TERM "$filler"
 wait "$filler" || { echo "restore: the runner filling the store exited $? after SIGTERM" >&2; tail -n 20 "$work/restore-fill.log" >&2; exit 1; }
 
-# Rounds, alternating: raw drain of the changelog, then a runner restoring into an empty state directory.
-# Each figure is a fraction of a second to a few seconds; the medians of the rounds are reported.
 # time_restore RUNNER LOG: one restore into an empty state directory by RUNNER; prints
 # time_restore.py's line after checking that every key was restored once.
 time_restore() {
@@ -127,6 +123,9 @@ time_restore() {
   fi
   echo "$line"
 }
+# Rounds, alternating: raw drain of the changelog, then a runner restoring into an empty state directory
+# (then RUNNER_B's, if given). Each figure is a fraction of a second to a few seconds; the medians of the
+# rounds are reported.
 drains=() restores=() starts=() task_medians=() task_maxes=() restores_b=()
 for round in $(seq 1 "$rounds"); do
   read -r drain_seconds changelog_records < <("$raw" drain "$bootstrap" "$changelog")
